@@ -1,0 +1,230 @@
+#!/bin/bash
+# VM stage: does rdmactl see the same soft-RoCE device (rxe0) as iproute2's `rdma`?
+#
+# usage: .ci/vm/check-rxe.sh PATH/TO/rdmactl
+#
+# Boots the shared test VM (run-in-vm.sh: Debian kernel, rdma_rxe, rxe0 on dummy0) ONCE and runs in the guest
+#   ./rdmactl --source sysfs list --json
+#   ./rdmactl --source udev  list --json      (no udevd in the guest: libudev enumerates sysfs)
+#   rdma -j dev show ; rdma -j link show     (iproute2 6.1, the reference)
+#   cat /sys/class/infiniband/*/ports/*/link_layer   (reference for link_layer: `rdma -j link` omits it)
+# then compares, on the host (python3), for every device rdma reports (rxe0) and each rdmactl source:
+#   envelope (schema rdmactl/1, command list, source, ok true, error null), device set,
+#   ifname, node_guid, node_type, and per port: state, physical_state, link_layer, netdev.
+# Values must match rdma -j byte for byte: node_type "ca", state "ACTIVE", physical_state "LINK_UP",
+# node_guid "0000:00ff:fe00:0001", netdev "dummy0"; link_layer "Ethernet" (sysfs spelling).
+#
+# Exit: 0 all comparisons agree; 1 a disagreement (diff printed); 2 usage;
+#       125 the VM failed to report a status 3 times in a row (run-in-vm.sh exit 125; retried only then).
+# Environment: RUN_IN_VM (path of run-in-vm.sh), CHECK_RXE_TIMEOUT (VM timeout, s, default 300),
+#              CHECK_RXE_KEEP=DIR (keep the guest transcript in DIR; by default it is kept only on failure).
+set -uo pipefail
+
+[ $# -eq 1 ] && [ -f "$1" ] || { echo "usage: $0 PATH/TO/rdmactl" >&2; exit 2; }
+BIN=$1
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+RUN=${RUN_IN_VM:-}
+if [ -z "$RUN" ]; then
+    for c in "$HERE/../../../shared/vm/run-in-vm.sh" /work/shared/vm/run-in-vm.sh; do
+        [ -x "$c" ] && { RUN=$c; break; }
+    done
+fi
+[ -n "$RUN" ] && [ -x "$RUN" ] || { echo "check-rxe: run-in-vm.sh not found (set RUN_IN_VM)" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "check-rxe: python3 is required on the host" >&2; exit 2; }
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/check-rxe.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+mkdir "$TMP/vm"
+cp -L "$BIN" "$TMP/vm/rdmactl" && chmod 755 "$TMP/vm/rdmactl"
+
+# ------------------------------------------------------------------ guest side (dash)
+# Every section: a BEGIN line, the command's stdout, an END line with its exit status; stderr gets its
+# own section so stdout stays pure JSON.
+cat > "$TMP/vm/guest.sh" <<'EOF'
+sec() {
+    name=$1; shift
+    echo "@@@check-rxe BEGIN $name"
+    "$@" 2>/tmp/check-rxe.err
+    rc=$?
+    echo
+    echo "@@@check-rxe END $name rc=$rc"
+    echo "@@@check-rxe BEGIN $name.stderr"
+    cat /tmp/check-rxe.err
+    echo
+    echo "@@@check-rxe END $name.stderr rc=0"
+}
+linklayers() {
+    for p in /sys/class/infiniband/*/ports/*; do
+        [ -e "$p/link_layer" ] || continue
+        d=${p%/ports/*}; d=${d##*/}
+        echo "$d ${p##*/} $(cat "$p/link_layer")"
+    done
+}
+sec sysfs ./rdmactl --source sysfs list --json
+sec udev ./rdmactl --source udev list --json
+sec rdma-dev rdma -j dev show
+sec rdma-link rdma -j link show
+sec link-layer linklayers
+sec uname uname -r
+exit 0
+EOF
+
+# ------------------------------------------------------------------ boot (retry only on 125)
+VMT0=$(date +%s.%N)
+attempt=0
+while :; do
+    attempt=$((attempt + 1))
+    T0=$(date +%s.%N)
+    "$RUN" -t "${CHECK_RXE_TIMEOUT:-300}" -d "$TMP/vm" 'sh ./guest.sh' > "$TMP/out.txt" 2> "$TMP/err.txt"
+    RC=$?
+    T1=$(date +%s.%N)
+    printf 'check-rxe: VM attempt %d: run-in-vm.sh exit %d after %.1f s\n' "$attempt" "$RC" "$(awk -v a="$T0" -v b="$T1" 'BEGIN{print b-a}')"
+    [ "$RC" = 125 ] && [ "$attempt" -lt 3 ] && { echo "check-rxe: VM reported no status; retrying" >&2; tail -5 "$TMP/err.txt" >&2; continue; }
+    break
+done
+printf 'check-rxe: elapsed VM time %.1f s (%d boot(s))\n' "$(awk -v a="$VMT0" -v b="$(date +%s.%N)" 'BEGIN{print b-a}')" "$attempt"
+if [ "$RC" = 125 ]; then
+    echo "check-rxe: the VM failed $attempt times; last console log:" >&2
+    tail -40 "$TMP/err.txt" >&2
+    exit 125
+fi
+[ "$RC" = 0 ] || { echo "check-rxe: run-in-vm.sh exited $RC; stderr:" >&2; cat "$TMP/err.txt" >&2; }
+
+# ------------------------------------------------------------------ host side comparison
+python3 - "$TMP/out.txt" <<'PY'
+import json, re, sys
+
+text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+sections, rcs = {}, {}
+cur, buf = None, []
+for line in text.split("\n"):
+    m = re.match(r"^@@@check-rxe (BEGIN|END) (\S+)(?: rc=(\d+))?$", line)
+    if m and m.group(1) == "BEGIN":
+        cur, buf = m.group(2), []
+    elif m and cur == m.group(2):
+        sections[cur] = "\n".join(buf[:-1] if buf and buf[-1] == "" else buf)
+        rcs[cur] = int(m.group(3))
+        cur = None
+    elif cur is not None:
+        buf.append(line)
+
+passed, failed = 0, 0
+def check(label, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"  ok   {label}")
+    else:
+        failed += 1
+        print(f"  FAIL {label}" + (f": {detail}" if detail else ""))
+    return ok
+
+def fmt(v):
+    return json.dumps(v, ensure_ascii=False)
+
+def section_json(name):
+    if name not in sections:
+        check(f"[{name}] section present in guest output", False, "missing (guest script did not run?)")
+        return None
+    raw = sections[name]
+    err = sections.get(name + ".stderr", "").strip()
+    if not check(f"[{name}] exit status 0", rcs[name] == 0, f"exit {rcs[name]}; stderr: {err[:2000]!r}"):
+        pass
+    try:
+        return json.loads(raw)
+    except Exception as e:
+        check(f"[{name}] stdout is JSON", False, f"{e}; stdout: {raw[:2000]!r}; stderr: {err[:2000]!r}")
+        return None
+
+print("check-rxe: kernel " + sections.get("uname", "?").strip())
+
+# ---- reference: rdma -j (iproute2) + sysfs link_layer
+rdev, rlink = section_json("rdma-dev"), section_json("rdma-link")
+if rdev is None or rlink is None:
+    print("check-rxe: the reference (rdma -j) is unusable; guest output follows", file=sys.stderr)
+    print(text, file=sys.stderr)
+    print(f"check-rxe: {passed} passed, {failed} failed")
+    sys.exit(1)
+ll = {}
+for line in sections.get("link-layer", "").splitlines():
+    parts = line.split(" ", 2)
+    if len(parts) == 3:
+        ll[(parts[0], int(parts[1]))] = parts[2]
+
+ref = {}
+for d in rdev:
+    ref[d["ifname"]] = {"ifname": d["ifname"], "node_guid": d.get("node_guid"),
+                        "node_type": d.get("node_type"), "ports": {}}
+for p in rlink:
+    dev = ref.setdefault(p["ifname"], {"ifname": p["ifname"], "ports": {}})
+    dev["ports"][p["port"]] = {"state": p.get("state"), "physical_state": p.get("physical_state"),
+                               "link_layer": ll.get((p["ifname"], p["port"])), "netdev": p.get("netdev")}
+check("[rdma] reference lists rxe0 with port 1", "rxe0" in ref and 1 in ref["rxe0"]["ports"],
+      f"rdma -j dev: {fmt(rdev)} link: {fmt(rlink)}")
+print("check-rxe: reference " + fmt(ref))
+
+# ---- rdmactl: key spellings are iproute2's; a few fallbacks keep the check useful while the contract settles
+def get(obj, *keys):
+    for k in keys:
+        if isinstance(obj, dict) and k in obj:
+            return obj[k]
+    return None
+
+def netdev_name(v):
+    if isinstance(v, dict):
+        return get(v, "ifname", "name")
+    return v
+
+for src in ("sysfs", "udev"):
+    print(f"check-rxe: --source {src}")
+    env = section_json(src)
+    if env is None:
+        continue
+    check(f"[{src}] schema", env.get("schema") == "rdmactl/1", f"got {fmt(env.get('schema'))}, want \"rdmactl/1\"")
+    check(f"[{src}] command", env.get("command") == "list", f"got {fmt(env.get('command'))}, want \"list\"")
+    check(f"[{src}] source", env.get("source") == src, f"got {fmt(env.get('source'))}, want {fmt(src)}")
+    check(f"[{src}] ok", env.get("ok") is True and env.get("error") is None,
+          f"ok={fmt(env.get('ok'))} error={fmt(env.get('error'))}")
+    if env.get("warnings"):
+        print(f"  note [{src}] warnings: {fmt(env.get('warnings'))}")
+    devs = get(env.get("data") or {}, "devices")
+    if not check(f"[{src}] data.devices is a list", isinstance(devs, list), f"data: {fmt(env.get('data'))[:2000]}"):
+        continue
+    mine = {get(d, "ifname", "name"): d for d in devs if isinstance(d, dict)}
+    check(f"[{src}] device set", sorted(map(str, mine)) == sorted(ref),
+          f"rdmactl {sorted(map(str, mine))} vs rdma {sorted(ref)}")
+    for name, rd in sorted(ref.items()):
+        d = mine.get(name)
+        if not check(f"[{src}] {name} present", d is not None, f"rdmactl devices: {sorted(map(str, mine))}"):
+            continue
+        for key in ("node_guid", "node_type"):
+            got, want = d.get(key), rd.get(key)
+            check(f"[{src}] {name}.{key}", got == want, f"rdmactl {fmt(got)} != rdma {fmt(want)}")
+        ports = d.get("ports")
+        if not isinstance(ports, list):
+            check(f"[{src}] {name}.ports is a list", False, f"got {fmt(ports)}")
+            continue
+        myports = {get(p, "port", "index", "port_index"): p for p in ports if isinstance(p, dict)}
+        check(f"[{src}] {name} port set", sorted(map(str, myports)) == sorted(map(str, rd["ports"])),
+              f"rdmactl {sorted(map(str, myports))} vs rdma {sorted(rd['ports'])}")
+        for pn, rp in sorted(rd["ports"].items()):
+            p = myports.get(pn)
+            if not check(f"[{src}] {name}/{pn} present", p is not None, f"ports: {fmt(ports)[:1000]}"):
+                continue
+            for key in ("state", "physical_state", "link_layer", "netdev"):
+                got = netdev_name(p.get(key)) if key == "netdev" else p.get(key)
+                want = rp.get(key)
+                check(f"[{src}] {name}/{pn}.{key}", got == want, f"rdmactl {fmt(got)} != rdma {fmt(want)}")
+
+print(f"check-rxe: {passed} passed, {failed} failed")
+if failed:
+    print("check-rxe: guest transcript:\n" + text, file=sys.stderr)
+sys.exit(1 if failed else 0)
+PY
+PRC=$?
+if [ -n "${CHECK_RXE_KEEP:-}" ] || [ "$PRC" != 0 ]; then
+    KEEP=${CHECK_RXE_KEEP:-${TMPDIR:-/tmp}}
+    mkdir -p "$KEEP" && cp "$TMP/out.txt" "$KEEP/check-rxe-guest.$$.txt" && cp "$TMP/err.txt" "$KEEP/check-rxe-stderr.$$.txt" \
+        && echo "check-rxe: guest transcript kept in $KEEP/check-rxe-guest.$$.txt (stderr: check-rxe-stderr.$$.txt)"
+fi
+exit "$PRC"

@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+// rdmactl: Linux RDMA device discovery and driver-ABI negotiation.
+// Layering (Docs/ARCHITECTURE in DESIGN §2): C shims at the bottom, RdmaKit holds the kernel
+// seam and everything above it, RdmaLinux and RdmaEmulator implement the seam, RdmaCommands is
+// the CLI as a library, rdmactl is one file.
+import PackageDescription
+
+let package = Package(
+    name: "rdmactl",
+    products: [
+        .executable(name: "rdmactl", targets: ["rdmactl"]),
+        .library(name: "RdmaKit", targets: ["RdmaKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CUdev",
+            pkgConfig: "libudev",
+            providers: [.apt(["libudev-dev"])]),
+        .target(name: "CRdmaABI"),
+        .target(name: "RdmaKit", dependencies: ["CRdmaABI"]),
+        .target(name: "RdmaLinux", dependencies: ["RdmaKit", "CUdev", "CRdmaABI"]),
+        .target(name: "RdmaEmulator", dependencies: ["RdmaKit", "CRdmaABI"]),
+        .target(
+            name: "RdmaCommands",
+            dependencies: [
+                "RdmaKit", "RdmaLinux", "RdmaEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "rdmactl", dependencies: ["RdmaCommands"]),
+        .testTarget(
+            name: "RdmaKitTests",
+            dependencies: ["RdmaKit", "RdmaLinux", "RdmaEmulator", "RdmaCommands", "CRdmaABI"],
+            resources: [.copy("Fixtures")]),
+    ]
+)

@@ -1,0 +1,895 @@
+/*
+ * CRdmaABI - the C seam between rdmactl's Swift code and the Linux RDMA user ABI.
+ *
+ * Modelled on apple/swift-nio's CNIOLinux: prefixed `static const` constants, tiny
+ * `static inline` functions, and `_Static_assert`s that pin every number and layout
+ * this project depends on, so a header or ABI drift fails the *C* build first.
+ *
+ * Rules this file follows
+ *  - A kernel struct that a UAPI header (Debian linux-libc-dev, /usr/include/rdma/...)
+ *    defines is never retyped here: the header is included and its layout asserted.
+ *  - Structs that no installed header has (qib's qib_common.h is kernel-internal; the
+ *    write()-era hfi1 structs were removed from the UAPI in Linux 4.7) are defined here,
+ *    named `struct rdmaabi_*`, with `_Static_assert` on sizeof and on the offset of
+ *    every field, and a comment citing the kernel source.
+ *  - Everything exported to Swift is named `RDMAABI_<kernel name>` (a leading `RDMA_`
+ *    of the kernel name is dropped: RDMA_NLDEV_ATTR_DEV_INDEX -> RDMAABI_NLDEV_ATTR_DEV_INDEX,
+ *    RDMA_VERBS_IOCTL -> RDMAABI_VERBS_IOCTL), functions are `rdmaabi_<name>`, and
+ *    shim-defined structs are `struct rdmaabi_<name>`. Nothing here is reachable only
+ *    through a macro: function-like macros and sizeof-based ioctl numbers become
+ *    `static const` values or `static inline` functions.
+ *
+ * References: /work/shared/docs/ABI-FACTS.md (sections named "ABI-FACTS sec. n" below);
+ * values were checked by compiling against linux-libc-dev 6.1 on x86_64.
+ */
+#ifndef CRDMAABI_H
+#define CRDMAABI_H
+
+/* Needs glibc's default feature set (gnu11 / _DEFAULT_SOURCE) for syscall() and openat(). */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+#include <linux/netlink.h>
+#include <linux/openat2.h>
+
+#include <rdma/hfi/hfi1_ioctl.h>
+#include <rdma/hfi/hfi1_user.h>
+#include <rdma/ib_user_verbs.h>
+#include <rdma/ib_user_mad.h>
+#include <rdma/rdma_netlink.h>
+#include <rdma/rdma_user_ioctl.h>
+#include <rdma/rdma_user_ioctl_cmds.h>
+#include <rdma/ib_user_ioctl_cmds.h>
+#include <rdma/ib_user_ioctl_verbs.h>
+
+#if !defined(__linux__)
+#error "CRdmaABI describes the Linux RDMA ABI and only builds on Linux"
+#endif
+
+/* Every struct layout asserted below is the x86_64 / LP64 one (ABI-FACTS sec. 2.6). */
+_Static_assert(sizeof(unsigned long) == 8, "CRdmaABI assumes an LP64 target (x86_64)");
+_Static_assert(sizeof(void *) == 8, "CRdmaABI assumes 64-bit pointers");
+
+/* =====================================================================================
+ * 1. ioctl number encoding (<asm-generic/ioctl.h>, via <linux/ioctl.h>)
+ * ===================================================================================== */
+
+static const unsigned int RDMAABI_IOC_NONE = _IOC_NONE;
+static const unsigned int RDMAABI_IOC_WRITE = _IOC_WRITE;
+static const unsigned int RDMAABI_IOC_READ = _IOC_READ;
+static const unsigned int RDMAABI_IOCTL_MAGIC = RDMA_IOCTL_MAGIC; /* 0x1b */
+
+/* _IOC_DIR / _IOC_TYPE / _IOC_NR / _IOC_SIZE, as functions. */
+static inline unsigned int rdmaabi_ioc_dir(unsigned long cmd) { return (unsigned int)_IOC_DIR(cmd); }
+static inline unsigned int rdmaabi_ioc_type(unsigned long cmd) { return (unsigned int)_IOC_TYPE(cmd); }
+static inline unsigned int rdmaabi_ioc_nr(unsigned long cmd) { return (unsigned int)_IOC_NR(cmd); }
+static inline unsigned int rdmaabi_ioc_size(unsigned long cmd) { return (unsigned int)_IOC_SIZE(cmd); }
+
+/* _IOC(dir, type, nr, size): build a request number, e.g. one with a deliberately wrong size. */
+static inline unsigned long rdmaabi_ioc(unsigned int dir, unsigned int type, unsigned int nr,
+                                        unsigned int size) {
+    return (unsigned long)_IOC(dir, type, nr, size);
+}
+
+_Static_assert(RDMA_IOCTL_MAGIC == 0x1b, "RDMA_IOCTL_MAGIC (ABI-FACTS sec. 2.4)");
+_Static_assert(_IOC_NONE == 0U && _IOC_WRITE == 1U && _IOC_READ == 2U, "_IOC direction bits");
+
+/* =====================================================================================
+ * 2. hfi1 ioctls and versions ([UAPI] rdma/rdma_user_ioctl.h, rdma/hfi/hfi1_user.h;
+ *    ABI-FACTS sec. 2.4, sec. 2.5)
+ * ===================================================================================== */
+
+static const unsigned long RDMAABI_HFI1_IOCTL_ASSIGN_CTXT = HFI1_IOCTL_ASSIGN_CTXT;
+static const unsigned long RDMAABI_HFI1_IOCTL_CTXT_INFO = HFI1_IOCTL_CTXT_INFO;
+static const unsigned long RDMAABI_HFI1_IOCTL_USER_INFO = HFI1_IOCTL_USER_INFO;
+static const unsigned long RDMAABI_HFI1_IOCTL_TID_UPDATE = HFI1_IOCTL_TID_UPDATE;
+static const unsigned long RDMAABI_HFI1_IOCTL_TID_FREE = HFI1_IOCTL_TID_FREE;
+static const unsigned long RDMAABI_HFI1_IOCTL_CREDIT_UPD = HFI1_IOCTL_CREDIT_UPD;
+static const unsigned long RDMAABI_HFI1_IOCTL_RECV_CTRL = HFI1_IOCTL_RECV_CTRL;
+static const unsigned long RDMAABI_HFI1_IOCTL_POLL_TYPE = HFI1_IOCTL_POLL_TYPE;
+static const unsigned long RDMAABI_HFI1_IOCTL_ACK_EVENT = HFI1_IOCTL_ACK_EVENT;
+static const unsigned long RDMAABI_HFI1_IOCTL_SET_PKEY = HFI1_IOCTL_SET_PKEY;
+static const unsigned long RDMAABI_HFI1_IOCTL_CTXT_RESET = HFI1_IOCTL_CTXT_RESET;
+static const unsigned long RDMAABI_HFI1_IOCTL_TID_INVAL_READ = HFI1_IOCTL_TID_INVAL_READ;
+static const unsigned long RDMAABI_HFI1_IOCTL_GET_VERS = HFI1_IOCTL_GET_VERS;
+
+_Static_assert(HFI1_IOCTL_ASSIGN_CTXT == 0xc01c1be1UL, "HFI1_IOCTL_ASSIGN_CTXT (ABI-FACTS sec. 2.4)");
+_Static_assert(HFI1_IOCTL_CTXT_INFO == 0x40281be2UL, "HFI1_IOCTL_CTXT_INFO (ABI-FACTS sec. 2.4)");
+_Static_assert(HFI1_IOCTL_USER_INFO == 0x40781be3UL, "HFI1_IOCTL_USER_INFO (ABI-FACTS sec. 2.4)");
+_Static_assert(HFI1_IOCTL_TID_UPDATE == 0xc0181be4UL, "HFI1_IOCTL_TID_UPDATE (ABI-FACTS sec. 2.4)");
+_Static_assert(HFI1_IOCTL_TID_FREE == 0xc0181be5UL, "HFI1_IOCTL_TID_FREE (ABI-FACTS sec. 2.4)");
+_Static_assert(HFI1_IOCTL_CREDIT_UPD == 0x00001be6UL, "HFI1_IOCTL_CREDIT_UPD (ABI-FACTS sec. 2.4)");
+_Static_assert(HFI1_IOCTL_RECV_CTRL == 0x40041be8UL, "HFI1_IOCTL_RECV_CTRL (ABI-FACTS sec. 2.4)");
+_Static_assert(HFI1_IOCTL_POLL_TYPE == 0x40041be9UL, "HFI1_IOCTL_POLL_TYPE (ABI-FACTS sec. 2.4)");
+_Static_assert(HFI1_IOCTL_ACK_EVENT == 0x40081beaUL, "HFI1_IOCTL_ACK_EVENT (ABI-FACTS sec. 2.4)");
+_Static_assert(HFI1_IOCTL_SET_PKEY == 0x40021bebUL, "HFI1_IOCTL_SET_PKEY (ABI-FACTS sec. 2.4)");
+_Static_assert(HFI1_IOCTL_CTXT_RESET == 0x00001becUL, "HFI1_IOCTL_CTXT_RESET (ABI-FACTS sec. 2.4)");
+_Static_assert(HFI1_IOCTL_TID_INVAL_READ == 0xc0181bedUL, "HFI1_IOCTL_TID_INVAL_READ (ABI-FACTS sec. 2.4)");
+_Static_assert(HFI1_IOCTL_GET_VERS == 0x80041beeUL, "HFI1_IOCTL_GET_VERS (ABI-FACTS sec. 2.4)");
+
+static const unsigned int RDMAABI_HFI1_USER_SWMAJOR = HFI1_USER_SWMAJOR;  /* 6 */
+static const unsigned int RDMAABI_HFI1_USER_SWMINOR = HFI1_USER_SWMINOR;  /* 3 */
+static const unsigned int RDMAABI_HFI1_SWMAJOR_SHIFT = HFI1_SWMAJOR_SHIFT; /* 16 */
+/* HFI1_USER_SWVERSION is defined only in the kernel's drivers/infiniband/hw/hfi1/common.h
+ * (not in the UAPI header): (HFI1_USER_SWMAJOR << HFI1_SWMAJOR_SHIFT) | HFI1_USER_SWMINOR.
+ * GET_VERS returns it as an int. */
+static const unsigned int RDMAABI_HFI1_USER_SWVERSION =
+    ((unsigned int)HFI1_USER_SWMAJOR << HFI1_SWMAJOR_SHIFT) | (unsigned int)HFI1_USER_SWMINOR;
+/* First hfi1 major that speaks ioctl(); majors below it used write() (PSM2
+ * psm_hal_gen1/hfi1_deprecated_gen1.h IOCTL_CMD_API_MODULE_MAJOR; ABI-FACTS sec. 2.5). */
+static const unsigned int RDMAABI_HFI1_IOCTL_CMD_API_MODULE_MAJOR = 6;
+static const unsigned int RDMAABI_HFI1_MAX_SHARED_CTXTS = HFI1_MAX_SHARED_CTXTS; /* 8 */
+
+_Static_assert(HFI1_USER_SWMAJOR == 6 && HFI1_USER_SWMINOR == 3 && HFI1_SWMAJOR_SHIFT == 16,
+               "hfi1 user ABI version 6.3 (ABI-FACTS sec. 2.5)");
+_Static_assert(((HFI1_USER_SWMAJOR << HFI1_SWMAJOR_SHIFT) | HFI1_USER_SWMINOR) == 0x00060003,
+               "HFI1_USER_SWVERSION (ABI-FACTS sec. 2.4 GET_VERS)");
+
+/* UAPI struct layouts (ABI-FACTS sec. 2.6). */
+_Static_assert(sizeof(struct hfi1_user_info) == 28, "hfi1_user_info size");
+_Static_assert(offsetof(struct hfi1_user_info, userversion) == 0, "hfi1_user_info.userversion");
+_Static_assert(offsetof(struct hfi1_user_info, pad) == 4, "hfi1_user_info.pad");
+_Static_assert(offsetof(struct hfi1_user_info, subctxt_cnt) == 8, "hfi1_user_info.subctxt_cnt");
+_Static_assert(offsetof(struct hfi1_user_info, subctxt_id) == 10, "hfi1_user_info.subctxt_id");
+_Static_assert(offsetof(struct hfi1_user_info, uuid) == 12, "hfi1_user_info.uuid");
+
+_Static_assert(sizeof(struct hfi1_ctxt_info) == 40, "hfi1_ctxt_info size");
+_Static_assert(offsetof(struct hfi1_ctxt_info, runtime_flags) == 0, "hfi1_ctxt_info.runtime_flags");
+_Static_assert(offsetof(struct hfi1_ctxt_info, rcvegr_size) == 8, "hfi1_ctxt_info.rcvegr_size");
+_Static_assert(offsetof(struct hfi1_ctxt_info, num_active) == 12, "hfi1_ctxt_info.num_active");
+_Static_assert(offsetof(struct hfi1_ctxt_info, unit) == 14, "hfi1_ctxt_info.unit");
+_Static_assert(offsetof(struct hfi1_ctxt_info, ctxt) == 16, "hfi1_ctxt_info.ctxt");
+_Static_assert(offsetof(struct hfi1_ctxt_info, subctxt) == 18, "hfi1_ctxt_info.subctxt");
+_Static_assert(offsetof(struct hfi1_ctxt_info, rcvtids) == 20, "hfi1_ctxt_info.rcvtids");
+_Static_assert(offsetof(struct hfi1_ctxt_info, credits) == 22, "hfi1_ctxt_info.credits");
+_Static_assert(offsetof(struct hfi1_ctxt_info, numa_node) == 24, "hfi1_ctxt_info.numa_node");
+_Static_assert(offsetof(struct hfi1_ctxt_info, rec_cpu) == 26, "hfi1_ctxt_info.rec_cpu");
+_Static_assert(offsetof(struct hfi1_ctxt_info, send_ctxt) == 28, "hfi1_ctxt_info.send_ctxt");
+_Static_assert(offsetof(struct hfi1_ctxt_info, egrtids) == 30, "hfi1_ctxt_info.egrtids");
+_Static_assert(offsetof(struct hfi1_ctxt_info, rcvhdrq_cnt) == 32, "hfi1_ctxt_info.rcvhdrq_cnt");
+_Static_assert(offsetof(struct hfi1_ctxt_info, rcvhdrq_entsize) == 34, "hfi1_ctxt_info.rcvhdrq_entsize");
+_Static_assert(offsetof(struct hfi1_ctxt_info, sdma_ring_size) == 36, "hfi1_ctxt_info.sdma_ring_size");
+
+_Static_assert(sizeof(struct hfi1_tid_info) == 24, "hfi1_tid_info size");
+_Static_assert(offsetof(struct hfi1_tid_info, vaddr) == 0, "hfi1_tid_info.vaddr");
+_Static_assert(offsetof(struct hfi1_tid_info, tidlist) == 8, "hfi1_tid_info.tidlist");
+_Static_assert(offsetof(struct hfi1_tid_info, tidcnt) == 16, "hfi1_tid_info.tidcnt");
+_Static_assert(offsetof(struct hfi1_tid_info, length) == 20, "hfi1_tid_info.length");
+
+_Static_assert(sizeof(struct hfi1_base_info) == 120, "hfi1_base_info size");
+_Static_assert(offsetof(struct hfi1_base_info, hw_version) == 0, "hfi1_base_info.hw_version");
+_Static_assert(offsetof(struct hfi1_base_info, sw_version) == 4, "hfi1_base_info.sw_version");
+_Static_assert(offsetof(struct hfi1_base_info, jkey) == 8, "hfi1_base_info.jkey");
+_Static_assert(offsetof(struct hfi1_base_info, padding1) == 10, "hfi1_base_info.padding1");
+_Static_assert(offsetof(struct hfi1_base_info, bthqp) == 12, "hfi1_base_info.bthqp");
+_Static_assert(offsetof(struct hfi1_base_info, sc_credits_addr) == 16, "hfi1_base_info.sc_credits_addr");
+_Static_assert(offsetof(struct hfi1_base_info, pio_bufbase_sop) == 24, "hfi1_base_info.pio_bufbase_sop");
+_Static_assert(offsetof(struct hfi1_base_info, pio_bufbase) == 32, "hfi1_base_info.pio_bufbase");
+_Static_assert(offsetof(struct hfi1_base_info, rcvhdr_bufbase) == 40, "hfi1_base_info.rcvhdr_bufbase");
+_Static_assert(offsetof(struct hfi1_base_info, rcvegr_bufbase) == 48, "hfi1_base_info.rcvegr_bufbase");
+_Static_assert(offsetof(struct hfi1_base_info, sdma_comp_bufbase) == 56, "hfi1_base_info.sdma_comp_bufbase");
+_Static_assert(offsetof(struct hfi1_base_info, user_regbase) == 64, "hfi1_base_info.user_regbase");
+_Static_assert(offsetof(struct hfi1_base_info, events_bufbase) == 72, "hfi1_base_info.events_bufbase");
+_Static_assert(offsetof(struct hfi1_base_info, status_bufbase) == 80, "hfi1_base_info.status_bufbase");
+_Static_assert(offsetof(struct hfi1_base_info, rcvhdrtail_base) == 88, "hfi1_base_info.rcvhdrtail_base");
+_Static_assert(offsetof(struct hfi1_base_info, subctxt_uregbase) == 96, "hfi1_base_info.subctxt_uregbase");
+_Static_assert(offsetof(struct hfi1_base_info, subctxt_rcvegrbuf) == 104, "hfi1_base_info.subctxt_rcvegrbuf");
+_Static_assert(offsetof(struct hfi1_base_info, subctxt_rcvhdrbuf) == 112, "hfi1_base_info.subctxt_rcvhdrbuf");
+
+/* =====================================================================================
+ * 3. hfi1 write()-era command interface (staging hfi1, Linux 4.3-4.6; removed from the
+ *    UAPI in 4.7, so no installed header has these). ABI-FACTS sec. 2.8, sec. 11.
+ * ===================================================================================== */
+
+/*
+ * struct hfi1_cmd - written to /dev/hfi1_N by write(); `addr` points at the payload.
+ * Source: drivers/staging/rdma/hfi1 era include/uapi/rdma/hfi/hfi1_user.h (4.3, as
+ * reproduced by bionic's generated copy), and PSM2 psm_hal_gen1/hfi1_deprecated_gen1.h
+ * `struct hfi1_cmd_deprecated`. 16 bytes.
+ */
+struct rdmaabi_hfi1_cmd {
+    __u32 type; /* RDMAABI_HFI1_CMD_* */
+    __u32 len;  /* length of the struct at addr */
+    __u64 addr; /* user pointer to the payload */
+};
+_Static_assert(sizeof(struct rdmaabi_hfi1_cmd) == 16, "hfi1_cmd size (ABI-FACTS sec. 2.8)");
+_Static_assert(_Alignof(struct rdmaabi_hfi1_cmd) == 8, "hfi1_cmd alignment");
+_Static_assert(offsetof(struct rdmaabi_hfi1_cmd, type) == 0, "hfi1_cmd.type");
+_Static_assert(offsetof(struct rdmaabi_hfi1_cmd, len) == 4, "hfi1_cmd.len");
+_Static_assert(offsetof(struct rdmaabi_hfi1_cmd, addr) == 8, "hfi1_cmd.addr");
+
+/*
+ * struct hfi1_user_info as of hfi1 user ABI major 4/5 (write era). Source: 4.3 staging
+ * include/uapi/rdma/hfi/hfi1_user.h `struct hfi1_user_info`, and PSM2
+ * hfi1_deprecated_gen1.h `struct hfi1_user_info_dep` ("identical to the struct
+ * hfi1_user_info declaration from MAJOR version 5"). 28 bytes, same size as the
+ * modern (major 6) struct but `pad` is u16 and `hfi1_alg` sits at offset 6.
+ */
+struct rdmaabi_hfi1_user_info_v5 {
+    __u32 userversion; /* (major << 16) | minor */
+    __u16 pad;
+    __u16 hfi1_alg;    /* HFI selection algorithm (ACROSS 0, WITHIN 1) */
+    __u16 subctxt_cnt;
+    __u16 subctxt_id;
+    __u8 uuid[16];
+};
+_Static_assert(sizeof(struct rdmaabi_hfi1_user_info_v5) == 28, "hfi1_user_info v5 size (ABI-FACTS sec. 2.6)");
+_Static_assert(_Alignof(struct rdmaabi_hfi1_user_info_v5) == 4, "hfi1_user_info v5 alignment");
+_Static_assert(offsetof(struct rdmaabi_hfi1_user_info_v5, userversion) == 0, "v5.userversion");
+_Static_assert(offsetof(struct rdmaabi_hfi1_user_info_v5, pad) == 4, "v5.pad");
+_Static_assert(offsetof(struct rdmaabi_hfi1_user_info_v5, hfi1_alg) == 6, "v5.hfi1_alg");
+_Static_assert(offsetof(struct rdmaabi_hfi1_user_info_v5, subctxt_cnt) == 8, "v5.subctxt_cnt");
+_Static_assert(offsetof(struct rdmaabi_hfi1_user_info_v5, subctxt_id) == 10, "v5.subctxt_id");
+_Static_assert(offsetof(struct rdmaabi_hfi1_user_info_v5, uuid) == 12, "v5.uuid");
+_Static_assert(sizeof(struct rdmaabi_hfi1_user_info_v5) == sizeof(struct hfi1_user_info),
+               "write-era and ioctl-era hfi1_user_info have the same size");
+
+/* Write-era HFI1_CMD_* numbers (4.3 staging header; 13 and 14 from the 4.7-era header
+ * where the ioctl nr is HFI1_CMD_x + 0xE0). 7 existed only up to 4.6. */
+static const unsigned int RDMAABI_HFI1_CMD_ASSIGN_CTXT = 1;
+static const unsigned int RDMAABI_HFI1_CMD_CTXT_INFO = 2;
+static const unsigned int RDMAABI_HFI1_CMD_USER_INFO = 3;
+static const unsigned int RDMAABI_HFI1_CMD_TID_UPDATE = 4;
+static const unsigned int RDMAABI_HFI1_CMD_TID_FREE = 5;
+static const unsigned int RDMAABI_HFI1_CMD_CREDIT_UPD = 6;
+static const unsigned int RDMAABI_HFI1_CMD_SDMA_STATUS_UPD = 7;
+static const unsigned int RDMAABI_HFI1_CMD_RECV_CTRL = 8;
+static const unsigned int RDMAABI_HFI1_CMD_POLL_TYPE = 9;
+static const unsigned int RDMAABI_HFI1_CMD_ACK_EVENT = 10;
+static const unsigned int RDMAABI_HFI1_CMD_SET_PKEY = 11;
+static const unsigned int RDMAABI_HFI1_CMD_CTXT_RESET = 12;
+static const unsigned int RDMAABI_HFI1_CMD_TID_INVAL_READ = 13;
+static const unsigned int RDMAABI_HFI1_CMD_GET_VERS = 14;
+/* EPROM commands (need CAP_SYS_ADMIN). 66..71 are 4.3-only, 75..77 replaced them. */
+static const unsigned int RDMAABI_HFI1_CMD_EP_INFO = 64;
+static const unsigned int RDMAABI_HFI1_CMD_EP_ERASE_CHIP = 65;
+static const unsigned int RDMAABI_HFI1_CMD_EP_ERASE_P0 = 66;
+static const unsigned int RDMAABI_HFI1_CMD_EP_ERASE_P1 = 67;
+static const unsigned int RDMAABI_HFI1_CMD_EP_READ_P0 = 68;
+static const unsigned int RDMAABI_HFI1_CMD_EP_READ_P1 = 69;
+static const unsigned int RDMAABI_HFI1_CMD_EP_WRITE_P0 = 70;
+static const unsigned int RDMAABI_HFI1_CMD_EP_WRITE_P1 = 71;
+static const unsigned int RDMAABI_HFI1_CMD_EP_ERASE_RANGE = 75;
+static const unsigned int RDMAABI_HFI1_CMD_EP_READ_RANGE = 76;
+static const unsigned int RDMAABI_HFI1_CMD_EP_WRITE_RANGE = 77;
+
+/* The ioctl nr of each modern hfi1 ioctl is the write-era command + 0xE0. */
+_Static_assert(_IOC_NR(HFI1_IOCTL_ASSIGN_CTXT) == 0xE0 + 1, "ASSIGN_CTXT nr = HFI1_CMD_ASSIGN_CTXT + 0xE0");
+_Static_assert(_IOC_NR(HFI1_IOCTL_CREDIT_UPD) == 0xE0 + 6, "CREDIT_UPD nr = HFI1_CMD_CREDIT_UPD + 0xE0");
+_Static_assert(_IOC_NR(HFI1_IOCTL_GET_VERS) == 0xE0 + 14, "GET_VERS nr = HFI1_CMD_GET_VERS + 0xE0");
+
+/* =====================================================================================
+ * 4. qib write() command interface. Source: kernel drivers/infiniband/hw/qib/qib_common.h
+ *    (kernel-internal; never exported as UAPI). ABI-FACTS sec. 3.2, sec. 3.3, sec. 11.
+ * ===================================================================================== */
+
+static const unsigned int RDMAABI_QIB_USER_SWMAJOR = 1;
+static const unsigned int RDMAABI_QIB_USER_SWMINOR = 13; /* 10 and 11 in older trees */
+static const unsigned int RDMAABI_QIB_USER_SWVERSION = (1U << 16) | 13U;
+
+static const unsigned int RDMAABI_QIB_CMD_CTXT_INFO = 17;
+static const unsigned int RDMAABI_QIB_CMD_RECV_CTRL = 18;
+static const unsigned int RDMAABI_QIB_CMD_TID_UPDATE = 19;
+static const unsigned int RDMAABI_QIB_CMD_TID_FREE = 20;
+static const unsigned int RDMAABI_QIB_CMD_SET_PART_KEY = 21;
+static const unsigned int RDMAABI_QIB_CMD_ASSIGN_CTXT = 23;
+static const unsigned int RDMAABI_QIB_CMD_USER_INIT = 24;
+static const unsigned int RDMAABI_QIB_CMD_UNUSED_1 = 25;
+static const unsigned int RDMAABI_QIB_CMD_UNUSED_2 = 26;
+static const unsigned int RDMAABI_QIB_CMD_PIOAVAILUPD = 27;
+static const unsigned int RDMAABI_QIB_CMD_POLL_TYPE = 28;
+static const unsigned int RDMAABI_QIB_CMD_ARMLAUNCH_CTRL = 29;
+static const unsigned int RDMAABI_QIB_CMD_SDMA_INFLIGHT = 31;
+static const unsigned int RDMAABI_QIB_CMD_SDMA_COMPLETE = 32;
+static const unsigned int RDMAABI_QIB_CMD_DISARM_BUFS = 34;
+static const unsigned int RDMAABI_QIB_CMD_ACK_EVENT = 35;
+static const unsigned int RDMAABI_QIB_CMD_CPUS_LIST = 36;
+
+/* QIB_PORT_ALG_* for qib_user_info.spu_port_alg (user minor >= 11). */
+static const unsigned int RDMAABI_QIB_PORT_ALG_ACROSS = 0;
+static const unsigned int RDMAABI_QIB_PORT_ALG_WITHIN = 1;
+
+/* struct qib_user_info (qib_common.h), __aligned(8). 32 bytes. */
+struct rdmaabi_qib_user_info {
+    __u32 spu_userversion;    /* (QIB_USER_SWMAJOR << 16) | minor */
+    __u32 _spu_unused2;
+    __u32 spu_base_info_size; /* size of the qib_base_info buffer at spu_base_info */
+    __u32 spu_port_alg;       /* QIB_PORT_ALG_*; was _spu_unused3 before user minor 11 */
+    __u16 spu_subctxt_cnt;
+    __u16 spu_subctxt_id;
+    __u32 spu_port;           /* 0 = any port */
+    __u64 spu_base_info;      /* user pointer where USER_INIT writes qib_base_info */
+} __attribute__((aligned(8)));
+_Static_assert(sizeof(struct rdmaabi_qib_user_info) == 32, "qib_user_info size (ABI-FACTS sec. 3.3)");
+_Static_assert(_Alignof(struct rdmaabi_qib_user_info) == 8, "qib_user_info alignment");
+_Static_assert(offsetof(struct rdmaabi_qib_user_info, spu_userversion) == 0, "qib_user_info.spu_userversion");
+_Static_assert(offsetof(struct rdmaabi_qib_user_info, _spu_unused2) == 4, "qib_user_info._spu_unused2");
+_Static_assert(offsetof(struct rdmaabi_qib_user_info, spu_base_info_size) == 8, "qib_user_info.spu_base_info_size");
+_Static_assert(offsetof(struct rdmaabi_qib_user_info, spu_port_alg) == 12, "qib_user_info.spu_port_alg");
+_Static_assert(offsetof(struct rdmaabi_qib_user_info, spu_subctxt_cnt) == 16, "qib_user_info.spu_subctxt_cnt");
+_Static_assert(offsetof(struct rdmaabi_qib_user_info, spu_subctxt_id) == 18, "qib_user_info.spu_subctxt_id");
+_Static_assert(offsetof(struct rdmaabi_qib_user_info, spu_port) == 20, "qib_user_info.spu_port");
+_Static_assert(offsetof(struct rdmaabi_qib_user_info, spu_base_info) == 24, "qib_user_info.spu_base_info");
+
+/* struct qib_ctxt_info (qib_common.h). 16 bytes, eight u16. */
+struct rdmaabi_qib_ctxt_info {
+    __u16 num_active;   /* number of active units */
+    __u16 unit;         /* unit (chip) assigned */
+    __u16 port;         /* IB port assigned (1-based) */
+    __u16 ctxt;         /* context on the unit */
+    __u16 subctxt;      /* subcontext */
+    __u16 num_ctxts;    /* contexts available on the unit */
+    __u16 num_subctxts; /* subcontexts opened on ctxt */
+    __u16 rec_cpu;      /* 0xffff if none */
+};
+_Static_assert(sizeof(struct rdmaabi_qib_ctxt_info) == 16, "qib_ctxt_info size (ABI-FACTS sec. 3.3)");
+_Static_assert(_Alignof(struct rdmaabi_qib_ctxt_info) == 2, "qib_ctxt_info alignment");
+_Static_assert(offsetof(struct rdmaabi_qib_ctxt_info, num_active) == 0, "qib_ctxt_info.num_active");
+_Static_assert(offsetof(struct rdmaabi_qib_ctxt_info, unit) == 2, "qib_ctxt_info.unit");
+_Static_assert(offsetof(struct rdmaabi_qib_ctxt_info, port) == 4, "qib_ctxt_info.port");
+_Static_assert(offsetof(struct rdmaabi_qib_ctxt_info, ctxt) == 6, "qib_ctxt_info.ctxt");
+_Static_assert(offsetof(struct rdmaabi_qib_ctxt_info, subctxt) == 8, "qib_ctxt_info.subctxt");
+_Static_assert(offsetof(struct rdmaabi_qib_ctxt_info, num_ctxts) == 10, "qib_ctxt_info.num_ctxts");
+_Static_assert(offsetof(struct rdmaabi_qib_ctxt_info, num_subctxts) == 12, "qib_ctxt_info.num_subctxts");
+_Static_assert(offsetof(struct rdmaabi_qib_ctxt_info, rec_cpu) == 14, "qib_ctxt_info.rec_cpu");
+
+/* struct qib_tid_info (qib_common.h). 32 bytes. */
+struct rdmaabi_qib_tid_info {
+    __u32 tidcnt;
+    __u32 tid__unused; /* keeps 32- and 64-bit layouts equal */
+    __u64 tidvaddr;    /* virtual address of first page */
+    __u64 tidlist;     /* user pointer to __u16 tid array */
+    __u64 tidmap;      /* user pointer to bitmap of TIDs used */
+};
+_Static_assert(sizeof(struct rdmaabi_qib_tid_info) == 32, "qib_tid_info size (ABI-FACTS sec. 3.3)");
+_Static_assert(_Alignof(struct rdmaabi_qib_tid_info) == 8, "qib_tid_info alignment");
+_Static_assert(offsetof(struct rdmaabi_qib_tid_info, tidcnt) == 0, "qib_tid_info.tidcnt");
+_Static_assert(offsetof(struct rdmaabi_qib_tid_info, tid__unused) == 4, "qib_tid_info.tid__unused");
+_Static_assert(offsetof(struct rdmaabi_qib_tid_info, tidvaddr) == 8, "qib_tid_info.tidvaddr");
+_Static_assert(offsetof(struct rdmaabi_qib_tid_info, tidlist) == 16, "qib_tid_info.tidlist");
+_Static_assert(offsetof(struct rdmaabi_qib_tid_info, tidmap) == 24, "qib_tid_info.tidmap");
+
+/*
+ * struct qib_base_info (qib_common.h), __aligned(8). 176 bytes. Written by
+ * QIB_CMD_USER_INIT to qib_user_info.spu_base_info (at most spu_base_info_size bytes; the
+ * kernel accepts a buffer 7*8 bytes shorter when the context is not shared).
+ */
+struct rdmaabi_qib_base_info {
+    __u32 spi_hw_version;
+    __u32 spi_sw_version;       /* (QIB_KERN_TYPE << 31) | QIB_USER_SWVERSION */
+    __u16 spi_ctxt;
+    __u16 spi_subctxt;
+    __u32 spi_mtu;              /* bytes */
+    __u32 spi_piosize;          /* words */
+    __u32 spi_tidcnt;
+    __u32 spi_tidegrcnt;
+    __u32 spi_rcvhdrent_size;   /* words */
+    __u32 spi_rcvhdr_cnt;
+    __u32 spi_runtime_flags;    /* QIB_RUNTIME_* */
+    __u64 spi_rcvhdr_base;
+    __u64 spi_rcv_egrbufs;
+    __u32 spi_rcv_egrbufsize;
+    __u32 spi_qpair;            /* QIB_KD_QP 0x656b78 */
+    __u64 spi_uregbase;
+    __u32 spi_tid_maxsize;
+    __u32 spi_pioalign;
+    __u32 spi_pioindex;
+    __u32 spi_piocnt;
+    __u64 spi_piobufbase;
+    __u64 spi_pioavailaddr;
+    __u64 spi_status;
+    __u32 spi_nctxts;
+    __u16 spi_unit;
+    __u16 spi_port;
+    __u32 spi_rcv_egrperchunk;
+    __u32 spi_rcv_egrchunksize;
+    __u32 spi_rcv_egrbuftotlen;
+    __u32 spi_rhf_offset;
+    __u64 spi_rcvhdr_tailaddr;
+    __u64 spi_subctxt_uregbase;
+    __u64 spi_subctxt_rcvegrbuf;
+    __u64 spi_subctxt_rcvhdr_base;
+    __u64 spi_sendbuf_status;
+} __attribute__((aligned(8)));
+_Static_assert(sizeof(struct rdmaabi_qib_base_info) == 176, "qib_base_info size (ABI-FACTS sec. 3.3)");
+_Static_assert(_Alignof(struct rdmaabi_qib_base_info) == 8, "qib_base_info alignment");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_hw_version) == 0, "qib_base_info.spi_hw_version");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_sw_version) == 4, "qib_base_info.spi_sw_version");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_ctxt) == 8, "qib_base_info.spi_ctxt");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_subctxt) == 10, "qib_base_info.spi_subctxt");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_mtu) == 12, "qib_base_info.spi_mtu");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_piosize) == 16, "qib_base_info.spi_piosize");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_tidcnt) == 20, "qib_base_info.spi_tidcnt");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_tidegrcnt) == 24, "qib_base_info.spi_tidegrcnt");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_rcvhdrent_size) == 28, "qib_base_info.spi_rcvhdrent_size");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_rcvhdr_cnt) == 32, "qib_base_info.spi_rcvhdr_cnt");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_runtime_flags) == 36, "qib_base_info.spi_runtime_flags");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_rcvhdr_base) == 40, "qib_base_info.spi_rcvhdr_base");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_rcv_egrbufs) == 48, "qib_base_info.spi_rcv_egrbufs");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_rcv_egrbufsize) == 56, "qib_base_info.spi_rcv_egrbufsize");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_qpair) == 60, "qib_base_info.spi_qpair");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_uregbase) == 64, "qib_base_info.spi_uregbase");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_tid_maxsize) == 72, "qib_base_info.spi_tid_maxsize");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_pioalign) == 76, "qib_base_info.spi_pioalign");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_pioindex) == 80, "qib_base_info.spi_pioindex");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_piocnt) == 84, "qib_base_info.spi_piocnt");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_piobufbase) == 88, "qib_base_info.spi_piobufbase");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_pioavailaddr) == 96, "qib_base_info.spi_pioavailaddr");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_status) == 104, "qib_base_info.spi_status");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_nctxts) == 112, "qib_base_info.spi_nctxts");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_unit) == 116, "qib_base_info.spi_unit");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_port) == 118, "qib_base_info.spi_port");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_rcv_egrperchunk) == 120, "qib_base_info.spi_rcv_egrperchunk");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_rcv_egrchunksize) == 124, "qib_base_info.spi_rcv_egrchunksize");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_rcv_egrbuftotlen) == 128, "qib_base_info.spi_rcv_egrbuftotlen");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_rhf_offset) == 132, "qib_base_info.spi_rhf_offset");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_rcvhdr_tailaddr) == 136, "qib_base_info.spi_rcvhdr_tailaddr");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_subctxt_uregbase) == 144, "qib_base_info.spi_subctxt_uregbase");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_subctxt_rcvegrbuf) == 152, "qib_base_info.spi_subctxt_rcvegrbuf");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_subctxt_rcvhdr_base) == 160, "qib_base_info.spi_subctxt_rcvhdr_base");
+_Static_assert(offsetof(struct rdmaabi_qib_base_info, spi_sendbuf_status) == 168, "qib_base_info.spi_sendbuf_status");
+
+/*
+ * struct qib_cmd (qib_common.h): u32 type + an *inline* payload union at offset 8
+ * (the union is 8-aligned because of its u64 / aligned(8) members). 40 bytes.
+ * The kernel's union is anonymous in type and named `cmd`; here the union type is named.
+ * qib_write() copies 4 + sizeof(payload) bytes and returns that count (ABI-FACTS sec. 3.2, sec. 11).
+ */
+union rdmaabi_qib_cmd_payload {
+    struct rdmaabi_qib_tid_info tid_info;   /* TID_UPDATE, TID_FREE */
+    struct rdmaabi_qib_user_info user_info; /* ASSIGN_CTXT, USER_INIT */
+    __u64 sdma_inflight;                    /* user pointer for the inflight counter */
+    __u64 sdma_complete;                    /* user pointer for the completion counter */
+    __u64 ctxt_info;                        /* user pointer to struct qib_ctxt_info */
+    __u32 recv_ctrl;
+    __u32 armlaunch_ctrl;
+    __u16 part_key;
+    __u64 slave_mask_addr;
+    __u16 poll_type;
+    __u8 ctxt_bp;
+    __u64 event_mask;                       /* ACK_EVENT */
+};
+struct rdmaabi_qib_cmd {
+    __u32 type; /* RDMAABI_QIB_CMD_* */
+    union rdmaabi_qib_cmd_payload cmd;
+};
+_Static_assert(sizeof(union rdmaabi_qib_cmd_payload) == 32, "qib_cmd payload union size");
+_Static_assert(sizeof(struct rdmaabi_qib_cmd) == 40, "qib_cmd size (ABI-FACTS sec. 3.2)");
+_Static_assert(_Alignof(struct rdmaabi_qib_cmd) == 8, "qib_cmd alignment");
+_Static_assert(offsetof(struct rdmaabi_qib_cmd, type) == 0, "qib_cmd.type");
+_Static_assert(offsetof(struct rdmaabi_qib_cmd, cmd) == 8, "qib_cmd.cmd (union at offset 8)");
+_Static_assert(offsetof(struct rdmaabi_qib_cmd, cmd.tid_info) == 8, "qib_cmd.cmd.tid_info");
+_Static_assert(offsetof(struct rdmaabi_qib_cmd, cmd.user_info) == 8, "qib_cmd.cmd.user_info");
+_Static_assert(offsetof(struct rdmaabi_qib_cmd, cmd.sdma_inflight) == 8, "qib_cmd.cmd.sdma_inflight");
+_Static_assert(offsetof(struct rdmaabi_qib_cmd, cmd.sdma_complete) == 8, "qib_cmd.cmd.sdma_complete");
+_Static_assert(offsetof(struct rdmaabi_qib_cmd, cmd.ctxt_info) == 8, "qib_cmd.cmd.ctxt_info");
+_Static_assert(offsetof(struct rdmaabi_qib_cmd, cmd.recv_ctrl) == 8, "qib_cmd.cmd.recv_ctrl");
+_Static_assert(offsetof(struct rdmaabi_qib_cmd, cmd.armlaunch_ctrl) == 8, "qib_cmd.cmd.armlaunch_ctrl");
+_Static_assert(offsetof(struct rdmaabi_qib_cmd, cmd.part_key) == 8, "qib_cmd.cmd.part_key");
+_Static_assert(offsetof(struct rdmaabi_qib_cmd, cmd.slave_mask_addr) == 8, "qib_cmd.cmd.slave_mask_addr");
+_Static_assert(offsetof(struct rdmaabi_qib_cmd, cmd.poll_type) == 8, "qib_cmd.cmd.poll_type");
+_Static_assert(offsetof(struct rdmaabi_qib_cmd, cmd.ctxt_bp) == 8, "qib_cmd.cmd.ctxt_bp");
+_Static_assert(offsetof(struct rdmaabi_qib_cmd, cmd.event_mask) == 8, "qib_cmd.cmd.event_mask");
+
+/* =====================================================================================
+ * 5. umad and uverbs ([UAPI] rdma_user_ioctl.h, rdma_user_ioctl_cmds.h, ib_user_mad.h,
+ *    ib_user_verbs.h, ib_user_ioctl_verbs.h; ABI-FACTS sec. 2.4, sec. 4.1)
+ * ===================================================================================== */
+
+static const unsigned long RDMAABI_IB_USER_MAD_REGISTER_AGENT = IB_USER_MAD_REGISTER_AGENT;
+static const unsigned long RDMAABI_IB_USER_MAD_UNREGISTER_AGENT = IB_USER_MAD_UNREGISTER_AGENT;
+static const unsigned long RDMAABI_IB_USER_MAD_ENABLE_PKEY = IB_USER_MAD_ENABLE_PKEY;
+static const unsigned long RDMAABI_IB_USER_MAD_REGISTER_AGENT2 = IB_USER_MAD_REGISTER_AGENT2;
+static const unsigned long RDMAABI_VERBS_IOCTL = RDMA_VERBS_IOCTL;
+
+_Static_assert(IB_USER_MAD_REGISTER_AGENT == 0xc01c1b01UL, "IB_USER_MAD_REGISTER_AGENT (ABI-FACTS sec. 2.4)");
+_Static_assert(IB_USER_MAD_UNREGISTER_AGENT == 0x40041b02UL, "IB_USER_MAD_UNREGISTER_AGENT (ABI-FACTS sec. 2.4)");
+_Static_assert(IB_USER_MAD_ENABLE_PKEY == 0x00001b03UL, "IB_USER_MAD_ENABLE_PKEY (ABI-FACTS sec. 2.4)");
+_Static_assert(IB_USER_MAD_REGISTER_AGENT2 == 0xc0281b04UL, "IB_USER_MAD_REGISTER_AGENT2 (ABI-FACTS sec. 2.4)");
+_Static_assert(RDMA_VERBS_IOCTL == 0xc0181b01UL, "RDMA_VERBS_IOCTL (ABI-FACTS sec. 2.4, sec. 4.1)");
+_Static_assert(sizeof(struct ib_user_mad_reg_req) == 28, "ib_user_mad_reg_req size");
+_Static_assert(sizeof(struct ib_user_mad_reg_req2) == 40, "ib_user_mad_reg_req2 size");
+
+static const unsigned int RDMAABI_IB_USER_VERBS_ABI_VERSION = IB_USER_VERBS_ABI_VERSION; /* 6 */
+static const unsigned int RDMAABI_IB_USER_MAD_ABI_VERSION = IB_USER_MAD_ABI_VERSION;     /* 5 */
+_Static_assert(IB_USER_VERBS_ABI_VERSION == 6, "uverbs class ABI (ABI-FACTS sec. 10.7)");
+_Static_assert(IB_USER_MAD_ABI_VERSION == 5, "umad ABI (ABI-FACTS sec. 10.7)");
+
+/* Netlink UVERBS_DRIVER_ID values (enum rdma_driver_id; sent as u32). */
+static const unsigned int RDMAABI_DRIVER_RXE = RDMA_DRIVER_RXE;   /* 14 */
+static const unsigned int RDMAABI_DRIVER_HFI1 = RDMA_DRIVER_HFI1; /* 15 */
+static const unsigned int RDMAABI_DRIVER_QIB = RDMA_DRIVER_QIB;   /* 16 */
+_Static_assert(RDMA_DRIVER_RXE == 14 && RDMA_DRIVER_HFI1 == 15 && RDMA_DRIVER_QIB == 16,
+               "rdma_driver_id values (ABI-FACTS sec. 10.10, sec. 11)");
+
+/* uverbs ioctl framework attribute flags and ID namespaces (ABI-FACTS sec. 4.1). */
+static const unsigned short RDMAABI_UVERBS_ATTR_F_MANDATORY = UVERBS_ATTR_F_MANDATORY;
+static const unsigned short RDMAABI_UVERBS_ATTR_F_VALID_OUTPUT = UVERBS_ATTR_F_VALID_OUTPUT;
+static const unsigned short RDMAABI_UVERBS_ID_NS_MASK = UVERBS_ID_NS_MASK;
+static const unsigned int RDMAABI_UVERBS_ID_NS_SHIFT = UVERBS_ID_NS_SHIFT;
+
+_Static_assert(sizeof(struct ib_uverbs_ioctl_hdr) == 24, "ib_uverbs_ioctl_hdr size (ABI-FACTS sec. 4.1)");
+_Static_assert(offsetof(struct ib_uverbs_ioctl_hdr, length) == 0, "ib_uverbs_ioctl_hdr.length");
+_Static_assert(offsetof(struct ib_uverbs_ioctl_hdr, object_id) == 2, "ib_uverbs_ioctl_hdr.object_id");
+_Static_assert(offsetof(struct ib_uverbs_ioctl_hdr, method_id) == 4, "ib_uverbs_ioctl_hdr.method_id");
+_Static_assert(offsetof(struct ib_uverbs_ioctl_hdr, num_attrs) == 6, "ib_uverbs_ioctl_hdr.num_attrs");
+_Static_assert(offsetof(struct ib_uverbs_ioctl_hdr, reserved1) == 8, "ib_uverbs_ioctl_hdr.reserved1");
+_Static_assert(offsetof(struct ib_uverbs_ioctl_hdr, driver_id) == 16, "ib_uverbs_ioctl_hdr.driver_id");
+_Static_assert(offsetof(struct ib_uverbs_ioctl_hdr, reserved2) == 20, "ib_uverbs_ioctl_hdr.reserved2");
+_Static_assert(offsetof(struct ib_uverbs_ioctl_hdr, attrs) == 24, "ib_uverbs_ioctl_hdr.attrs");
+
+_Static_assert(sizeof(struct ib_uverbs_attr) == 16, "ib_uverbs_attr size (ABI-FACTS sec. 4.1)");
+_Static_assert(offsetof(struct ib_uverbs_attr, attr_id) == 0, "ib_uverbs_attr.attr_id");
+_Static_assert(offsetof(struct ib_uverbs_attr, len) == 2, "ib_uverbs_attr.len");
+_Static_assert(offsetof(struct ib_uverbs_attr, flags) == 4, "ib_uverbs_attr.flags");
+_Static_assert(offsetof(struct ib_uverbs_attr, attr_data) == 6, "ib_uverbs_attr.attr_data");
+_Static_assert(offsetof(struct ib_uverbs_attr, data) == 8, "ib_uverbs_attr.data");
+_Static_assert(offsetof(struct ib_uverbs_attr, data_s64) == 8, "ib_uverbs_attr.data_s64");
+
+/* The uverbs attr's anonymous `data` union is awkward from Swift; these reach it. */
+static inline __u64 rdmaabi_uverbs_attr_get_data(const struct ib_uverbs_attr *attr) { return attr->data; }
+static inline void rdmaabi_uverbs_attr_set_data(struct ib_uverbs_attr *attr, __u64 data) { attr->data = data; }
+
+/* =====================================================================================
+ * 6. RDMA netlink ([UAPI] rdma/rdma_netlink.h, linux/netlink.h; ABI-FACTS sec. 5)
+ * ===================================================================================== */
+
+static const int RDMAABI_NETLINK_RDMA = NETLINK_RDMA; /* 20 */
+_Static_assert(NETLINK_RDMA == 20, "NETLINK_RDMA (ABI-FACTS sec. 5)");
+#ifdef SOL_NETLINK
+static const int RDMAABI_SOL_NETLINK = SOL_NETLINK;
+#else
+static const int RDMAABI_SOL_NETLINK = 270; /* include/linux/socket.h */
+#endif
+static const int RDMAABI_NETLINK_CAP_ACK = NETLINK_CAP_ACK;
+static const int RDMAABI_NETLINK_EXT_ACK = NETLINK_EXT_ACK;
+
+static const unsigned short RDMAABI_NL_NLDEV = RDMA_NL_NLDEV; /* 5 */
+_Static_assert(RDMA_NL_NLDEV == 5, "RDMA_NL_NLDEV (ABI-FACTS sec. 5)");
+
+/* RDMA_NL_GET_TYPE / _CLIENT / _OP as functions. */
+static inline unsigned short rdmaabi_nl_get_type(unsigned int client, unsigned int op) {
+    return (unsigned short)RDMA_NL_GET_TYPE(client, op);
+}
+static inline unsigned int rdmaabi_nl_get_client(unsigned int type) { return (unsigned int)RDMA_NL_GET_CLIENT(type); }
+static inline unsigned int rdmaabi_nl_get_op(unsigned int type) { return (unsigned int)RDMA_NL_GET_OP(type); }
+
+static const unsigned short RDMAABI_NLDEV_CMD_GET = RDMA_NLDEV_CMD_GET;                 /* 1 */
+static const unsigned short RDMAABI_NLDEV_CMD_PORT_GET = RDMA_NLDEV_CMD_PORT_GET;       /* 5 */
+static const unsigned short RDMAABI_NLDEV_CMD_SYS_GET = RDMA_NLDEV_CMD_SYS_GET;         /* 6 */
+static const unsigned short RDMAABI_NLDEV_CMD_GET_CHARDEV = RDMA_NLDEV_CMD_GET_CHARDEV; /* 15 */
+_Static_assert(RDMA_NL_GET_TYPE(RDMA_NL_NLDEV, RDMA_NLDEV_CMD_GET) == 0x1401, "NLDEV GET type (ABI-FACTS sec. 5)");
+_Static_assert(RDMA_NL_GET_TYPE(RDMA_NL_NLDEV, RDMA_NLDEV_CMD_PORT_GET) == 0x1405, "NLDEV PORT_GET type");
+_Static_assert(RDMA_NL_GET_TYPE(RDMA_NL_NLDEV, RDMA_NLDEV_CMD_SYS_GET) == 0x1406, "NLDEV SYS_GET type");
+_Static_assert(RDMA_NL_GET_TYPE(RDMA_NL_NLDEV, RDMA_NLDEV_CMD_GET_CHARDEV) == 0x140f, "NLDEV GET_CHARDEV type");
+
+/* Attribute numbers (enum rdma_nldev_attr; netlink nla_type is u16). */
+static const unsigned short RDMAABI_NLDEV_ATTR_UNSPEC = RDMA_NLDEV_ATTR_UNSPEC;
+static const unsigned short RDMAABI_NLDEV_ATTR_PAD = RDMA_NLDEV_ATTR_PAD;
+static const unsigned short RDMAABI_NLDEV_ATTR_DEV_INDEX = RDMA_NLDEV_ATTR_DEV_INDEX;
+static const unsigned short RDMAABI_NLDEV_ATTR_DEV_NAME = RDMA_NLDEV_ATTR_DEV_NAME;
+static const unsigned short RDMAABI_NLDEV_ATTR_PORT_INDEX = RDMA_NLDEV_ATTR_PORT_INDEX;
+static const unsigned short RDMAABI_NLDEV_ATTR_CAP_FLAGS = RDMA_NLDEV_ATTR_CAP_FLAGS;
+static const unsigned short RDMAABI_NLDEV_ATTR_FW_VERSION = RDMA_NLDEV_ATTR_FW_VERSION;
+static const unsigned short RDMAABI_NLDEV_ATTR_NODE_GUID = RDMA_NLDEV_ATTR_NODE_GUID;
+static const unsigned short RDMAABI_NLDEV_ATTR_SYS_IMAGE_GUID = RDMA_NLDEV_ATTR_SYS_IMAGE_GUID;
+static const unsigned short RDMAABI_NLDEV_ATTR_SUBNET_PREFIX = RDMA_NLDEV_ATTR_SUBNET_PREFIX;
+static const unsigned short RDMAABI_NLDEV_ATTR_LID = RDMA_NLDEV_ATTR_LID;
+static const unsigned short RDMAABI_NLDEV_ATTR_SM_LID = RDMA_NLDEV_ATTR_SM_LID;
+static const unsigned short RDMAABI_NLDEV_ATTR_LMC = RDMA_NLDEV_ATTR_LMC;
+static const unsigned short RDMAABI_NLDEV_ATTR_PORT_STATE = RDMA_NLDEV_ATTR_PORT_STATE;
+static const unsigned short RDMAABI_NLDEV_ATTR_PORT_PHYS_STATE = RDMA_NLDEV_ATTR_PORT_PHYS_STATE;
+static const unsigned short RDMAABI_NLDEV_ATTR_DEV_NODE_TYPE = RDMA_NLDEV_ATTR_DEV_NODE_TYPE;
+static const unsigned short RDMAABI_NLDEV_ATTR_NDEV_INDEX = RDMA_NLDEV_ATTR_NDEV_INDEX;
+static const unsigned short RDMAABI_NLDEV_ATTR_NDEV_NAME = RDMA_NLDEV_ATTR_NDEV_NAME;
+static const unsigned short RDMAABI_NLDEV_ATTR_LINK_TYPE = RDMA_NLDEV_ATTR_LINK_TYPE;
+static const unsigned short RDMAABI_NLDEV_SYS_ATTR_NETNS_MODE = RDMA_NLDEV_SYS_ATTR_NETNS_MODE;
+static const unsigned short RDMAABI_NLDEV_ATTR_DEV_PROTOCOL = RDMA_NLDEV_ATTR_DEV_PROTOCOL;
+static const unsigned short RDMAABI_NLDEV_NET_NS_FD = RDMA_NLDEV_NET_NS_FD;
+static const unsigned short RDMAABI_NLDEV_ATTR_CHARDEV_TYPE = RDMA_NLDEV_ATTR_CHARDEV_TYPE;
+static const unsigned short RDMAABI_NLDEV_ATTR_CHARDEV_NAME = RDMA_NLDEV_ATTR_CHARDEV_NAME;
+static const unsigned short RDMAABI_NLDEV_ATTR_CHARDEV_ABI = RDMA_NLDEV_ATTR_CHARDEV_ABI;
+static const unsigned short RDMAABI_NLDEV_ATTR_CHARDEV = RDMA_NLDEV_ATTR_CHARDEV;
+static const unsigned short RDMAABI_NLDEV_ATTR_UVERBS_DRIVER_ID = RDMA_NLDEV_ATTR_UVERBS_DRIVER_ID;
+static const unsigned short RDMAABI_NLDEV_ATTR_DEV_DIM = RDMA_NLDEV_ATTR_DEV_DIM;
+static const unsigned short RDMAABI_NLDEV_SYS_ATTR_COPY_ON_FORK = RDMA_NLDEV_SYS_ATTR_COPY_ON_FORK;
+/*
+ * Attributes newer than the installed 6.1 header, which ends at STAT_HWCOUNTER_DYNAMIC (95)
+ * with RDMA_NLDEV_ATTR_MAX = 96. enum rdma_nldev_attr is append-only; upstream
+ * include/uapi/rdma/rdma_netlink.h continues PRIVILEGED_QKEY_MODE 96, DRIVER_DETAILS 97,
+ * RES_SUBTYPE 98, DEV_TYPE 99, PARENT_NAME 100, NAME_ASSIGN_TYPE 101 (the release that
+ * added each was not checked). A kernel of the 6.1 header's age never sends them.
+ */
+static const unsigned short RDMAABI_NLDEV_SYS_ATTR_PRIVILEGED_QKEY_MODE = 96;
+static const unsigned short RDMAABI_NLDEV_ATTR_DRIVER_DETAILS = 97;
+static const unsigned short RDMAABI_NLDEV_ATTR_RES_SUBTYPE = 98;
+static const unsigned short RDMAABI_NLDEV_ATTR_DEV_TYPE = 99;
+static const unsigned short RDMAABI_NLDEV_ATTR_PARENT_NAME = 100;
+static const unsigned short RDMAABI_NLDEV_ATTR_NAME_ASSIGN_TYPE = 101;
+_Static_assert(RDMA_NLDEV_ATTR_STAT_HWCOUNTER_DYNAMIC == 95,
+               "the literal attribute numbers above continue the enum after STAT_HWCOUNTER_DYNAMIC");
+_Static_assert(RDMA_NLDEV_ATTR_MAX >= 96, "installed rdma_netlink.h is at least the 6.1 one");
+/* Kernel-internal include/rdma/rdma_netlink.h: NLA_NUL_STRING policy length of CHARDEV_TYPE
+ * (so at most 31 name bytes + NUL; ABI-FACTS sec. 11). */
+static const unsigned int RDMAABI_NLDEV_ATTR_CHARDEV_TYPE_SIZE = 32;
+
+_Static_assert(RDMA_NLDEV_ATTR_PAD == 0 && RDMA_NLDEV_ATTR_DEV_INDEX == 1 && RDMA_NLDEV_ATTR_DEV_NAME == 2 &&
+                   RDMA_NLDEV_ATTR_PORT_INDEX == 3 && RDMA_NLDEV_ATTR_CAP_FLAGS == 4 &&
+                   RDMA_NLDEV_ATTR_FW_VERSION == 5 && RDMA_NLDEV_ATTR_NODE_GUID == 6 &&
+                   RDMA_NLDEV_ATTR_SYS_IMAGE_GUID == 7 && RDMA_NLDEV_ATTR_SUBNET_PREFIX == 8 &&
+                   RDMA_NLDEV_ATTR_LID == 9 && RDMA_NLDEV_ATTR_SM_LID == 10 && RDMA_NLDEV_ATTR_LMC == 11 &&
+                   RDMA_NLDEV_ATTR_PORT_STATE == 12 && RDMA_NLDEV_ATTR_PORT_PHYS_STATE == 13 &&
+                   RDMA_NLDEV_ATTR_DEV_NODE_TYPE == 14,
+               "nldev attribute numbers 0..14 (ABI-FACTS sec. 5)");
+_Static_assert(RDMA_NLDEV_ATTR_NDEV_INDEX == 50 && RDMA_NLDEV_ATTR_NDEV_NAME == 51 &&
+                   RDMA_NLDEV_ATTR_LINK_TYPE == 65 && RDMA_NLDEV_SYS_ATTR_NETNS_MODE == 66 &&
+                   RDMA_NLDEV_ATTR_DEV_PROTOCOL == 67 && RDMA_NLDEV_NET_NS_FD == 68 &&
+                   RDMA_NLDEV_ATTR_CHARDEV_TYPE == 69 && RDMA_NLDEV_ATTR_CHARDEV_NAME == 70 &&
+                   RDMA_NLDEV_ATTR_CHARDEV_ABI == 71 && RDMA_NLDEV_ATTR_CHARDEV == 72 &&
+                   RDMA_NLDEV_ATTR_UVERBS_DRIVER_ID == 73 && RDMA_NLDEV_ATTR_DEV_DIM == 84 &&
+                   RDMA_NLDEV_SYS_ATTR_COPY_ON_FORK == 93,
+               "nldev attribute numbers 50..93 (ABI-FACTS sec. 5)");
+
+/* nlmsghdr flags (u16) and standard message types (u16). */
+static const unsigned short RDMAABI_NLM_F_REQUEST = NLM_F_REQUEST;
+static const unsigned short RDMAABI_NLM_F_MULTI = NLM_F_MULTI;
+static const unsigned short RDMAABI_NLM_F_ACK = NLM_F_ACK;
+static const unsigned short RDMAABI_NLM_F_ECHO = NLM_F_ECHO;
+static const unsigned short RDMAABI_NLM_F_DUMP_INTR = NLM_F_DUMP_INTR;
+static const unsigned short RDMAABI_NLM_F_DUMP_FILTERED = NLM_F_DUMP_FILTERED;
+static const unsigned short RDMAABI_NLM_F_ROOT = NLM_F_ROOT;
+static const unsigned short RDMAABI_NLM_F_MATCH = NLM_F_MATCH;
+static const unsigned short RDMAABI_NLM_F_ATOMIC = NLM_F_ATOMIC;
+static const unsigned short RDMAABI_NLM_F_DUMP = NLM_F_DUMP;
+static const unsigned short RDMAABI_NLM_F_CAPPED = NLM_F_CAPPED;     /* flags of NLMSG_ERROR acks */
+static const unsigned short RDMAABI_NLM_F_ACK_TLVS = NLM_F_ACK_TLVS; /* flags of NLMSG_ERROR acks */
+static const unsigned short RDMAABI_NLMSG_NOOP = NLMSG_NOOP;
+static const unsigned short RDMAABI_NLMSG_ERROR = NLMSG_ERROR;
+static const unsigned short RDMAABI_NLMSG_DONE = NLMSG_DONE;
+static const unsigned short RDMAABI_NLMSG_OVERRUN = NLMSG_OVERRUN;
+static const unsigned short RDMAABI_NLMSG_MIN_TYPE = NLMSG_MIN_TYPE;
+
+/* nlattr type bits. */
+static const unsigned short RDMAABI_NLA_F_NESTED = NLA_F_NESTED;
+static const unsigned short RDMAABI_NLA_F_NET_BYTEORDER = NLA_F_NET_BYTEORDER;
+static const unsigned short RDMAABI_NLA_TYPE_MASK = (unsigned short)NLA_TYPE_MASK; /* 0x3fff */
+
+/* Alignment and sizes. */
+static const size_t RDMAABI_NLMSG_ALIGNTO = NLMSG_ALIGNTO;
+static const size_t RDMAABI_NLA_ALIGNTO = NLA_ALIGNTO;
+static const size_t RDMAABI_NLMSG_HDRLEN = NLMSG_HDRLEN;
+static const size_t RDMAABI_NLA_HDRLEN = NLA_HDRLEN;
+static const size_t RDMAABI_SIZEOF_NLMSGHDR = sizeof(struct nlmsghdr);
+static const size_t RDMAABI_SIZEOF_NLATTR = sizeof(struct nlattr);
+static const size_t RDMAABI_SIZEOF_NLMSGERR = sizeof(struct nlmsgerr);
+
+/* NLMSG_ALIGN / NLA_ALIGN: round up to a multiple of 4. */
+static inline size_t rdmaabi_nlmsg_align(size_t len) {
+    return (len + (size_t)NLMSG_ALIGNTO - 1U) & ~((size_t)NLMSG_ALIGNTO - 1U);
+}
+static inline size_t rdmaabi_nla_align(size_t len) {
+    return (len + (size_t)NLA_ALIGNTO - 1U) & ~((size_t)NLA_ALIGNTO - 1U);
+}
+
+_Static_assert(NLMSG_ALIGNTO == 4 && NLA_ALIGNTO == 4, "netlink alignment");
+_Static_assert(NLMSG_HDRLEN == 16 && NLA_HDRLEN == 4, "netlink header lengths");
+_Static_assert(sizeof(struct nlmsghdr) == 16, "nlmsghdr size");
+_Static_assert(offsetof(struct nlmsghdr, nlmsg_len) == 0, "nlmsghdr.nlmsg_len");
+_Static_assert(offsetof(struct nlmsghdr, nlmsg_type) == 4, "nlmsghdr.nlmsg_type");
+_Static_assert(offsetof(struct nlmsghdr, nlmsg_flags) == 6, "nlmsghdr.nlmsg_flags");
+_Static_assert(offsetof(struct nlmsghdr, nlmsg_seq) == 8, "nlmsghdr.nlmsg_seq");
+_Static_assert(offsetof(struct nlmsghdr, nlmsg_pid) == 12, "nlmsghdr.nlmsg_pid");
+_Static_assert(sizeof(struct nlattr) == 4, "nlattr size");
+_Static_assert(offsetof(struct nlattr, nla_len) == 0, "nlattr.nla_len");
+_Static_assert(offsetof(struct nlattr, nla_type) == 2, "nlattr.nla_type");
+_Static_assert(sizeof(struct nlmsgerr) == 20, "nlmsgerr size");
+_Static_assert(offsetof(struct nlmsgerr, error) == 0, "nlmsgerr.error");
+_Static_assert(offsetof(struct nlmsgerr, msg) == 4, "nlmsgerr.msg");
+_Static_assert(NLM_F_REQUEST == 1 && NLM_F_MULTI == 2 && NLM_F_ACK == 4 && NLM_F_DUMP == 0x300, "NLM_F_*");
+_Static_assert(NLMSG_NOOP == 1 && NLMSG_ERROR == 2 && NLMSG_DONE == 3 && NLMSG_OVERRUN == 4, "NLMSG_*");
+
+/* =====================================================================================
+ * 7. Device numbers (<sys/sysmacros.h>; kernel include/linux/kdev_t.h)
+ * ===================================================================================== */
+
+static inline unsigned int rdmaabi_major(unsigned long long dev) { return (unsigned int)major((dev_t)dev); }
+static inline unsigned int rdmaabi_minor(unsigned long long dev) { return (unsigned int)minor((dev_t)dev); }
+static inline unsigned long long rdmaabi_makedev(unsigned int maj, unsigned int min) {
+    return (unsigned long long)makedev(maj, min);
+}
+
+/*
+ * Kernel huge_encode_dev() == new_encode_dev() (include/linux/kdev_t.h), the encoding of
+ * RDMA_NLDEV_ATTR_CHARDEV (ABI-FACTS sec. 5): minor bits 0-7 at 0-7, major (12 bits) at
+ * 8-19, minor bits 8-19 at 20-31. The masks mirror the kernel's 12-bit MAJOR / 20-bit MINOR.
+ */
+static inline unsigned long long rdmaabi_huge_encode_dev(unsigned int maj, unsigned int min) {
+    __u32 ma = maj & 0xfffU;
+    __u32 mi = min & 0xfffffU;
+    return (unsigned long long)((mi & 0xffU) | (ma << 8) | ((mi & ~0xffU) << 12));
+}
+/* Kernel huge_decode_dev() == new_decode_dev((u32)dev). */
+static inline unsigned int rdmaabi_huge_decode_major(unsigned long long dev) {
+    __u32 v = (__u32)dev;
+    return (v & 0xfff00U) >> 8;
+}
+static inline unsigned int rdmaabi_huge_decode_minor(unsigned long long dev) {
+    __u32 v = (__u32)dev;
+    return (v & 0xffU) | ((v >> 12) & 0xfff00U);
+}
+
+/* =====================================================================================
+ * 8. errno values (the code above the kernel seam cannot import Glibc)
+ * ===================================================================================== */
+
+static const int RDMAABI_EPERM = EPERM;
+static const int RDMAABI_ENOENT = ENOENT;
+static const int RDMAABI_ESRCH = ESRCH;
+static const int RDMAABI_EINTR = EINTR;
+static const int RDMAABI_EIO = EIO;
+static const int RDMAABI_ENXIO = ENXIO;
+static const int RDMAABI_E2BIG = E2BIG;
+static const int RDMAABI_EBADF = EBADF;
+static const int RDMAABI_EAGAIN = EAGAIN;
+static const int RDMAABI_ENOMEM = ENOMEM;
+static const int RDMAABI_EACCES = EACCES;
+static const int RDMAABI_EFAULT = EFAULT;
+static const int RDMAABI_EBUSY = EBUSY;
+static const int RDMAABI_EEXIST = EEXIST;
+static const int RDMAABI_EXDEV = EXDEV;
+static const int RDMAABI_ENODEV = ENODEV;
+static const int RDMAABI_ENOTDIR = ENOTDIR;
+static const int RDMAABI_EISDIR = EISDIR;
+static const int RDMAABI_EINVAL = EINVAL;
+static const int RDMAABI_ENFILE = ENFILE;
+static const int RDMAABI_EMFILE = EMFILE;
+static const int RDMAABI_ENOTTY = ENOTTY;
+static const int RDMAABI_EFBIG = EFBIG;
+static const int RDMAABI_ENOSPC = ENOSPC;
+static const int RDMAABI_EROFS = EROFS;
+static const int RDMAABI_ELOOP = ELOOP;
+static const int RDMAABI_ENAMETOOLONG = ENAMETOOLONG;
+static const int RDMAABI_ENOLCK = ENOLCK; /* hfi1 CTXT_RESET halt timeout (ABI-FACTS sec. 2.4) */
+static const int RDMAABI_ENOSYS = ENOSYS;
+static const int RDMAABI_ENOTEMPTY = ENOTEMPTY;
+static const int RDMAABI_EPROTONOSUPPORT = EPROTONOSUPPORT;
+static const int RDMAABI_EOPNOTSUPP = EOPNOTSUPP;
+static const int RDMAABI_ENETDOWN = ENETDOWN;
+static const int RDMAABI_ENOTSUP = ENOTSUP; /* == EOPNOTSUPP on Linux */
+static const int RDMAABI_ETIMEDOUT = ETIMEDOUT;
+static const int RDMAABI_ECONNREFUSED = ECONNREFUSED;
+static const int RDMAABI_ENOBUFS = ENOBUFS;
+static const int RDMAABI_EMSGSIZE = EMSGSIZE;
+static const int RDMAABI_EPROTO = EPROTO;
+
+/* errno itself is a macro over a thread-local; these read and write it. */
+static inline int rdmaabi_errno(void) { return errno; }
+static inline void rdmaabi_set_errno(int value) { errno = value; }
+
+/* =====================================================================================
+ * 9. open / openat2 / access / stat flags
+ *    O_PATH is GNU-only in glibc's <fcntl.h>; fall back to glibc's always-defined
+ *    internal __O_* spelling so the value is reachable whatever the feature macros.
+ * ===================================================================================== */
+
+static const int RDMAABI_O_RDONLY = O_RDONLY;
+static const int RDMAABI_O_WRONLY = O_WRONLY;
+static const int RDMAABI_O_RDWR = O_RDWR;
+static const int RDMAABI_O_ACCMODE = O_ACCMODE;
+static const int RDMAABI_O_NOCTTY = O_NOCTTY;
+static const int RDMAABI_O_NONBLOCK = O_NONBLOCK;
+#ifdef O_CLOEXEC
+static const int RDMAABI_O_CLOEXEC = O_CLOEXEC;
+#else
+static const int RDMAABI_O_CLOEXEC = __O_CLOEXEC;
+#endif
+#ifdef O_NOFOLLOW
+static const int RDMAABI_O_NOFOLLOW = O_NOFOLLOW;
+#else
+static const int RDMAABI_O_NOFOLLOW = __O_NOFOLLOW;
+#endif
+#ifdef O_DIRECTORY
+static const int RDMAABI_O_DIRECTORY = O_DIRECTORY;
+#else
+static const int RDMAABI_O_DIRECTORY = __O_DIRECTORY;
+#endif
+#ifdef O_PATH
+static const int RDMAABI_O_PATH = O_PATH;
+#else
+static const int RDMAABI_O_PATH = __O_PATH;
+#endif
+
+/* RESOLVE_* (<linux/openat2.h>); open_how.resolve is a u64. */
+static const unsigned long long RDMAABI_RESOLVE_NO_XDEV = RESOLVE_NO_XDEV;
+static const unsigned long long RDMAABI_RESOLVE_NO_MAGICLINKS = RESOLVE_NO_MAGICLINKS;
+static const unsigned long long RDMAABI_RESOLVE_NO_SYMLINKS = RESOLVE_NO_SYMLINKS;
+static const unsigned long long RDMAABI_RESOLVE_BENEATH = RESOLVE_BENEATH;
+static const unsigned long long RDMAABI_RESOLVE_IN_ROOT = RESOLVE_IN_ROOT;
+
+#ifdef AT_FDCWD
+static const int RDMAABI_AT_FDCWD = AT_FDCWD;
+#else
+static const int RDMAABI_AT_FDCWD = -100;
+#endif
+#ifdef AT_SYMLINK_NOFOLLOW
+static const int RDMAABI_AT_SYMLINK_NOFOLLOW = AT_SYMLINK_NOFOLLOW;
+#else
+static const int RDMAABI_AT_SYMLINK_NOFOLLOW = 0x100; /* include/uapi/linux/fcntl.h */
+#endif
+#ifdef AT_EACCESS
+static const int RDMAABI_AT_EACCESS = AT_EACCESS;
+#else
+static const int RDMAABI_AT_EACCESS = 0x200; /* include/uapi/linux/fcntl.h */
+#endif
+
+static const int RDMAABI_F_OK = F_OK;
+static const int RDMAABI_X_OK = X_OK;
+static const int RDMAABI_W_OK = W_OK;
+static const int RDMAABI_R_OK = R_OK;
+
+static const unsigned int RDMAABI_S_IFMT = S_IFMT;
+static const unsigned int RDMAABI_S_IFSOCK = S_IFSOCK;
+static const unsigned int RDMAABI_S_IFLNK = S_IFLNK;
+static const unsigned int RDMAABI_S_IFREG = S_IFREG;
+static const unsigned int RDMAABI_S_IFBLK = S_IFBLK;
+static const unsigned int RDMAABI_S_IFDIR = S_IFDIR;
+static const unsigned int RDMAABI_S_IFCHR = S_IFCHR;
+static const unsigned int RDMAABI_S_IFIFO = S_IFIFO;
+
+_Static_assert(sizeof(struct open_how) == 24, "struct open_how (OPEN_HOW_SIZE_VER0)");
+
+/* =====================================================================================
+ * 10. System calls Swift cannot call directly (variadic in glibc, or no glibc wrapper).
+ *     All return -1 and set errno on failure, like the libc calls they wrap.
+ * ===================================================================================== */
+
+#if defined(SYS_openat2)
+#define RDMAABI_SYS_OPENAT2_NR SYS_openat2
+#elif defined(__NR_openat2)
+#define RDMAABI_SYS_OPENAT2_NR __NR_openat2
+#else
+#define RDMAABI_SYS_OPENAT2_NR 437 /* unified syscall number since Linux 5.6 (not alpha) */
+#endif
+
+/* openat2(2): glibc 2.36 has no wrapper. */
+static inline int rdmaabi_openat2(int dirfd, const char *path, unsigned long long flags,
+                                  unsigned long long mode, unsigned long long resolve) {
+    struct open_how how = {.flags = flags, .mode = mode, .resolve = resolve};
+    return (int)syscall(RDMAABI_SYS_OPENAT2_NR, dirfd, path, &how, sizeof(how));
+}
+
+/* ioctl(2) is variadic in glibc. */
+static inline int rdmaabi_ioctl_ptr(int fd, unsigned long request, void *arg) { return ioctl(fd, request, arg); }
+static inline int rdmaabi_ioctl_ulong(int fd, unsigned long request, unsigned long arg) {
+    return ioctl(fd, request, arg);
+}
+
+/* open(2) / openat(2) are variadic in glibc. rdmaabi_open passes no mode, so it must not
+ * be used with O_CREAT or O_TMPFILE; use rdmaabi_open_mode for those. */
+static inline int rdmaabi_open(const char *path, int flags) { return open(path, flags); }
+static inline int rdmaabi_open_mode(const char *path, int flags, unsigned int mode) {
+    return open(path, flags, (mode_t)mode);
+}
+static inline int rdmaabi_openat(int dirfd, const char *path, int flags, unsigned int mode) {
+    return openat(dirfd, path, flags, (mode_t)mode);
+}
+
+/* fcntl(2) is variadic in glibc. */
+static inline int rdmaabi_fcntl_getfl(int fd) { return fcntl(fd, F_GETFL); }
+static inline int rdmaabi_fcntl_setfl(int fd, int flags) { return fcntl(fd, F_SETFL, flags); }
+static inline int rdmaabi_fcntl_getfd(int fd) { return fcntl(fd, F_GETFD); }
+static inline int rdmaabi_fcntl_setfd(int fd, int flags) { return fcntl(fd, F_SETFD, flags); }
+static const int RDMAABI_FD_CLOEXEC = FD_CLOEXEC;
+
+#endif /* CRDMAABI_H */

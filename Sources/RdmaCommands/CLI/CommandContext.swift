@@ -1,0 +1,33 @@
+import RdmaKit
+
+/// The outside world a command may touch, passed in explicitly (the swiftly pattern): the
+/// environment, the output streams, the caller's credentials, and how to reach the live kernel.
+/// Tests build one with `CommandContext.testing`, whose live kernel fails, so a test can never
+/// read the host's /sys by accident.
+public struct CommandContext: Sendable {
+    public var environment: [String: String]
+    public var credentials: Credentials
+    public var stdout: @Sendable ([UInt8]) -> Void
+    public var stderr: @Sendable ([UInt8]) -> Void
+    public var stdoutIsTerminal: Bool
+    /// Opens the live kernel; throws where the host must not be used.
+    public var liveKernel: @Sendable () throws(RdmaError) -> any Kernel
+    /// Opens a tree under a directory (`--root`).
+    public var rootedKernel: @Sendable (String) throws(RdmaError) -> any Kernel
+    /// Writes a snapshot to a directory on the host.
+    public var snapshotDirectory: @Sendable (String, Bool) throws(RdmaError) -> any SnapshotSink
+
+    public init(environment: [String: String], credentials: Credentials,
+                stdout: @escaping @Sendable ([UInt8]) -> Void, stderr: @escaping @Sendable ([UInt8]) -> Void,
+                stdoutIsTerminal: Bool,
+                liveKernel: @escaping @Sendable () throws(RdmaError) -> any Kernel,
+                rootedKernel: @escaping @Sendable (String) throws(RdmaError) -> any Kernel,
+                snapshotDirectory: @escaping @Sendable (String, Bool) throws(RdmaError) -> any SnapshotSink) {
+        self.environment = environment; self.credentials = credentials
+        self.stdout = stdout; self.stderr = stderr; self.stdoutIsTerminal = stdoutIsTerminal
+        self.liveKernel = liveKernel; self.rootedKernel = rootedKernel; self.snapshotDirectory = snapshotDirectory
+    }
+
+    func out(_ text: String) { stdout(Array(text.utf8)) }
+    func err(_ text: String) { stderr(Array(text.utf8)) }
+}

@@ -1,0 +1,39 @@
+import RdmaKit
+
+/// The state of one command invocation: its context and options, the kernel once opened, and
+/// what will go into the output (data, warnings, a text rendering).
+struct CommandRun {
+    let context: CommandContext
+    let globals: GlobalOptions
+    let command: String
+    var selection: KernelSelection?
+    var sourceName: String?
+    var data: JSONValue?
+    var warnings: [Diagnostic] = []
+    /// The human rendering, printed when --json is not given.
+    var text: String = ""
+    /// Raw bytes for stdout that bypass rendering (`snapshot -`).
+    var rawStdout: [UInt8]?
+
+    init(context: CommandContext, globals: GlobalOptions, command: String) {
+        self.context = context; self.globals = globals; self.command = command
+    }
+
+    /// Resolves and opens the kernel the options select.
+    mutating func openKernel() throws(RdmaError) -> any Kernel {
+        let selection = try KernelSelection.resolve(globals, environment: context.environment)
+        self.selection = selection
+        sourceName = selection.sourceName
+        return try selection.open(context)
+    }
+
+    /// Banner line for tables: what was read.
+    var banner: String {
+        guard let selection else { return "" }
+        switch selection.target {
+        case .live: return "source: \(selection.sourceName) (live system)"
+        case .root(let path): return "source: sysfs (root \(terminalSafe(path)))"
+        case .emulated(_, let profile, _): return "source: emulated (profile \(profile.rawValue))"
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import RdmaKit
+
+/// Options every command accepts, before or after the command name (DESIGN §6).
+public struct GlobalOptions: ParsableArguments, Sendable {
+    @Option(name: .long, help: ArgumentHelp("Where the device list comes from: auto, netlink, udev or sysfs.",
+                                            valueName: "source"))
+    var source: DiscoverySource?
+
+    @Option(name: .long, help: ArgumentHelp("Read a captured or simulated tree: DIR/sys + DIR/dev, or a SYSFS_PATH-style DIR/class. Env: RDMACTL_ROOT.",
+                                            valueName: "dir"))
+    var root: String?
+
+    @Flag(name: .long, help: "Use the built-in emulated kernel (hfi1_0 and qib0). Env: RDMACTL_EMULATE=1|SET.")
+    var emulated = false
+
+    @Option(name: .long, help: ArgumentHelp("Emulated devices: all, none, or ITEM[,ITEM] with ITEM = hfi1[:N] | qib[:N]. Implies --emulated.",
+                                            valueName: "set"))
+    var emulatedSet: String?
+
+    @Option(name: .long, help: ArgumentHelp("Emulated kernel profile: proposed, mainline or legacy. Env: RDMACTL_PROFILE.",
+                                            valueName: "profile"))
+    var profile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Credentials the emulated kernel checks node modes against.",
+                                            valueName: "uid[:gid]"))
+    var emulatedUser: String?
+
+    @Flag(name: [.customShort("j"), .long], help: "Print one JSON document (schema rdmactl/1) on stdout.")
+    var json = false
+
+    @Flag(name: [.customShort("p"), .long], help: "Indent JSON output.")
+    var pretty = false
+
+    @Flag(name: .long, help: "Treat any warning (a broken sysfs entry) as an error: exit 65.")
+    var strict = false
+
+    public init() {}
+
+    /// The options that take a value, and the flags, as they may appear before the command name.
+    static let valueOptions: Set<String> = ["--source", "--root", "--emulated-set", "--profile", "--emulated-user"]
+    static let flagOptions: Set<String> = ["--emulated", "-j", "--json", "-p", "--pretty", "--strict"]
+}
+
+extension DiscoverySource: ExpressibleByArgument {
+    public static var allValueStrings: [String] { ["auto", "netlink", "udev", "sysfs"] }
+}

@@ -1,0 +1,92 @@
+import RdmaEmulator
+import RdmaKit
+
+/// Which kernel a command talks to, decided from flags and environment (DESIGN §6): flags
+/// override RDMACTL_ROOT / RDMACTL_EMULATE / RDMACTL_PROFILE; contradictions exit 64.
+struct KernelSelection: Equatable {
+    enum Target: Equatable {
+        case live
+        case root(String)
+        case emulated(DeviceSet, Profile, Credentials?)
+    }
+    var target: Target
+    var source: DiscoverySource
+
+    static func resolve(_ g: GlobalOptions, environment env: [String: String]) throws(RdmaError) -> KernelSelection {
+        let flagEmulate = g.emulated || g.emulatedSet != nil
+        if flagEmulate && g.root != nil {
+            throw .usage("--root and --emulated contradict each other", hint: "choose one: a tree on disk or the emulated kernel")
+        }
+        // Flags win over the environment; an env var is only consulted when no flag chose.
+        var rootPath = g.root
+        var emulateSpec: String? = g.emulatedSet ?? (g.emulated ? "1" : nil)
+        if rootPath == nil && emulateSpec == nil {
+            let envRoot = env["RDMACTL_ROOT"].flatMap { $0.isEmpty ? nil : $0 }
+            let envEmulate = env["RDMACTL_EMULATE"].flatMap { $0.isEmpty || $0 == "0" ? nil : $0 }
+            if envRoot != nil && envEmulate != nil {
+                throw .usage("RDMACTL_ROOT and RDMACTL_EMULATE are both set", hint: "unset one, or choose with --root / --emulated")
+            }
+            rootPath = envRoot
+            emulateSpec = envEmulate
+        }
+        if g.profile != nil && emulateSpec == nil {
+            throw .usage("--profile needs the emulated kernel", hint: "add --emulated")
+        }
+        if g.emulatedUser != nil && emulateSpec == nil {
+            throw .usage("--emulated-user needs the emulated kernel", hint: "add --emulated")
+        }
+        let source = g.source ?? .auto
+
+        if let spec = emulateSpec {
+            let set: DeviceSet
+            do { set = try spec == "1" ? DeviceSet.default : DeviceSet.parse(spec) } catch {
+                throw .usage("bad emulated device set \"\(spec)\": \(error)",
+                             hint: "SET := all | none | ITEM[,ITEM], ITEM := hfi1[:N] | qib[:N]")
+            }
+            let profileName = g.profile ?? env["RDMACTL_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? Profile.proposed.rawValue
+            guard let profile = Profile(rawValue: profileName) else {
+                throw .usage("unknown profile \"\(profileName)\"", hint: "profiles: proposed, mainline, legacy")
+            }
+            let user = try g.emulatedUser.map { (s) throws(RdmaError) -> Credentials in try parseUser(s) }
+            if source == .udev || source == .netlink {
+                // The emulator serves its own tree; netlink arrives with its drivers.
+                throw .usage("--source \(source.rawValue) is not available with --emulated", hint: "omit --source")
+            }
+            return KernelSelection(target: .emulated(set, profile, user), source: .emulated)
+        }
+        if let rootPath {
+            if source == .udev || source == .netlink {
+                throw .usage("--source \(source.rawValue) reads the live system; it cannot read --root \(rootPath)",
+                             hint: "omit --source, or use --source sysfs")
+            }
+            return KernelSelection(target: .root(rootPath), source: .sysfs)
+        }
+        return KernelSelection(target: .live, source: source == .auto ? .udev : source)
+    }
+
+    static func parseUser(_ text: String) throws(RdmaError) -> Credentials {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let uid = UInt32(parts[0]) else {
+            throw .usage("bad --emulated-user \"\(text)\"", hint: "use UID or UID:GID, e.g. 1000:1000")
+        }
+        var gid = uid
+        if parts.count == 2 {
+            guard let g = UInt32(parts[1]) else { throw .usage("bad --emulated-user \"\(text)\"", hint: "use UID or UID:GID") }
+            gid = g
+        }
+        return Credentials(uid: uid, gid: gid)
+    }
+
+    /// Opens the kernel. Emulated credentials default to the caller's own.
+    func open(_ context: CommandContext) throws(RdmaError) -> any Kernel {
+        switch target {
+        case .live: return try context.liveKernel()
+        case .root(let path): return try context.rootedKernel(path)
+        case .emulated(let set, let profile, let user):
+            return EmulatedKernel(devices: set, profile: profile, credentials: user ?? context.credentials)
+        }
+    }
+
+    /// What the banner and JSON `source` say.
+    var sourceName: String { source.rawValue }
+}

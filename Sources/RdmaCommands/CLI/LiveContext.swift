@@ -1,0 +1,39 @@
+import RdmaKit
+import RdmaLinux
+import FoundationEssentials
+
+extension CommandContext {
+    /// The real process: host streams, environment, credentials, the live kernel.
+    public static func live() -> CommandContext {
+        CommandContext(
+            environment: ProcessInfo.processInfo.environment,
+            credentials: Host.credentials,
+            stdout: { Host.writeStdout($0) },
+            stderr: { Host.writeStderr($0) },
+            stdoutIsTerminal: Host.stdoutIsTerminal,
+            liveKernel: { () throws(RdmaError) -> any Kernel in
+                do throws(KernelError) { return try LinuxKernel.live() } catch {
+                    throw RdmaError.kernel(error, path: "/", doing: "cannot open")
+                }
+            },
+            rootedKernel: openRoot,
+            snapshotDirectory: { (path, force) throws(RdmaError) -> any SnapshotSink in
+                try DirectorySink(path, force: force)
+            })
+    }
+
+    /// `--root DIR` (DESIGN §3): 66 when DIR is missing, 65 when it holds no sysfs tree.
+    @Sendable static func openRoot(_ path: String) throws(RdmaError) -> any Kernel {
+        do { return try LinuxKernel.rooted(at: path) } catch {
+            switch error {
+            case .cannotOpen(let errno):
+                throw RdmaError("NO_SUCH_ROOT", exit: errno == .EACCES ? .permission : .noSuchDevice, errno: errno,
+                                "cannot open root \(terminalSafe(path)): \(errno.message)")
+            case .notASysfsTree:
+                throw RdmaError("NOT_A_SYSFS_TREE", exit: .malformedTree,
+                                "\(terminalSafe(path)) holds neither sys/class nor class",
+                                hint: "point --root at a snapshot (DIR/sys, DIR/dev) or a SYSFS_PATH-style tree (DIR/class)")
+            }
+        }
+    }
+}

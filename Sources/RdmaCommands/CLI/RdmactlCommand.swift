@@ -1,0 +1,51 @@
+import ArgumentParser
+import RdmaKit
+
+/// The root command. Subcommands live one per file under Commands/.
+public struct RdmactlCommand: ParsableCommand {
+    public static let version = "0.1.0"
+
+    public static let configuration = CommandConfiguration(
+        commandName: "rdmactl",
+        abstract: "Discover Linux RDMA devices and negotiate driver ABIs.",
+        discussion: """
+        Reads the live system (netlink, libudev, sysfs), a captured or simulated tree (--root DIR), \
+        or a built-in emulated kernel with hfi1 and qib devices (--emulated). Global options may be \
+        given before or after the command. See rdmactl(1) and Docs/ in the source tree.
+
+        EXIT STATUS
+          0   success (monitor reaching its --timeout included)
+          1   internal error
+          64  usage error or conflicting options
+          65  malformed tree (--strict warnings, or a root unusable as a whole)
+          66  no such device, port or root
+          69  no RDMA devices or support, or nothing offers the facet
+          71  operating-system error
+          73  cannot create the snapshot output
+          75  temporary failure (EBUSY, EAGAIN, ENETDOWN)
+          76  ABI mismatch
+          77  permission denied
+
+        ENVIRONMENT
+          RDMACTL_ROOT      like --root DIR
+          RDMACTL_EMULATE   1 or a device SET: like --emulated / --emulated-set
+          RDMACTL_PROFILE   like --profile
+        Flags override the environment.
+        """,
+        version: version,
+        subcommands: [ListCommand.self, ShowCommand.self, SnapshotCommand.self])
+
+    public init() {}
+
+    /// Names the argument normaliser recognises as commands.
+    static var commandNames: Set<String> {
+        Set(configuration.subcommands.map { $0._commandName })
+    }
+}
+
+/// A subcommand rdmactl runs itself, so errors, JSON and exit codes are handled in one place.
+protocol RdmactlRunnable {
+    var globals: GlobalOptions { get }
+    static var name: String { get }
+    func execute(_ run: inout CommandRun) throws(RdmaError)
+}

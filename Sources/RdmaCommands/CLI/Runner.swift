@@ -1,0 +1,84 @@
+import ArgumentParser
+import RdmaKit
+
+/// Runs rdmactl with `arguments` (without the program name) in `context` and returns the exit
+/// status. The executable and the in-process tests both come through here.
+public func runRdmactl(_ arguments: [String], context: CommandContext) -> Int32 {
+    let json = ArgumentNormalizer.wantsJSON(arguments)
+    let pretty = ArgumentNormalizer.wantsPretty(arguments)
+    let normalized = ArgumentNormalizer.normalize(arguments, commands: RdmactlCommand.commandNames)
+
+    let parsed: ParsableCommand
+    do {
+        parsed = try RdmactlCommand.parseAsRoot(normalized)
+    } catch {
+        return reportParseError(error, json: json, pretty: pretty, context: context,
+                                command: commandName(in: normalized))
+    }
+    guard let runnable = parsed as? any RdmactlRunnable else {
+        // The root with no command: help on stdout, like `git`.
+        context.out(RdmactlCommand.helpMessage() + "\n")
+        return ExitCode.usage.rawValue
+    }
+    var run = CommandRun(context: context, globals: runnable.globals, command: type(of: runnable).name)
+    var failure: RdmaError?
+    do {
+        try runnable.execute(&run)
+        if runnable.globals.strict, !run.warnings.isEmpty {
+            failure = RdmaError("STRICT_WARNINGS", exit: .malformedTree,
+                                "\(run.warnings.count) warning(s) and --strict was given",
+                                hint: "run without --strict to see the rest of the output")
+        }
+    } catch {
+        failure = error
+    }
+    return emit(run, failure: failure, json: runnable.globals.json || json,
+                pretty: runnable.globals.pretty || pretty)
+}
+
+/// Prints the outcome: one JSON envelope, or text on stdout and diagnostics on stderr.
+private func emit(_ run: CommandRun, failure: RdmaError?, json: Bool, pretty: Bool) -> Int32 {
+    let context = run.context
+    if json {
+        let envelope = Envelope(command: run.command, source: run.sourceName, data: run.data,
+                                warnings: run.warnings, error: failure)
+        context.out(envelope.json.serialized(pretty: pretty) + "\n")
+    } else {
+        if let raw = run.rawStdout { context.stdout(raw) } else if failure == nil || !run.text.isEmpty {
+            context.out(run.text)
+        }
+        for w in run.warnings { context.err("rdmactl: warning: \(terminalSafe(w.message))\n") }
+        if let failure { context.err(formatError(failure)) }
+    }
+    return failure?.exitCode.rawValue ?? ExitCode.ok.rawValue
+}
+
+func formatError(_ e: RdmaError) -> String {
+    var s = "rdmactl: error: \(terminalSafe(e.message))\n"
+    if let hint = e.hint { s += "rdmactl: hint: \(terminalSafe(hint))\n" }
+    return s
+}
+
+/// ArgumentParser's outcomes: help, version and completion scripts are clean exits (0); anything
+/// else is a usage error (64), reported as an envelope under --json.
+private func reportParseError(_ error: Error, json: Bool, pretty: Bool, context: CommandContext, command: String) -> Int32 {
+    let code = RdmactlCommand.exitCode(for: error)
+    let message = RdmactlCommand.fullMessage(for: error)
+    if code == .success {
+        if !message.isEmpty { context.out(message + (message.hasSuffix("\n") ? "" : "\n")) }
+        return 0
+    }
+    let usage = RdmaError.usage(RdmactlCommand.message(for: error),
+                                hint: "run 'rdmactl \(command == "rdmactl" ? "" : command + " ")--help'")
+    if json {
+        let envelope = Envelope(command: command, source: nil, data: nil, warnings: [], error: usage)
+        context.out(envelope.json.serialized(pretty: pretty) + "\n")
+    } else {
+        context.err(message + "\n")
+    }
+    return ExitCode.usage.rawValue
+}
+
+private func commandName(in arguments: [String]) -> String {
+    arguments.first { RdmactlCommand.commandNames.contains($0) } ?? "rdmactl"
+}

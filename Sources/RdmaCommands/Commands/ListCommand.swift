@@ -1,0 +1,31 @@
+import ArgumentParser
+import RdmaKit
+
+/// `rdmactl list`: one row per device (DESIGN §6).
+struct ListCommand: ParsableCommand, RdmactlRunnable {
+    static let name = "list"
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List RDMA devices: name, driver, node type, GUID, port states, uverbs node.",
+        discussion: "The table reads only what its columns need; --json reads the full record of each device.")
+
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ run: inout CommandRun) throws(RdmaError) {
+        let kernel = try run.openKernel()
+        let detail: DiscoveryDetail = globals.json ? .full : .summary
+        let result = try Discovery(kernel: kernel).run(source: run.selection!.source, detail: detail)
+        run.warnings = result.warnings
+        run.data = .object([
+            ("devices", .array(result.devices.map(\.json))),
+            ("uverbs_class_abi", result.uverbsClassABI.map { .int(Int64($0)) } ?? .null),
+            ("umad_class_abi", result.madClassABI.map { .int(Int64($0)) } ?? .null),
+        ])
+        guard !result.devices.isEmpty else {
+            throw RdmaError("NO_DEVICES", exit: .unavailable,
+                            "no RDMA devices: /sys/class/infiniband is empty" + (result.warnings.isEmpty ? "" : " or every entry is broken"),
+                            hint: "load a device driver (hfi1, ib_qib, mlx5_ib, rdma_rxe), or try --emulated")
+        }
+        run.text = run.banner + "\n" + DeviceTable.render(result.devices)
+    }
+}

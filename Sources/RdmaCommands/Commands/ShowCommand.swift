@@ -1,0 +1,49 @@
+import ArgumentParser
+import RdmaKit
+
+/// `rdmactl show DEV[/PORT]`: everything known about one device or port.
+struct ShowCommand: ParsableCommand, RdmactlRunnable {
+    static let name = "show"
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show everything known about one device or port.")
+
+    @Argument(help: ArgumentHelp("A device name, or DEV/PORT for one port.", valueName: "dev[/port]"))
+    var target: String
+
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ run: inout CommandRun) throws(RdmaError) {
+        let parts = target.split(separator: "/", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), KernelPath.isPlainName(String(parts[0])) else {
+            throw .usage("bad device \"\(terminalSafe(target))\"", hint: "use DEV or DEV/PORT, e.g. hfi1_0 or qib0/2")
+        }
+        let name = String(parts[0])
+        var portNumber: Int?
+        if parts.count == 2 {
+            guard let p = Int(parts[1]), p >= 0 else {
+                throw .usage("bad port \"\(terminalSafe(String(parts[1])))\"", hint: "ports are numbers, e.g. qib0/2")
+            }
+            portNumber = p
+        }
+        let kernel = try run.openKernel()
+        let result = try Discovery(kernel: kernel).run(source: run.selection!.source, detail: .full, only: name)
+        run.warnings = result.warnings
+        guard let device = result.devices.first else {
+            throw RdmaError("NO_SUCH_DEVICE", exit: .noSuchDevice, "no such device: \(terminalSafe(name))",
+                            hint: "see 'rdmactl list' for the devices this system has")
+        }
+        if let portNumber {
+            guard let port = device.ports.first(where: { $0.number == portNumber }) else {
+                let have = device.ports.map { String($0.number) }.joined(separator: ", ")
+                throw RdmaError("NO_SUCH_PORT", exit: .noSuchDevice,
+                                "\(terminalSafe(name)) has no port \(portNumber)", hint: "its ports: \(have.isEmpty ? "none" : have)")
+            }
+            run.data = port.json(device: device.name)
+            run.text = run.banner + "\n" + DeviceDetailView.render(port: port, of: device)
+        } else {
+            run.data = device.json
+            run.text = run.banner + "\n" + DeviceDetailView.render(device)
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import RdmaKit
+
+/// A plain text table: columns padded to the widest cell, every cell terminal-safe.
+struct TextTable {
+    var headers: [String]
+    var rows: [[String]] = []
+
+    func render() -> String {
+        let all = [headers] + rows.map { $0.map(terminalSafe) }
+        var widths = [Int](repeating: 0, count: headers.count)
+        for row in all { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        var out = ""
+        for row in all {
+            var line = ""
+            for (i, cell) in row.enumerated() {
+                line += i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count + 2)
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            out += line + "\n"
+        }
+        return out
+    }
+}
+
+/// `list`'s table.
+enum DeviceTable {
+    static func render(_ devices: [RdmaDevice]) -> String {
+        var table = TextTable(headers: ["NAME", "DRIVER", "TYPE", "NODE GUID", "PORTS", "UVERBS"])
+        for d in devices {
+            let ports = d.ports.map { "\($0.number):\($0.state?.name ?? "?")" }.joined(separator: " ")
+            table.rows.append([d.name.value, d.driver ?? "-", d.nodeType?.iproute2Name ?? "-",
+                               d.nodeGUID?.sysfs ?? "-", ports.isEmpty ? "-" : ports, d.uverbs?.path ?? "-"])
+        }
+        return table.render()
+    }
+}
+
+/// `show`'s key/value view.
+enum DeviceDetailView {
+    static func render(_ d: RdmaDevice) -> String {
+        var lines: [(String, String)] = []
+        func add(_ k: String, _ v: String?) { if let v, !v.isEmpty { lines.append((k, v)) } }
+        add("name", d.name.value)
+        add("driver", d.driver.map { "\($0) (from \(d.driverSource ?? "?"))" })
+        add("identity", d.identity)
+        add("node type", d.nodeType?.iproute2Name)
+        add("node guid", d.nodeGUID?.sysfs)
+        add("sys image guid", d.systemImageGUID?.sysfs)
+        add("firmware", d.firmware?.value)
+        add("board id", d.boardID?.value)
+        add("hw rev", d.hardwareRevision?.value)
+        if let pci = d.pci {
+            add("pci", pci.address + (pci.vendorDevice.map { " [\($0)]" } ?? ""))
+            add("modalias", pci.modalias?.value)
+        } else {
+            add("parent", d.parentNetdev.map { "netdev \($0.value) (virtual device)" } ?? "none (virtual device)")
+        }
+        add("numa node", d.numaNode.map(String.init))
+        add("uverbs abi", d.uverbsDeviceABI.map(String.init))
+        if let c = d.contexts {
+            add("contexts", "\(c.free.map(String.init) ?? "?") free of \(c.total.map(String.init) ?? "?")")
+        }
+        add("sysfs", d.sysfsPath)
+        var out = keyValues(lines)
+        for p in d.ports { out += "port \(p.number):\n" + keyValues(portLines(p), indent: "  ") }
+        if !d.charDevices.isEmpty {
+            out += "char devices:\n"
+            var table = TextTable(headers: ["  KIND", "PATH", "DEV", "MODE", "OWNER", "CAN OPEN"])
+            for c in d.charDevices {
+                table.rows.append([
+                    "  " + c.kind.rawValue + (c.port.map { "/\($0)" } ?? ""),
+                    c.path ?? "-",
+                    c.major.map { "\($0):\(c.minor ?? 0)" } ?? "-",
+                    c.node.map { octalMode($0.mode) } ?? (c.nodePresent == false ? "missing" : "-"),
+                    c.node.map { "\($0.uid):\($0.gid)" } ?? "-",
+                    c.canOpen.map { $0 ? "yes (predicted)" : "no (predicted)" } ?? "-",
+                ])
+            }
+            out += table.render()
+        }
+        return out
+    }
+
+    static func render(port p: Port, of d: RdmaDevice) -> String {
+        keyValues([("device", d.name.value)] + portLines(p))
+    }
+
+    static func portLines(_ p: Port) -> [(String, String)] {
+        var lines: [(String, String)] = [("port", String(p.number))]
+        func add(_ k: String, _ v: String?) { if let v { lines.append((k, v)) } }
+        add("state", p.state?.name)
+        add("physical state", p.physicalState?.name)
+        add("lid", p.lid.map { "0x" + String($0, radix: 16) })
+        add("sm lid", p.smLID.map { "0x" + String($0, radix: 16) })
+        add("lmc", p.lmc.map(String.init))
+        add("rate", p.rate?.value)
+        add("link layer", p.linkLayer?.value)
+        add("gid 0", p.gid0?.value)
+        add("netdev", p.netdev?.value)
+        return lines
+    }
+
+    static func keyValues(_ lines: [(String, String)], indent: String = "") -> String {
+        let width = lines.map(\.0.count).max() ?? 0
+        return lines.map { indent + $0.0 + ":" + String(repeating: " ", count: width - $0.0.count + 1) + terminalSafe($0.1) }
+            .joined(separator: "\n") + "\n"
+    }
+}

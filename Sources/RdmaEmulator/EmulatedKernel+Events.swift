@@ -1,0 +1,57 @@
+import RdmaKit
+import Synchronization
+
+/// Netlink, udev enumeration and the event stream.
+extension EmulatedKernel {
+    /// No RDMA netlink yet: `socket(AF_NETLINK, .., NETLINK_RDMA)` on a kernel without it fails
+    /// with EPROTONOSUPPORT, and so does this until the netlink issue adds the nldev model.
+    public func netlinkRDMA(_ request: [UInt8]) throws(KernelError) -> [[UInt8]] {
+        throw KernelError(.EPROTONOSUPPORT)
+    }
+
+    /// What libudev's enumeration of a subsystem finds (it reads sysfs, udevd or not): the
+    /// entries of `/sys/class/<subsystem>` that are devices (a directory with `uevent`), each
+    /// with its canonical syspath, sorted by syspath as libudev sorts. An unknown subsystem is
+    /// empty.
+    public func udevEnumerate(subsystem: String) throws(KernelError) -> [UdevDevice] {
+        guard KernelPath.isPlainName(subsystem) else { return [] }
+        return box.state.withLock { state -> [UdevDevice] in
+            let classDir = "/sys/class/" + subsystem
+            guard case .directory(let names)? = state.tree.entry(classDir)?.kind else { return [] }
+            var found: [UdevDevice] = []
+            for name in names {
+                guard let (path, entry) = try? state.tree.lookup(classDir + "/" + name),
+                      entry.isDirectory, state.tree.entry(path + "/uevent") != nil else { continue }
+                found.append(UdevDevice(sysname: name, syspath: path))
+            }
+            return found.sorted { $0.syspath < $1.syspath }
+        }
+    }
+
+    /// Device events from now on. Until hotplug exists nothing is published, so the stream
+    /// stays silent; it finishes when the consuming task is cancelled (AsyncStream's iterator
+    /// is cancellation-aware) and never blocks the kernel.
+    public func events() throws(KernelError) -> AsyncStream<KernelEvent> {
+        let (stream, continuation) = AsyncStream<KernelEvent>.makeStream()
+        let id = box.state.withLock { state -> Int in
+            let id = state.nextSubscriber
+            state.nextSubscriber += 1
+            state.subscribers[id] = continuation
+            return id
+        }
+        let box = self.box
+        continuation.onTermination = { _ in
+            box.state.withLock { _ = $0.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    /// Delivers events to every subscriber. Continuations are collected under the lock and fed
+    /// outside it, so a subscriber's termination handler (which takes the lock) cannot deadlock.
+    func publish(_ events: [KernelEvent]) {
+        let subscribers = box.state.withLock { Array($0.subscribers.values) }
+        for continuation in subscribers {
+            for event in events { continuation.yield(event) }
+        }
+    }
+}

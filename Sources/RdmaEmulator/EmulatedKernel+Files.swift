@@ -1,0 +1,133 @@
+import RdmaKit
+import Synchronization
+
+/// Device nodes, open files, user memory and the leak report.
+extension EmulatedKernel {
+    /// lstat: the last component is not followed. Any path of the tree works; /dev nodes are
+    /// what callers ask for.
+    public func deviceNode(_ path: String) throws(KernelError) -> DeviceNodeInfo {
+        try box.state.withLock { (state) throws(KernelError) -> DeviceNodeInfo in
+            let (_, entry) = try state.tree.lookupNoFollow(path)
+            var major: UInt32 = 0, minor: UInt32 = 0
+            if case .characterDevice(let ma, let mi, _) = entry.kind { major = ma; minor = mi }
+            return DeviceNodeInfo(type: entry.nodeType, major: major, minor: minor,
+                                  mode: entry.mode, uid: entry.uid, gid: entry.gid)
+        }
+    }
+
+    /// Mode bits against `credentials` (root bypasses), links followed; nil when nothing is there.
+    public func predictOpen(_ path: String) -> Bool? {
+        box.state.withLock { state -> Bool? in
+            guard let (_, entry) = try? state.tree.lookup(path) else { return nil }
+            return credentials.permits(entry, read: true, write: true)
+        }
+    }
+
+    /// open(2) of a device node, in the kernel's order: path lookup (ENOENT, ENOTDIR, ELOOP),
+    /// permission (EACCES; root bypasses), then the cdev: no driver bound → ENXIO
+    /// (fs/char_dev.c `chrdev_open`), then the driver's own `open`. A directory is EISDIR; a
+    /// regular (sysfs) file is EOPNOTSUPP — the emulator opens device nodes only.
+    public func open(_ path: String, flags: OpenFlags) throws(KernelError) -> KernelHandle {
+        let credentials = self.credentials
+        return try box.state.withLock { (state) throws(KernelError) -> KernelHandle in
+            let (resolved, entry) = try state.tree.lookup(path)
+            let wantWrite = !flags.contains(.readOnly)
+            guard case .characterDevice(_, _, let bound) = entry.kind else {
+                if entry.isDirectory { throw KernelError(.EISDIR) }
+                guard credentials.permits(entry, read: true, write: wantWrite) else { throw KernelError(.EACCES) }
+                throw KernelError(.EOPNOTSUPP, .other("the emulated kernel opens device nodes only"))
+            }
+            guard credentials.permits(entry, read: true, write: wantWrite) else { throw KernelError(.EACCES) }
+            guard let key = bound, state.drivers[key] != nil else { throw KernelError(.ENXIO) }
+            let id = state.nextHandle
+            state.nextHandle += 1
+            var file = OpenFile(handle: id, path: resolved, driver: key, flags: flags, credentials: credentials)
+            _ = try state.withDriver(key) { (driver, state) throws(KernelError) in
+                try driver.open(&file, kernel: &state)
+            }
+            state.files[id] = file
+            return KernelHandle(id: id)
+        }
+    }
+
+    /// The last close: the driver's `release` runs; an unknown handle is ignored.
+    public func close(_ handle: KernelHandle) {
+        box.state.withLock { state in
+            guard var file = state.files.removeValue(forKey: handle.id) else { return }
+            _ = try? state.withDriver(file.driver) { (driver, state) throws(KernelError) in
+                driver.release(&file, kernel: &state)
+            }
+        }
+    }
+
+    public func ioctl(_ handle: KernelHandle, request: UInt, argument: UInt64) throws(KernelError) -> Int {
+        try withFile(handle) { (driver, file, state) throws(KernelError) in
+            try driver.ioctl(&file, request: request, argument: argument, kernel: &state)
+        }
+    }
+
+    public func write(_ handle: KernelHandle, _ bytes: [UInt8]) throws(KernelError) -> Int {
+        try withFile(handle) { (driver, file, state) throws(KernelError) in
+            try driver.write(&file, bytes, kernel: &state)
+        }
+    }
+
+    public func read(_ handle: KernelHandle, count: Int) throws(KernelError) -> [UInt8] {
+        try withFile(handle) { (driver, file, state) throws(KernelError) in
+            try driver.read(&file, count: count, kernel: &state)
+        }
+    }
+
+    /// Runs a file operation under the lock: EBADF for an unknown handle, EIO when the node's
+    /// driver is gone (a disassociated file). The file's private data is kept afterwards, also
+    /// when the operation fails.
+    private func withFile<R: Sendable>(
+        _ handle: KernelHandle,
+        _ body: (inout any EmulatedDriver, inout OpenFile, inout KernelState) throws(KernelError) -> R
+    ) throws(KernelError) -> R {
+        try box.state.withLock { (state) throws(KernelError) -> R in
+            guard var file = state.files[handle.id] else { throw KernelError(.EBADF) }
+            defer { if state.files[handle.id] != nil { state.files[handle.id] = file } }
+            guard let result = try state.withDriver(file.driver, { (driver, state) throws(KernelError) in
+                try body(&driver, &file, &state)
+            }) else { throw KernelError(.EIO) }
+            return result
+        }
+    }
+
+    // MARK: user memory
+
+    /// A zero-filled buffer at a fake, page-aligned address (from 0x7f0000000000), registered
+    /// until the returned object is released.
+    public func allocateUserMemory(count: Int) throws(KernelError) -> UserMemory {
+        guard count >= 0 else { throw KernelError(.EINVAL) }
+        let address = box.state.withLock { $0.memory.allocate(count: count) }
+        return EmulatedUserMemory(address: address, count: count, box: box)
+    }
+
+    /// The bytes at [address, address + count) of registered user memory, or nil (EFAULT).
+    func userMemory(at address: UInt64, count: Int) -> [UInt8]? {
+        box.state.withLock { $0.memory.bytes(at: address, count: count) }
+    }
+
+    // MARK: leaks
+
+    /// What is still held: open handles (with the driver's detail, e.g. an assigned context)
+    /// and user memory still registered. Empty when the client released everything.
+    public var leakReport: [String] {
+        box.state.withLock { state -> [String] in
+            var report: [String] = []
+            for id in state.files.keys.sorted() {
+                let file = state.files[id]!
+                var line = "handle \(id): \(file.path) is still open"
+                if let detail = state.drivers[file.driver]?.leakDetail(file) { line += " (\(detail))" }
+                report.append(line)
+            }
+            for address in state.memory.regions.keys.sorted() {
+                let count = state.memory.regions[address]!.count
+                report.append("user memory at 0x\(hex(address, width: 1)) (\(count) bytes) is still allocated")
+            }
+            return report
+        }
+    }
+}

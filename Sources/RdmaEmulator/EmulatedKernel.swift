@@ -1,0 +1,93 @@
+import RdmaKit
+import Synchronization
+
+/// The in-process kernel (DESIGN §2, §5): the RDMA core plus hfi1 and qib devices, with the sysfs
+/// and /dev a real kernel would show for them, behind the same `Kernel` verbs as `LinuxKernel`.
+///
+/// Thread-safe: one `Mutex` guards all mutable state (the tree, open files, user memory, device
+/// counters); no verb blocks. Handles are emulator-private ids, not descriptors. The caller's
+/// identity is a parameter — the emulator never asks the OS who is running it — and node modes
+/// are checked against it, root bypassing them.
+///
+/// Sysfs verbs are here; files, user memory and leak reporting in EmulatedKernel+Files.swift;
+/// netlink, udev and events in EmulatedKernel+Events.swift.
+public final class EmulatedKernel: Kernel {
+    public let kind: KernelKind
+    public let devices: DeviceSet
+    public let profile: Profile
+    /// Whom the emulated kernel believes it serves: the process's real ids (the CLI passes
+    /// them) or `--emulated-user UID[:GID]`.
+    public let credentials: Credentials
+    /// The ib device names in probe order, e.g. ["hfi1_0", "qib0"].
+    public let deviceNames: [String]
+    let box: StateBox
+
+    public init(devices: DeviceSet = .default, profile: Profile = .default, credentials: Credentials) {
+        self.devices = devices
+        self.profile = profile
+        self.credentials = credentials
+        kind = .emulated(profile: profile.rawValue)
+        let probed = Probe.run(devices)
+        deviceNames = probed.map(\.name)
+        let built = SysfsBuilder.build(probed, profile: profile)
+        var drivers: [DriverKey: any EmulatedDriver] = [:]
+        for key in built.driverKeys { drivers[key] = makeDriver(key, profile: profile) }
+        var deviceStates: [String: DeviceState] = [:]
+        for device in probed { deviceStates[device.name] = DeviceState(probe: device, freeContexts: device.fixture.contexts) }
+        box = StateBox(KernelState(tree: built.tree, devices: deviceStates, drivers: drivers))
+    }
+
+    /// Runs `body` on the state under the lock (tests: build loops, unbind a driver).
+    func withState<R: Sendable>(_ body: (inout KernelState) -> R) -> R {
+        box.state.withLock { body(&$0) }
+    }
+
+    // MARK: sysfs
+
+    public func listDirectory(_ path: String) throws(KernelError) -> [String] {
+        try box.state.withLock { (state) throws(KernelError) -> [String] in
+            let (_, entry) = try state.tree.lookup(path)
+            guard case .directory(let names) = entry.kind else { throw KernelError(.ENOTDIR) }
+            return names.sorted()
+        }
+    }
+
+    /// Follows links. A directory is EISDIR, a device node EINVAL with `.notRegular` (never
+    /// read, like `LinuxKernel`), a file the caller may not read EACCES, a write-only attribute
+    /// EACCES, a failing `show()` its errno, more than `limit` bytes EFBIG.
+    public func readAttribute(_ path: String, limit: Int) throws(KernelError) -> [UInt8] {
+        try box.state.withLock { (state) throws(KernelError) -> [UInt8] in
+            let (_, entry) = try state.tree.lookup(path)
+            let content: FileContent
+            switch entry.kind {
+            case .directory: throw KernelError(.EISDIR)
+            case .characterDevice: throw KernelError(.EINVAL, .notRegular(.characterDevice))
+            case .symlink: throw KernelError(.ELOOP)   // unreachable: lookup follows links
+            case .file(let c): content = c
+            }
+            guard credentials.permits(entry, read: true, write: false) else { throw KernelError(.EACCES) }
+            let bytes: [UInt8]
+            switch content {
+            case .bytes(let b): bytes = b
+            case .computed(let show): bytes = try show(state)
+            case .failure(let errno): throw KernelError(errno)
+            case .writeOnly: throw KernelError(.EACCES)
+            }
+            if bytes.count > limit { throw KernelError(.EFBIG, .tooLarge(limit: limit)) }
+            return bytes
+        }
+    }
+
+    /// The link's target resolved against the link's (canonical) directory. EINVAL for a
+    /// non-link, ENOENT when absent, EXDEV `.leavesRoot` for a target climbing above "/".
+    public func readLink(_ path: String) throws(KernelError) -> String {
+        try box.state.withLock { (state) throws(KernelError) -> String in
+            let (parent, entry) = try state.tree.lookupNoFollow(path)
+            guard case .symlink(let contents) = entry.kind else { throw KernelError(.EINVAL) }
+            guard let resolved = KernelPath.resolve(contents, against: parent) else {
+                throw KernelError(.EXDEV, .leavesRoot(target: contents))
+            }
+            return resolved
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import RdmaKit
+import Synchronization
+
+/// Mutable per-device driver state that sysfs shows (hfi1 `dd->freectxts`, qib likewise).
+struct DeviceState: Sendable {
+    let probe: ProbedDevice
+    var freeContexts: Int
+}
+
+/// Everything the emulated kernel knows that can change. Lives inside the one `Mutex`; every
+/// verb runs under it and none blocks.
+struct KernelState: Sendable {
+    var tree: Tree
+    /// By ib device name.
+    var devices: [String: DeviceState]
+    /// The cdev table: which driver answers a node's open.
+    var drivers: [DriverKey: any EmulatedDriver]
+    /// Open files by handle id.
+    var files: [Int: OpenFile] = [:]
+    var nextHandle = 1
+    var memory = UserMemoryRegistry()
+    /// `events()` subscribers. Yield and finish outside the lock: `finish()` runs `onTermination`,
+    /// which takes the lock.
+    var subscribers: [Int: AsyncStream<KernelEvent>.Continuation] = [:]
+    var nextSubscriber = 1
+
+    /// Runs `body` with the driver of `key` taken out of the table, then puts it back, so the
+    /// driver can mutate itself and the rest of the state. nil when no driver is bound.
+    mutating func withDriver<R>(_ key: DriverKey,
+                                _ body: (inout any EmulatedDriver, inout KernelState) throws(KernelError) -> R)
+        throws(KernelError) -> R? {
+        guard var driver = drivers.removeValue(forKey: key) else { return nil }
+        defer { drivers[key] = driver }
+        return try body(&driver, &self)
+    }
+}
+
+/// The lock and what it guards. A separate object so user-memory buffers can reach the state
+/// (to read, write and unregister themselves) without holding the kernel object.
+final class StateBox: Sendable {
+    let state: Mutex<KernelState>
+    init(_ initial: sending KernelState) { state = Mutex(initial) }
+}
+
+/// A buffer in the emulated process's memory. Its address is a registry key, not a pointer;
+/// the buffer is unregistered when the last reference goes (deinit), after which drivers see
+/// EFAULT for its range.
+final class EmulatedUserMemory: UserMemory, Sendable {
+    let address: UInt64
+    let count: Int
+    private let box: StateBox
+
+    init(address: UInt64, count: Int, box: StateBox) {
+        self.address = address; self.count = count; self.box = box
+    }
+
+    deinit {
+        let address = self.address
+        box.state.withLock { $0.memory.release(address) }
+    }
+
+    func load() -> [UInt8] {
+        let (address, count) = (self.address, self.count)
+        return box.state.withLock { $0.memory.bytes(at: address, count: count) } ?? []
+    }
+
+    func store(_ bytes: [UInt8], at offset: Int) {
+        precondition(offset >= 0 && offset + bytes.count <= count, "store outside user memory")
+        let address = self.address + UInt64(offset)
+        box.state.withLock { state in
+            do { try state.memory.copyToUser(address, bytes) } catch {
+                preconditionFailure("user memory at 0x\(hex(address, width: 1)) is not registered")
+            }
+        }
+    }
+}

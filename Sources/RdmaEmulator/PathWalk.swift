@@ -1,0 +1,73 @@
+import RdmaKit
+
+/// Path resolution over the emulated tree, as fs/namei.c does it: components left to right,
+/// "." skipped, ".." to the physical parent (after a link, the parent of where the link led),
+/// symbolic links expanded in place, at most 40 of them (MAXSYMLINKS) before ELOOP, ENOTDIR when
+/// a non-directory has components after it, ENOENT for a missing component. ".." at "/" stays at
+/// "/", so no path or link can leave the tree.
+extension Tree {
+    static let maxSymlinkHops = 40
+
+    /// The canonical path of the entry `path` names. `followLast: false` is lstat/readlink
+    /// semantics: a link in the last component is returned, not followed.
+    func resolve(_ path: String, followLast: Bool = true) throws(KernelError) -> String {
+        guard path.hasPrefix("/") else { throw KernelError(.ENOENT, .other("not an absolute path: \(path)")) }
+        // A trailing slash means "a directory", and follows a final link (path_lookupat).
+        let mustBeDirectory = path.count > 1 && path.hasSuffix("/")
+        let follow = followLast || mustBeDirectory
+        var pending: [Substring] = path.split(separator: "/").reversed()
+        var current: [Substring] = []
+        var hops = 0
+        while let component = pending.popLast() {
+            if component == "." { continue }
+            if component == ".." {
+                if !current.isEmpty { current.removeLast() }
+                continue
+            }
+            let candidate = "/" + (current + [component]).joined(separator: "/")
+            guard let entry = entries[candidate] else { throw KernelError(.ENOENT) }
+            let isLast = pending.isEmpty
+            switch entry.kind {
+            case .directory:
+                current.append(component)
+            case .symlink(let contents):
+                if isLast && !follow {
+                    current.append(component)
+                    break
+                }
+                hops += 1
+                if hops > Tree.maxSymlinkHops { throw KernelError(.ELOOP) }
+                if contents.hasPrefix("/") { current = [] }
+                pending.append(contentsOf: contents.split(separator: "/").reversed())
+            case .file, .characterDevice:
+                if !isLast { throw KernelError(.ENOTDIR) }
+                current.append(component)
+            }
+        }
+        let resolved = "/" + current.joined(separator: "/")
+        if mustBeDirectory, entries[resolved]?.isDirectory != true { throw KernelError(.ENOTDIR) }
+        return resolved
+    }
+
+    /// The entry `path` names, following links.
+    func lookup(_ path: String, followLast: Bool = true) throws(KernelError) -> (path: String, entry: Entry) {
+        let resolved = try resolve(path, followLast: followLast)
+        return (resolved, entries[resolved]!)
+    }
+
+    /// The entry for the last component itself (lstat): the parent is resolved with links
+    /// followed, the last component is not. Returns the canonical parent too.
+    func lookupNoFollow(_ path: String) throws(KernelError) -> (parent: String, entry: Entry) {
+        guard path.hasPrefix("/") else { throw KernelError(.ENOENT, .other("not an absolute path: \(path)")) }
+        if path.split(separator: "/").isEmpty { return ("/", entries["/"]!) }
+        let name = KernelPath.basename(path)
+        let parent = try resolve(KernelPath.dirname(path))
+        guard entries[parent]?.isDirectory == true else { throw KernelError(.ENOTDIR) }
+        if name == "." || name == ".." {
+            let resolved = try resolve(path)
+            return (KernelPath.dirname(resolved), entries[resolved]!)
+        }
+        guard let entry = entries[KernelPath.join(parent, name)] else { throw KernelError(.ENOENT) }
+        return (parent, entry)
+    }
+}

@@ -1,0 +1,122 @@
+import RdmaKit
+
+/// What reading a file returns: a sysfs `show()` callback in miniature (fs/kernfs/file.c,
+/// fs/sysfs/file.c).
+enum FileContent: Sendable {
+    /// Fixed bytes.
+    case bytes([UInt8])
+    /// Computed from the kernel's state at read time, like `nfreectxts` (hfi1/sysfs.c
+    /// `nfreectxts_show` reads `dd->freectxts` on every read).
+    case computed(@Sendable (borrowing KernelState) throws(KernelError) -> [UInt8])
+    /// `show()` fails with this errno, e.g. core/sysfs.c `print_ndev` → EINVAL for a GID entry
+    /// without a netdev.
+    case failure(Errno)
+    /// A write-only attribute (`chip_reset`, 0200): kernfs_fop_open refuses a read open with
+    /// EACCES because the attribute has no `show()` — for root too.
+    case writeOnly
+
+    static func text(_ string: String) -> FileContent { .bytes(Array(string.utf8)) }
+}
+
+/// One node of the emulated file system.
+struct Entry: Sendable {
+    enum Kind: Sendable {
+        case directory(Set<String>)
+        case file(FileContent)
+        /// The link's contents exactly as `readlink(2)` returns them (relative, like the kernel's).
+        case symlink(String)
+        /// A character device node; `driver` is what `open` binds to (nil: no driver → ENXIO).
+        case characterDevice(major: UInt32, minor: UInt32, driver: DriverKey?)
+    }
+
+    var kind: Kind
+    /// Permission bits only.
+    var mode: UInt32
+    var uid: UInt32 = 0
+    var gid: UInt32 = 0
+
+    var isDirectory: Bool {
+        if case .directory = kind { return true }
+        return false
+    }
+
+    var nodeType: NodeType {
+        switch kind {
+        case .directory: return .directory
+        case .file: return .regular
+        case .symlink: return .symlink
+        case .characterDevice: return .characterDevice
+        }
+    }
+}
+
+/// A tiny in-memory VFS keyed by canonical absolute path ("/sys/class/infiniband"). Building it
+/// is a sequence of `mkdir -p`-style insertions; lookups that follow links are in PathWalk.swift.
+struct Tree: Sendable {
+    private(set) var entries: [String: Entry] = ["/": Entry(kind: .directory([]), mode: 0o755)]
+
+    func entry(_ path: String) -> Entry? { entries[path] }
+
+    /// Creates `path` and any missing parents (mode 0755, root:root). An existing directory is
+    /// left as it is.
+    mutating func makeDirectory(_ path: String, mode: UInt32 = 0o755) {
+        if let existing = entries[path] {
+            precondition(existing.isDirectory, "emulator tree: \(path) exists and is not a directory")
+            return
+        }
+        insert(path, Entry(kind: .directory([]), mode: mode))
+    }
+
+    /// A sysfs attribute: mode 0444 unless told (node_desc and uevent are 0644).
+    mutating func addFile(_ path: String, _ content: FileContent, mode: UInt32 = 0o444) {
+        insert(path, Entry(kind: .file(content), mode: mode))
+    }
+
+    mutating func addFile(_ path: String, text: String, mode: UInt32 = 0o444) {
+        addFile(path, .text(text), mode: mode)
+    }
+
+    /// A symbolic link to the absolute `target`, stored relative to the link's directory the way
+    /// sysfs stores it (fs/kernfs/symlink.c `kernfs_get_target_path`: ".." up to the common
+    /// ancestor, then down), e.g. class/infiniband/hfi1_0 → ../../devices/pci0000:80/….
+    mutating func addLink(_ path: String, to target: String) {
+        addSymlink(path, contents: KernelPath.relative(from: KernelPath.dirname(path), to: target))
+    }
+
+    /// A symbolic link with verbatim contents (tests use it for loops and dangling links).
+    mutating func addSymlink(_ path: String, contents: String) {
+        insert(path, Entry(kind: .symlink(contents), mode: 0o777))
+    }
+
+    mutating func addCharacterDevice(_ path: String, major: UInt32, minor: UInt32, mode: UInt32,
+                                     uid: UInt32 = 0, gid: UInt32 = 0, driver: DriverKey?) {
+        insert(path, Entry(kind: .characterDevice(major: major, minor: minor, driver: driver),
+                           mode: mode, uid: uid, gid: gid))
+    }
+
+    /// Removes `path` and everything below it (no-op when absent). For hotplug and tests.
+    mutating func remove(_ path: String) {
+        guard path != "/", let entry = entries.removeValue(forKey: path) else { return }
+        if case .directory(let children) = entry.kind {
+            for child in children { remove(KernelPath.join(path, child)) }
+        }
+        let parent = KernelPath.dirname(path)
+        if case .directory(var siblings) = entries[parent]?.kind {
+            siblings.remove(KernelPath.basename(path))
+            entries[parent]?.kind = .directory(siblings)
+        }
+    }
+
+    private mutating func insert(_ path: String, _ entry: Entry) {
+        precondition(path.hasPrefix("/") && path != "/" && !path.hasSuffix("/"), "emulator tree: bad path \(path)")
+        precondition(entries[path] == nil, "emulator tree: \(path) created twice")
+        let parent = KernelPath.dirname(path)
+        makeDirectory(parent)
+        guard case .directory(var children) = entries[parent]!.kind else {
+            preconditionFailure("emulator tree: parent of \(path) is not a directory")
+        }
+        children.insert(KernelPath.basename(path))
+        entries[parent]!.kind = .directory(children)
+        entries[path] = entry
+    }
+}

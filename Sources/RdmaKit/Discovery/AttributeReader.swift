@@ -1,0 +1,86 @@
+/// Reads sysfs attributes through the seam and decides, per attribute, whether a failure means
+/// "absent" or "broken" (DESIGN §3). Broken entries become warnings; a removed device stops the
+/// device's discovery with `DeviceVanished` so the caller can skip it.
+public struct AttributeReader {
+    public let kernel: any Kernel
+    public private(set) var warnings: [Diagnostic] = []
+
+    public init(kernel: any Kernel) { self.kernel = kernel }
+
+    /// How a missing or unreadable attribute is treated.
+    public enum Policy: Sendable {
+        /// Must be there: ENOENT is a warning.
+        case required
+        /// May be absent: ENOENT is silent.
+        case optional
+        /// May be absent, and the kernel answers EINVAL for "no value": `gid_attrs/ndevs/N` of an
+        /// empty GID entry (core/sysfs.c), hfi1/qib `board_id` with no board name.
+        case optionalEINVALMeansAbsent
+    }
+
+    /// The device cannot be read on: it went away (ENODEV from a removed or disassociated
+    /// device, core/sysfs.c) or its directory is a symlink loop (ELOOP). The caller skips it.
+    public struct DeviceVanished: Error {
+        public var path: String
+        public var errno: Errno = .ENODEV
+    }
+
+    public mutating func warn(_ diagnostic: Diagnostic) { warnings.append(diagnostic) }
+
+    /// The raw bytes of an attribute with one trailing newline removed.
+    public mutating func bytes(_ path: String, _ policy: Policy) throws(DeviceVanished) -> [UInt8]? {
+        do {
+            var b = try kernel.readAttribute(path)
+            if b.last == 0x0a { b.removeLast() }
+            return b
+        } catch {
+            switch (error.errno, policy) {
+            case (.ENODEV, _), (.ELOOP, _):
+                throw DeviceVanished(path: path, errno: error.errno)
+            case (.ENOENT, .optional), (.ENOENT, .optionalEINVALMeansAbsent),
+                 (.EINVAL, .optionalEINVALMeansAbsent):
+                return nil
+            case (.ENOENT, .required):
+                warn(Diagnostic("MISSING_ATTRIBUTE", path: path, "\(path): missing", errno: error.errno))
+                return nil
+            default:
+                warn(Diagnostic("UNREADABLE_ATTRIBUTE", path: path, "\(path): \(error)", errno: error.errno))
+                return nil
+            }
+        }
+    }
+
+    public mutating func text(_ path: String, _ policy: Policy = .optional) throws(DeviceVanished) -> SysfsText? {
+        try bytes(path, policy).map(SysfsText.init(bytes:))
+    }
+
+    /// Parses an attribute with `parse`; a value it rejects is a MALFORMED_ATTRIBUTE warning.
+    public mutating func parsed<T>(_ path: String, _ policy: Policy = .optional, what: String,
+                                   _ parse: (String) -> T?) throws(DeviceVanished) -> T? {
+        guard let text = try text(path, policy) else { return nil }
+        if let value = parse(text.value) { return value }
+        let shown = text.value.count > 64 ? String(text.value.prefix(64)) + "…" : text.value
+        warn(Diagnostic("MALFORMED_ATTRIBUTE", path: path,
+                        "\(path): not \(what): \"\(terminalSafe(shown))\""))
+        return nil
+    }
+
+    public mutating func integer(_ path: String, _ policy: Policy = .optional) throws(DeviceVanished) -> Int? {
+        try parsed(path, policy, what: "a decimal integer") { Int(String($0.trimmingSpaces)) }
+    }
+
+    /// "0x1a"-style attributes (lid, sm_lid, PCI ids).
+    public mutating func hex(_ path: String, _ policy: Policy = .optional) throws(DeviceVanished) -> UInt64? {
+        try parsed(path, policy, what: "a 0x-prefixed hex number") { parseHex(String($0.trimmingSpaces)) }
+    }
+}
+
+extension String {
+    var trimmingSpaces: Substring {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\n" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\n" { s.removeLast() }
+        return s
+    }
+}
+

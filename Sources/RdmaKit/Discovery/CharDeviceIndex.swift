@@ -1,0 +1,124 @@
+/// The class-wide character-device directories, scanned once per discovery:
+/// `class/infiniband_verbs/*/ibdev`, `class/infiniband_mad/*/{ibdev,port}` (DESIGN §3), and the
+/// driver cdev classes `hfi1_user` (hfi1/device.c: hfi1_N, minor = unit) and `ipath`
+/// (qib_file_ops.c: ipath = wildcard, ipathN, minor = unit + 1).
+struct CharDeviceIndex {
+    var uverbsByDevice: [String: [CharDevice]] = [:]
+    var madByDevice: [String: [CharDevice]] = [:]
+    var hfi1ByUnit: [Int: CharDevice] = [:]
+    var ipathByUnit: [Int: CharDevice] = [:]
+    var ipathWildcard: CharDevice?
+    /// class/infiniband_verbs/abi_version and class/infiniband_mad/abi_version.
+    var uverbsClassABI: Int?
+    var madClassABI: Int?
+    /// uverbsN → its per-device ABI (uverbsN/abi_version).
+    var uverbsDeviceABI: [String: Int] = [:]
+
+    static let uverbsClass = "/sys/class/infiniband_verbs"
+    static let madClass = "/sys/class/infiniband_mad"
+    static let hfi1Class = "/sys/class/hfi1_user"
+    static let ipathClass = "/sys/class/ipath"
+
+    init(reader: inout AttributeReader, detail: DiscoveryDetail, knownDevices: Set<String>) {
+        let kernel = reader.kernel
+        uverbsClassABI = try? reader.integer(Self.uverbsClass + "/abi_version")
+        for entry in Self.entries(kernel, Self.uverbsClass, reader: &reader) where entry.hasPrefix("uverbs") {
+            let dir = Self.uverbsClass + "/" + entry
+            guard let ibdev = (try? reader.text(dir + "/ibdev", .required)) ?? nil else { continue }
+            if !knownDevices.contains(ibdev.value) {
+                reader.warn(Diagnostic("ORPHAN_CHAR_DEVICE", path: dir + "/ibdev",
+                                       "\(dir)/ibdev names device \"\(terminalSafe(ibdev.value))\", which does not exist"))
+                continue
+            }
+            var cdev = Self.charDevice(.uverbs, entry, dir, reader: &reader, detail: detail)
+            if detail == .full, let abi = try? reader.integer(dir + "/abi_version") {
+                uverbsDeviceABI[entry] = abi
+            }
+            cdev.port = nil
+            uverbsByDevice[ibdev.value, default: []].append(cdev)
+        }
+        if detail == .full { madClassABI = try? reader.integer(Self.madClass + "/abi_version") }
+        for entry in Self.entries(kernel, Self.madClass, reader: &reader)
+        where entry.hasPrefix("umad") || entry.hasPrefix("issm") {
+            let dir = Self.madClass + "/" + entry
+            guard let ibdev = (try? reader.text(dir + "/ibdev", .required)) ?? nil else { continue }
+            guard knownDevices.contains(ibdev.value) else {
+                reader.warn(Diagnostic("ORPHAN_CHAR_DEVICE", path: dir + "/ibdev",
+                                       "\(dir)/ibdev names device \"\(terminalSafe(ibdev.value))\", which does not exist"))
+                continue
+            }
+            var cdev = Self.charDevice(entry.hasPrefix("umad") ? .umad : .issm, entry, dir, reader: &reader, detail: detail)
+            cdev.port = (try? reader.integer(dir + "/port", .required)) ?? nil
+            madByDevice[ibdev.value, default: []].append(cdev)
+        }
+        for entry in Self.entries(kernel, Self.hfi1Class, reader: &reader) {
+            guard entry.hasPrefix("hfi1_"), let unit = Int(entry.dropFirst(5)) else { continue }
+            hfi1ByUnit[unit] = Self.charDevice(.hfi1, entry, Self.hfi1Class + "/" + entry, reader: &reader, detail: detail)
+        }
+        for entry in Self.entries(kernel, Self.ipathClass, reader: &reader) where entry.hasPrefix("ipath") {
+            let rest = entry.dropFirst(5)
+            if rest.isEmpty {
+                ipathWildcard = Self.charDevice(.ipath, entry, Self.ipathClass + "/" + entry, reader: &reader, detail: detail)
+            } else if let unit = Int(rest) {
+                ipathByUnit[unit] = Self.charDevice(.ipath, entry, Self.ipathClass + "/" + entry, reader: &reader, detail: detail)
+            }
+        }
+    }
+
+    /// A class directory's entries in natural order; a missing class is simply empty.
+    private static func entries(_ kernel: any Kernel, _ dir: String, reader: inout AttributeReader) -> [String] {
+        do {
+            return try kernel.listDirectory(dir).filter { $0 != "abi_version" && KernelPath.isPlainName($0) }
+                .sorted(by: naturalLess)
+        } catch {
+            if error.errno != .ENOENT {
+                reader.warn(Diagnostic("UNREADABLE_DIRECTORY", path: dir, "\(dir): \(error)", errno: error.errno))
+            }
+            return []
+        }
+    }
+
+    /// Reads a class device: its node from `uevent` DEVNAME, its number from `dev`, and — with
+    /// full detail — the node's mode and owner and whether the caller may open it.
+    private static func charDevice(_ kind: CharDevice.Kind, _ name: String, _ dir: String,
+                                   reader: inout AttributeReader, detail: DiscoveryDetail) -> CharDevice {
+        var cdev = CharDevice(kind: kind, name: name)
+        if let uevent = (try? reader.text(dir + "/uevent")) ?? nil {
+            for line in uevent.value.split(separator: "\n") where line.hasPrefix("DEVNAME=") {
+                let devname = String(line.dropFirst(8))
+                if !devname.isEmpty, !devname.split(separator: "/").contains("..") {
+                    cdev.path = "/dev/" + devname
+                }
+            }
+        }
+        guard detail == .full else { return cdev }
+        if let dev = (try? reader.parsed(dir + "/dev", .required, what: "MAJOR:MINOR", parseDevNumber)) ?? nil {
+            cdev.major = dev.0; cdev.minor = dev.1
+        }
+        guard let path = cdev.path, reader.kernel.kind.hasDeviceNodes else { return cdev }
+        do {
+            let node = try reader.kernel.deviceNode(path)
+            cdev.node = node
+            cdev.nodePresent = true
+            if node.type == .characterDevice, let major = cdev.major, let minor = cdev.minor,
+               node.major != major || node.minor != minor {
+                reader.warn(Diagnostic("NODE_MISMATCH", path: path,
+                                       "\(path) is \(node.major):\(node.minor) but sysfs says \(major):\(minor)"))
+            }
+            cdev.canOpen = reader.kernel.predictOpen(path)
+        } catch {
+            cdev.nodePresent = false
+            if error.errno != .ENOENT {
+                reader.warn(Diagnostic("UNREADABLE_NODE", path: path, "\(path): \(error)", errno: error.errno))
+            }
+        }
+        return cdev
+    }
+}
+
+/// Parses a `dev` attribute: "231:192".
+func parseDevNumber(_ text: String) -> (UInt32, UInt32)? {
+    let parts = text.trimmingSpaces.split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 2, let major = UInt32(parts[0]), let minor = UInt32(parts[1]) else { return nil }
+    return (major, minor)
+}

@@ -1,0 +1,226 @@
+/// What one discovery run found.
+public struct DiscoveryResult: Sendable {
+    public var source: DiscoverySource
+    public var devices: [RdmaDevice]
+    public var warnings: [Diagnostic]
+    /// class/infiniband_verbs/abi_version (the uverbs ABI, 6 on every modern kernel).
+    public var uverbsClassABI: Int?
+    /// class/infiniband_mad/abi_version (5).
+    public var madClassABI: Int?
+}
+
+/// Builds device records from a kernel (DESIGN §3). Written once, above the seam: the live
+/// system, a rooted tree and the emulator are read by exactly this code.
+public struct Discovery {
+    public let kernel: any Kernel
+    public init(kernel: any Kernel) { self.kernel = kernel }
+
+    static let classPath = "/sys/class/infiniband"
+
+    /// Enumerates devices. `only` restricts records to one device name (for `show`), without
+    /// reading the others' attributes.
+    public func run(source: DiscoverySource, detail: DiscoveryDetail, only: String? = nil) throws(RdmaError) -> DiscoveryResult {
+        var reader = AttributeReader(kernel: kernel)
+        let entries = try enumerate(source: source, reader: &reader)
+        let names = Set(entries.map(\.name))
+        let wanted = only.map { name in entries.filter { $0.name == name } } ?? entries
+
+        var devices: [RdmaDevice] = []
+        var cdevs: CharDeviceIndex?
+        if !wanted.isEmpty {
+            cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: names)
+        }
+        for entry in wanted {
+            do {
+                var device = try readDevice(entry, detail: detail, reader: &reader)
+                if let cdevs { attach(cdevs, to: &device, detail: detail) }
+                devices.append(device)
+            } catch {
+                if error.errno == .ELOOP {
+                    reader.warn(Diagnostic("BROKEN_ENTRY", path: error.path,
+                                           "\(terminalSafe(entry.name)): \(error.path): too many levels of symbolic links; skipped",
+                                           errno: error.errno))
+                } else {
+                    reader.warn(Diagnostic("DEVICE_VANISHED", path: error.path,
+                                           "\(terminalSafe(entry.name)) disappeared while it was being read (\(error.path)); skipped",
+                                           errno: error.errno))
+                }
+            }
+        }
+        return DiscoveryResult(source: source, devices: devices, warnings: reader.warnings,
+                               uverbsClassABI: cdevs?.uverbsClassABI, madClassABI: cdevs?.madClassABI)
+    }
+
+    struct Entry { var name: String; var path: String }
+
+    static func noSupport(_ error: KernelError) -> RdmaError {
+        RdmaError("NO_RDMA_SUPPORT", exit: .unavailable, errno: error.errno,
+                  "no RDMA support: \(classPath) does not exist (the kernel has no RDMA core loaded)",
+                  hint: "load the RDMA core and a device driver (e.g. modprobe ib_uverbs hfi1), or try --emulated")
+    }
+
+    /// The device list, from the source; natural order.
+    func enumerate(source: DiscoverySource, reader: inout AttributeReader) throws(RdmaError) -> [Entry] {
+        var entries: [Entry] = []
+        switch source {
+        case .udev:
+            let found: [UdevDevice]
+            do { found = try kernel.udevEnumerate(subsystem: "infiniband") } catch {
+                throw RdmaError("UDEV_UNAVAILABLE", exit: .unavailable, errno: error.errno,
+                                "libudev enumeration failed: \(error)", hint: "use --source sysfs")
+            }
+            entries = found.filter { KernelPath.isPlainName($0.sysname) }
+                .map { Entry(name: $0.sysname, path: $0.syspath) }
+            if entries.isEmpty, case .failure(let error) = Result(catching: { () throws(KernelError) in
+                try kernel.listDirectory(Self.classPath) }), error.errno == .ENOENT {
+                throw Self.noSupport(error)
+            }
+        case .netlink:
+            throw RdmaError("NETLINK_SOURCE_UNSUPPORTED", exit: .unavailable,
+                            "--source netlink is not available in this version of rdmactl",
+                            hint: "use --source udev or --source sysfs")
+        case .auto, .sysfs, .emulated:
+            let names: [String]
+            do { names = try kernel.listDirectory(Self.classPath) } catch {
+                if error.errno == .ENOENT { throw Self.noSupport(error) }
+                throw RdmaError.kernel(error, path: Self.classPath, doing: "cannot list")
+            }
+            for name in names {
+                guard KernelPath.isPlainName(name) else { continue }
+                let classEntry = Self.classPath + "/" + name
+                do {
+                    entries.append(Entry(name: name, path: try kernel.readLink(classEntry)))
+                } catch {
+                    switch error.errno {
+                    case .EINVAL: entries.append(Entry(name: name, path: classEntry)) // a plain directory
+                    case .ENOENT, .ENODEV:
+                        reader.warn(Diagnostic("DEVICE_VANISHED", path: classEntry,
+                                               "\(name) disappeared while it was being read; skipped", errno: error.errno))
+                    default:
+                        reader.warn(Diagnostic("BROKEN_ENTRY", path: classEntry, "\(classEntry): \(error); skipped",
+                                               errno: error.errno))
+                    }
+                }
+            }
+        }
+        return entries.sorted { naturalLess($0.name, $1.name) }
+    }
+
+    func readDevice(_ entry: Entry, detail: DiscoveryDetail, reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) -> RdmaDevice {
+        let dir = entry.path
+        var d = RdmaDevice(name: SysfsText(entry.name), sysfsPath: dir)
+        d.nodeType = try reader.parsed(dir + "/node_type", .required, what: "a node type (\"1: CA\")", NodeKind.init(sysfs:))
+        d.nodeGUID = try reader.parsed(dir + "/node_guid", .required, what: "a GUID (xxxx:xxxx:xxxx:xxxx)", GUID.init(sysfs:))
+        try readParent(of: &d, detail: detail, reader: &reader)
+        if detail == .full {
+            d.systemImageGUID = try reader.parsed(dir + "/sys_image_guid", what: "a GUID (xxxx:xxxx:xxxx:xxxx)", GUID.init(sysfs:))
+            d.firmware = try reader.text(dir + "/fw_ver")
+            d.boardID = try reader.text(dir + "/board_id", .optionalEINVALMeansAbsent)
+            d.hardwareRevision = try reader.text(dir + "/hw_rev")
+            let total = try reader.integer(dir + "/nctxts")
+            let free = try reader.integer(dir + "/nfreectxts")
+            if total != nil || free != nil { d.contexts = Contexts(total: total, free: free) }
+        }
+        d.ports = try readPorts(dir, detail: detail, reader: &reader)
+        return d
+    }
+
+    /// The `device` link: a PCI parent with its ids and driver, or none for a virtual device.
+    func readParent(of d: inout RdmaDevice, detail: DiscoveryDetail, reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) {
+        let link = d.sysfsPath + "/device"
+        let parent: String
+        do { parent = try kernel.readLink(link) } catch {
+            if error.errno == .ENODEV || error.errno == .ELOOP { throw .init(path: link, errno: error.errno) }
+            if error.errno != .ENOENT {
+                reader.warn(Diagnostic("BROKEN_LINK", path: link, "\(link): \(error)", errno: error.errno))
+            }
+            // Virtual (rxe, siw): the netdev it is bound to, if the driver says.
+            d.parentNetdev = try reader.text(d.sysfsPath + "/parent")
+            return
+        }
+        var pci = PCIParent(address: KernelPath.basename(parent))
+        do {
+            d.driver = KernelPath.basename(try kernel.readLink(parent + "/driver"))
+            d.driverSource = "link"
+        } catch {
+            if error.errno != .ENOENT {
+                reader.warn(Diagnostic("BROKEN_LINK", path: parent + "/driver", "\(parent)/driver: \(error)", errno: error.errno))
+            }
+        }
+        if detail == .full || d.driver == nil {
+            pci.vendor = try reader.hex(parent + "/vendor").map { UInt16(truncatingIfNeeded: $0) }
+            pci.device = try reader.hex(parent + "/device").map { UInt16(truncatingIfNeeded: $0) }
+        }
+        if detail == .full {
+            pci.subsystemVendor = try reader.hex(parent + "/subsystem_vendor").map { UInt16(truncatingIfNeeded: $0) }
+            pci.subsystemDevice = try reader.hex(parent + "/subsystem_device").map { UInt16(truncatingIfNeeded: $0) }
+            pci.modalias = try reader.text(parent + "/modalias")
+            d.numaNode = try reader.integer(parent + "/numa_node")
+        }
+        if d.driver == nil, let id = pci.vendorDevice, let known = knownPCIDrivers[id] {
+            d.driver = known
+            d.driverSource = "pci_id"
+        }
+        d.pci = pci
+    }
+
+    func readPorts(_ dir: String, detail: DiscoveryDetail, reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) -> [Port] {
+        let portsDir = dir + "/ports"
+        let names: [String]
+        do { names = try kernel.listDirectory(portsDir) } catch {
+            if error.errno == .ENODEV || error.errno == .ELOOP { throw .init(path: portsDir, errno: error.errno) }
+            reader.warn(Diagnostic(error.errno == .ENOENT ? "MISSING_ATTRIBUTE" : "UNREADABLE_DIRECTORY",
+                                   path: portsDir, "\(portsDir): \(error)", errno: error.errno))
+            return []
+        }
+        var ports: [Port] = []
+        for name in names.sorted(by: naturalLess) {
+            guard let number = Int(name), number >= 0, String(number) == name else {
+                reader.warn(Diagnostic("MALFORMED_ENTRY", path: portsDir + "/" + name,
+                                       "\(portsDir)/\(terminalSafe(name)): not a port number; ignored"))
+                continue
+            }
+            let p = portsDir + "/" + name
+            var port = Port(number: number)
+            port.state = try reader.parsed(p + "/state", .required, what: "a port state (\"4: ACTIVE\")", PortState.init(sysfs:))
+            if detail == .full {
+                port.physicalState = try reader.parsed(p + "/phys_state", what: "a physical state (\"5: LinkUp\")", PhysicalState.init(sysfs:))
+                port.lid = try reader.hex(p + "/lid").map { UInt32(truncatingIfNeeded: $0) }
+                port.smLID = try reader.hex(p + "/sm_lid").map { UInt32(truncatingIfNeeded: $0) }
+                port.lmc = try reader.integer(p + "/lid_mask_count")
+                port.rate = try reader.text(p + "/rate")
+                port.linkLayer = try reader.text(p + "/link_layer")
+                port.gid0 = try reader.text(p + "/gids/0")
+                port.netdev = try reader.text(p + "/gid_attrs/ndevs/0", .optionalEINVALMeansAbsent)
+            }
+            ports.append(port)
+        }
+        return ports
+    }
+
+    func attach(_ index: CharDeviceIndex, to d: inout RdmaDevice, detail: DiscoveryDetail) {
+        let name = d.name.value
+        let uverbs = index.uverbsByDevice[name] ?? []
+        d.charDevices += uverbs
+        if let first = uverbs.first { d.uverbsDeviceABI = index.uverbsDeviceABI[first.name] }
+        // Per port: umad, then issm.
+        d.charDevices += (index.madByDevice[name] ?? []).sorted {
+            ($0.port ?? 0, $0.kind == .umad ? 0 : 1) < ($1.port ?? 0, $1.kind == .umad ? 0 : 1)
+        }
+        // Driver cdevs are keyed by unit, the number in the ib device name (hfi1_N, qibN).
+        if name.hasPrefix("hfi1_"), let unit = Int(name.dropFirst(5)), let c = index.hfi1ByUnit[unit] {
+            d.charDevices.append(c)
+        }
+        if name.hasPrefix("qib"), let unit = Int(name.dropFirst(3)) {
+            if let c = index.ipathByUnit[unit] { d.charDevices.append(c) }
+            if let w = index.ipathWildcard { d.charDevices.append(w) }
+        }
+    }
+}
+
+/// PCI ids → driver, for a device whose `driver` link is missing (DESIGN §3: "else the PCI id").
+/// hfi1: hfi1/hfi.h hfi1_pci_tbl; qib: qib_init.c qib_pci_tbl (ABI-FACTS §2.1, §3.1).
+let knownPCIDrivers: [String: String] = [
+    "8086:24f0": "hfi1", "8086:24f1": "hfi1",
+    "1077:7220": "ib_qib", "1077:7322": "ib_qib", "1fc1:0010": "ib_qib",
+]

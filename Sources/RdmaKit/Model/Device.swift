@@ -1,0 +1,120 @@
+/// One RDMA device as discovery found it (DESIGN §3). Optional fields are nil when the kernel
+/// does not have them (a virtual device has no PCI parent) or when the command did not need them
+/// (`list` reads less than `show`).
+public struct RdmaDevice: Sendable, Equatable {
+    public var name: SysfsText
+    /// Netlink device index (`ifindex`), where known.
+    public var index: UInt32?
+    /// Where the class entry really lives, e.g. /sys/devices/pci0000:00/0000:00:02.0/infiniband/hfi1_0.
+    public var sysfsPath: String
+    public var driver: String?
+    /// How `driver` was learned: "link" (device/driver), "netlink" (driver id), "pci_id".
+    public var driverSource: String?
+    public var pci: PCIParent?
+    /// Soft-RoCE and other devices with no `device` link: the `parent` netdev, if any.
+    public var parentNetdev: SysfsText?
+    public var nodeType: NodeKind?
+    public var nodeGUID: GUID?
+    public var systemImageGUID: GUID?
+    public var firmware: SysfsText?
+    public var boardID: SysfsText?
+    public var hardwareRevision: SysfsText?
+    public var numaNode: Int?
+    public var ports: [Port] = []
+    public var charDevices: [CharDevice] = []
+    /// uverbsN/abi_version: the driver's verbs ABI (2 for rdmavt drivers hfi1/qib).
+    public var uverbsDeviceABI: Int?
+    public var contexts: Contexts?
+
+    public init(name: SysfsText, sysfsPath: String) {
+        self.name = name; self.sysfsPath = sysfsPath
+    }
+
+    /// Whether the device sits on a bus (PCI) or is virtual (rxe, siw).
+    public var isVirtual: Bool { pci == nil }
+
+    /// DESIGN §3: driver + (PCI BDF | parent netdev | node GUID).
+    public var identity: String {
+        let d = driver ?? "unknown"
+        if let pci { return "\(d)@pci:\(pci.address)" }
+        if let parentNetdev { return "\(d)@netdev:\(parentNetdev.value)" }
+        if let nodeGUID { return "\(d)@guid:\(nodeGUID.sysfs)" }
+        return "\(d)@name:\(name.value)"
+    }
+
+    /// The uverbs char device, if the device has one.
+    public var uverbs: CharDevice? { charDevices.first { $0.kind == .uverbs } }
+}
+
+/// hfi1/qib user-context counts (`nctxts`, `nfreectxts`).
+public struct Contexts: Sendable, Equatable {
+    public var total: Int?
+    public var free: Int?
+    public init(total: Int?, free: Int?) { self.total = total; self.free = free }
+}
+
+/// The PCI function a device hangs off (`device` link), from pci-sysfs attributes.
+public struct PCIParent: Sendable, Equatable {
+    /// Bus/device/function, the basename of the `device` link target (e.g. 0000:00:02.0).
+    public var address: String
+    public var vendor: UInt16?
+    public var device: UInt16?
+    public var subsystemVendor: UInt16?
+    public var subsystemDevice: UInt16?
+    public var modalias: SysfsText?
+    public init(address: String) { self.address = address }
+
+    /// "8086:24f0", as lspci prints it.
+    public var vendorDevice: String? {
+        guard let vendor, let device else { return nil }
+        return hex4(vendor) + ":" + hex4(device)
+    }
+}
+
+func hex4(_ v: UInt16) -> String {
+    let d = String(v, radix: 16)
+    return String(repeating: "0", count: 4 - d.count) + d
+}
+
+/// One port (`ports/N`).
+public struct Port: Sendable, Equatable {
+    public var number: Int
+    public var state: PortState?
+    public var physicalState: PhysicalState?
+    public var lid: UInt32?
+    public var smLID: UInt32?
+    public var lmc: Int?
+    public var rate: SysfsText?
+    public var linkLayer: SysfsText?
+    public var gid0: SysfsText?
+    /// RoCE: the netdev behind GID 0 (`gid_attrs/ndevs/0`).
+    public var netdev: SysfsText?
+    public init(number: Int) { self.number = number }
+}
+
+/// A character device that belongs to a device: uverbs, umad/issm per port, the driver's own.
+public struct CharDevice: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case uverbs, umad, issm
+        /// The hfi1 user node `/dev/hfi1_N` (class hfi1_user).
+        case hfi1
+        /// qib's `/dev/ipathN` (class ipath) and the wildcard `/dev/ipath`.
+        case ipath
+    }
+    public var kind: Kind
+    /// The class device name, e.g. uverbs0, umad1, hfi1_0, ipath0.
+    public var name: String
+    /// The node path, from the class device's uevent DEVNAME (e.g. /dev/infiniband/uverbs0).
+    public var path: String?
+    public var major: UInt32?
+    public var minor: UInt32?
+    /// For umad/issm: the port.
+    public var port: Int?
+    /// The node as found under /dev (mode, owner); nil for a SYSFS_PATH-style root.
+    public var node: DeviceNodeInfo?
+    /// Whether /dev has the node at all (nil: not looked at).
+    public var nodePresent: Bool?
+    /// Prediction of whether the caller may open it read-write.
+    public var canOpen: Bool?
+    public init(kind: Kind, name: String) { self.kind = kind; self.name = name }
+}

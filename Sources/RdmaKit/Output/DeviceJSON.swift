@@ -1,0 +1,147 @@
+/// JSON views of the model (schema rdmactl/1, Docs/json-schema.md). iproute2's key names and
+/// values where `rdma -j` has them: ifname, ifindex, node_type, node_guid, sys_image_guid, fw,
+/// port, state, physical_state, lid, sm_lid, lmc, netdev.
+extension RdmaDevice {
+    public var json: JSONValue {
+        var o = JSONObjectBuilder()
+        o.add("ifname", name)
+        o.add("ifindex", index)
+        o.add("driver", driver)
+        o.add("driver_source", driverSource)
+        o.add("identity", identity)
+        o.add("virtual", isVirtual)
+        o.add("node_type", nodeType?.iproute2Name)
+        o.add("node_guid", nodeGUID?.sysfs)
+        o.add("sys_image_guid", systemImageGUID?.sysfs)
+        o.add("fw", firmware)
+        o.add("board_id", boardID)
+        o.add("hw_rev", hardwareRevision)
+        o.add("pci", pci?.json)
+        o.add("parent_netdev", parentNetdev)
+        o.add("numa_node", numaNode)
+        o.add("uverbs_abi", uverbsDeviceABI)
+        if let contexts {
+            var c = JSONObjectBuilder()
+            c.add("nctxts", contexts.total)
+            c.add("nfreectxts", contexts.free)
+            o.add("contexts", c.value)
+        }
+        o.add("sysfs_path", sysfsPath)
+        o.add("ports", .array(ports.map { $0.json(device: nil) }))
+        o.add("char_devices", .array(charDevices.map(\.json)))
+        return o.value
+    }
+}
+
+extension PCIParent {
+    public var json: JSONValue {
+        var o = JSONObjectBuilder()
+        o.add("address", address)
+        o.add("vendor_device", vendorDevice)
+        o.add("vendor", vendor.map { "0x" + hex4($0) })
+        o.add("device", device.map { "0x" + hex4($0) })
+        o.add("subsystem_vendor", subsystemVendor.map { "0x" + hex4($0) })
+        o.add("subsystem_device", subsystemDevice.map { "0x" + hex4($0) })
+        o.add("modalias", modalias)
+        return o.value
+    }
+}
+
+extension Port {
+    /// `device` is set when the port is shown on its own (`show DEV/PORT`), like `rdma link`.
+    public func json(device: SysfsText?) -> JSONValue {
+        var o = JSONObjectBuilder()
+        o.add("ifname", device)
+        o.add("port", number)
+        o.add("state", state?.name)
+        o.add("physical_state", physicalState?.name)
+        o.add("lid", lid)
+        o.add("sm_lid", smLID)
+        o.add("lmc", lmc)
+        o.add("rate", rate)
+        o.add("link_layer", linkLayer)
+        o.add("gid0", gid0)
+        o.add("netdev", netdev)
+        return o.value
+    }
+}
+
+extension CharDevice {
+    public var json: JSONValue {
+        var o = JSONObjectBuilder()
+        o.add("kind", kind.rawValue)
+        o.add("name", name)
+        o.add("port", port)
+        o.add("path", path)
+        if let major, let minor { o.add("dev", "\(major):\(minor)") }
+        o.add("present", nodePresent)
+        if let node {
+            o.add("mode", octalMode(node.mode))
+            o.add("uid", node.uid)
+            o.add("gid", node.gid)
+        }
+        if let canOpen {
+            o.add("can_open", canOpen)
+            o.add("can_open_is_prediction", true)
+        }
+        return o.value
+    }
+}
+
+/// "0666".
+public func octalMode(_ mode: UInt32) -> String {
+    let s = String(mode & 0o7777, radix: 8)
+    return String(repeating: "0", count: max(0, 4 - s.count)) + s
+}
+
+extension Diagnostic {
+    public var json: JSONValue {
+        var o = JSONObjectBuilder()
+        o.add("code", code)
+        o.add("path", path)
+        o.add("message", message)
+        o.add("errno", errno.map { Int($0.rawValue) })
+        o.add("errno_name", errno?.name)
+        return o.value
+    }
+}
+
+extension RdmaError {
+    public var json: JSONValue {
+        var o = JSONObjectBuilder()
+        o.add("exit_code", Int(exitCode.rawValue))
+        o.add("code", code)
+        o.add("errno", errno.map { Int($0.rawValue) })
+        o.add("errno_name", errno?.name)
+        o.add("message", message)
+        o.add("hint", hint)
+        return o.value
+    }
+}
+
+/// The one JSON document a command prints (DESIGN §6), on success and on failure.
+public struct Envelope: Sendable {
+    public static let schema = "rdmactl/1"
+    public var command: String
+    public var source: String?
+    public var data: JSONValue?
+    public var warnings: [Diagnostic]
+    public var error: RdmaError?
+
+    public init(command: String, source: String?, data: JSONValue?, warnings: [Diagnostic], error: RdmaError?) {
+        self.command = command; self.source = source; self.data = data
+        self.warnings = warnings; self.error = error
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("schema", .string(Self.schema)),
+            ("command", .string(command)),
+            ("source", source.map(JSONValue.string) ?? .null),
+            ("ok", .bool(error == nil)),
+            ("data", data ?? .null),
+            ("warnings", .array(warnings.map(\.json))),
+            ("error", error?.json ?? .null),
+        ])
+    }
+}

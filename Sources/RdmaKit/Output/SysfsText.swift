@@ -1,0 +1,72 @@
+import FoundationEssentials
+
+/// Text read from a kernel file. sysfs is bytes, not text: a value that is not valid UTF-8 keeps
+/// its raw bytes so JSON can carry them (`*_raw_b64`, DESIGN §6) while `value` stays printable.
+public struct SysfsText: Sendable, Equatable, CustomStringConvertible {
+    /// The text with invalid UTF-8 replaced by `\xNN` escapes.
+    public let value: String
+    /// The original bytes, only when they were not valid UTF-8.
+    public let raw: [UInt8]?
+
+    public init(bytes: [UInt8]) {
+        if let s = String(validating: bytes, as: UTF8.self) {
+            value = s; raw = nil
+        } else {
+            var out = ""
+            var i = 0
+            while i < bytes.count {
+                // Decode the longest valid prefix scalar by scalar; escape bytes that are not.
+                let (scalar, length) = SysfsText.decodeScalar(bytes, at: i)
+                if let scalar { out.unicodeScalars.append(scalar); i += length }
+                else { out += "\\x" + SysfsText.hex2(bytes[i]); i += 1 }
+            }
+            value = out; raw = bytes
+        }
+    }
+
+    public init(_ string: String) { value = string; raw = nil }
+
+    public var rawBase64: String? { raw.map { Data($0).base64EncodedString() } }
+    public var description: String { value }
+
+    static func hex2(_ b: UInt8) -> String {
+        let d = String(b, radix: 16)
+        return d.count == 1 ? "0" + d : d
+    }
+
+    private static func decodeScalar(_ bytes: [UInt8], at i: Int) -> (Unicode.Scalar?, Int) {
+        let b0 = bytes[i]
+        let length: Int
+        switch b0 {
+        case 0x00...0x7f: return (Unicode.Scalar(b0), 1)
+        case 0xc2...0xdf: length = 2
+        case 0xe0...0xef: length = 3
+        case 0xf0...0xf4: length = 4
+        default: return (nil, 1)
+        }
+        guard i + length <= bytes.count else { return (nil, 1) }
+        let slice = Array(bytes[i..<i + length])
+        guard let s = String(validating: slice, as: UTF8.self), let scalar = s.unicodeScalars.first,
+              s.unicodeScalars.count == 1 else { return (nil, 1) }
+        return (scalar, length)
+    }
+}
+
+/// Terminal-safe text: control bytes become visible escapes so a hostile sysfs value cannot
+/// move the cursor or change colours (DESIGN §6: "Text escapes control bytes").
+public func terminalSafe(_ s: String) -> String {
+    var out = ""
+    for scalar in s.unicodeScalars {
+        if scalar.value < 0x20 || (scalar.value >= 0x7f && scalar.value < 0xa0) {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default: out += "\\x" + SysfsText.hex2(UInt8(scalar.value))
+            }
+        } else {
+            out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
+}

@@ -1,0 +1,88 @@
+// The one seam between rdmactl's client code and a kernel (DESIGN §2).
+//
+// Everything above this protocol — discovery, negotiation, commands, output — is written once
+// and runs unchanged against the live kernel (`LinuxKernel`), a sysfs/dev tree under a directory
+// (`LinuxKernel(root:)`) and the in-process model (`EmulatedKernel`). Verbs take kernel paths
+// ("/sys/class/infiniband", "/dev/infiniband/uverbs0"); the implementation maps them into its
+// root and never lets a path or link escape it.
+
+/// What stands behind a `Kernel`: reported in every output so a reader knows what was looked at.
+public enum KernelKind: Sendable, Equatable {
+    /// The running kernel: /sys, /dev, netlink, libudev.
+    case live
+    /// A directory holding `sys/` and `dev/` (a snapshot or a hand-made system root).
+    case systemRoot(path: String)
+    /// A directory holding the contents of /sys itself (SYSFS_PATH style): no /dev at all.
+    case sysfsRoot(path: String)
+    /// The in-process emulator.
+    case emulated(profile: String)
+
+    /// True when character devices can be seen (a system root or the live system).
+    public var hasDeviceNodes: Bool {
+        if case .sysfsRoot = self { return false }
+        return true
+    }
+}
+
+/// The kernel verbs rdmactl needs. Every implementation is thread-safe.
+public protocol Kernel: AnyObject, Sendable {
+    var kind: KernelKind { get }
+
+    // MARK: sysfs
+
+    /// Names in a directory, without "." and "..", in no particular order.
+    func listDirectory(_ path: String) throws(KernelError) -> [String]
+
+    /// The contents of a regular file, at most `limit` bytes. Files larger than `limit` fail with
+    /// `EFBIG`; FIFOs, sockets and devices are never opened for reading (`.notRegular`).
+    func readAttribute(_ path: String, limit: Int) throws(KernelError) -> [UInt8]
+
+    /// Where the symbolic link at `path` points, as a normalised absolute kernel path resolved
+    /// against the link's directory. `EINVAL` when `path` is not a link; `.leavesRoot` when the
+    /// target climbs above the root.
+    func readLink(_ path: String) throws(KernelError) -> String
+
+    // MARK: device nodes
+
+    /// Metadata of a node under /dev (no link following). `ENOENT` when absent.
+    func deviceNode(_ path: String) throws(KernelError) -> DeviceNodeInfo
+
+    /// Whether the caller could open `path` read-write — a prediction (`faccessat(AT_EACCESS)` on
+    /// a live system, mode bits against the caller's credentials elsewhere). nil: unknown.
+    func predictOpen(_ path: String) -> Bool?
+
+    /// Opens a device node. The handle is opaque: an emulated handle is not an OS descriptor.
+    func open(_ path: String, flags: OpenFlags) throws(KernelError) -> KernelHandle
+    func close(_ handle: KernelHandle)
+    /// `ioctl(2)` with a pointer-sized argument (an address in user memory, or a plain value).
+    func ioctl(_ handle: KernelHandle, request: UInt, argument: UInt64) throws(KernelError) -> Int
+    func write(_ handle: KernelHandle, _ bytes: [UInt8]) throws(KernelError) -> Int
+    func read(_ handle: KernelHandle, count: Int) throws(KernelError) -> [UInt8]
+
+    // MARK: user memory
+
+    /// A zero-filled buffer whose `address` can be placed inside ioctl/write payloads.
+    func allocateUserMemory(count: Int) throws(KernelError) -> UserMemory
+
+    // MARK: netlink, udev, events
+
+    /// Sends one NETLINK_RDMA request and returns every reply message up to NLMSG_DONE or the
+    /// acknowledgement, raw. `EPROTONOSUPPORT` when the kernel has no RDMA netlink.
+    func netlinkRDMA(_ request: [UInt8]) throws(KernelError) -> [[UInt8]]
+
+    /// Devices of a subsystem as udev enumerates them. `EOPNOTSUPP` where there is no udev.
+    func udevEnumerate(subsystem: String) throws(KernelError) -> [UdevDevice]
+
+    /// A stream of device add/remove events, starting now.
+    func events() throws(KernelError) -> AsyncStream<KernelEvent>
+}
+
+extension Kernel {
+    /// An attribute read with the project-wide bound (DESIGN §3: 64 KiB; never trust st_size).
+    public func readAttribute(_ path: String) throws(KernelError) -> [UInt8] {
+        try readAttribute(path, limit: attributeReadLimit)
+    }
+}
+
+/// DESIGN §3: an attribute is read to at most 64 KiB; sysfs itself caps at a page.
+public let attributeReadLimit = 64 * 1024

@@ -1,0 +1,299 @@
+import CRdmaABI
+import CUdev
+import Glibc
+import RdmaKit
+
+/// The real kernel (DESIGN §2): syscalls, netlink and libudev. The only code in rdmactl that
+/// calls open/ioctl/read/write. Also reads a tree under a directory (`rooted(at:)`): a
+/// snapshot or a simulated sysfs, with every path and link resolved inside that directory
+/// (openat2 RESOLVE_IN_ROOT; link targets resolved lexically and refused when they climb out).
+public final class LinuxKernel: Kernel, @unchecked Sendable {
+    public let kind: KernelKind
+    /// A descriptor on the root directory ("/" for the live system). Immutable after init.
+    let rootFD: Int32
+    let isLive: Bool
+    /// The root-relative directory that holds sysfs ("sys" or "" for a SYSFS_PATH-style root).
+    let sysPrefix: String
+    /// The root-relative directory that holds device nodes, nil when there is none.
+    let devPrefix: String?
+    /// Node metadata from a snapshot manifest, by /dev path.
+    let manifestNodes: [String: DeviceNodeInfo]
+    let credentials: Credentials
+
+    init(kind: KernelKind, rootFD: Int32, isLive: Bool, sysPrefix: String, devPrefix: String?,
+         manifestNodes: [String: DeviceNodeInfo]) {
+        self.kind = kind; self.rootFD = rootFD; self.isLive = isLive
+        self.sysPrefix = sysPrefix; self.devPrefix = devPrefix; self.manifestNodes = manifestNodes
+        self.credentials = Credentials(uid: getuid(), gid: getgid(), groups: LinuxKernel.supplementaryGroups())
+    }
+
+    deinit { Glibc.close(rootFD) }
+
+    /// The running system.
+    public static func live() throws(KernelError) -> LinuxKernel {
+        let fd = Glibc.open("/", RDMAABI_O_PATH | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw KernelError(Errno(rawValue: errno)) }
+        return LinuxKernel(kind: .live, rootFD: fd, isLive: true, sysPrefix: "sys", devPrefix: "dev", manifestNodes: [:])
+    }
+
+    /// Why a directory cannot serve as a root.
+    public enum RootProblem: Error, Equatable {
+        /// The directory does not exist or cannot be opened (exit 66).
+        case cannotOpen(Errno)
+        /// Neither `sys/class` nor `class` inside (exit 65).
+        case notASysfsTree
+    }
+
+    /// DESIGN §3: `DIR/sys/class` → a system root (`DIR/sys`, `DIR/dev`); else `DIR/class` → a
+    /// SYSFS_PATH-style root without device nodes; else not a tree.
+    public static func rooted(at path: String) throws(RootProblem) -> LinuxKernel {
+        let fd = Glibc.open(path, RDMAABI_O_PATH | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .cannotOpen(Errno(rawValue: errno)) }
+        func isDirectory(_ rel: String) -> Bool {
+            var st = stat()
+            return fstatat(fd, rel, &st, 0) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+        }
+        if isDirectory("sys/class") {
+            let manifest = readManifest(rootFD: fd)
+            return LinuxKernel(kind: .systemRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "sys",
+                               devPrefix: "dev", manifestNodes: manifest)
+        }
+        if isDirectory("class") {
+            return LinuxKernel(kind: .sysfsRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "",
+                               devPrefix: nil, manifestNodes: [:])
+        }
+        Glibc.close(fd)
+        throw .notASysfsTree
+    }
+
+    private static func readManifest(rootFD: Int32) -> [String: DeviceNodeInfo] {
+        let fd = rdmaabi_openat2(rootFD, SnapshotManifest.fileName,
+                                 UInt64(O_RDONLY | O_CLOEXEC | O_NONBLOCK), 0, RDMAABI_RESOLVE_IN_ROOT)
+        guard fd >= 0 else { return [:] }
+        defer { Glibc.close(fd) }
+        guard let bytes = try? readAll(fd, limit: 4 << 20), let manifest = SnapshotManifest.decode(bytes) else { return [:] }
+        var nodes: [String: DeviceNodeInfo] = [:]
+        for node in manifest.nodes { if let info = node.info { nodes[node.path] = info } }
+        return nodes
+    }
+
+    static func supplementaryGroups() -> [UInt32] {
+        let n = getgroups(0, nil)
+        guard n > 0 else { return [] }
+        var groups = [gid_t](repeating: 0, count: Int(n))
+        let got = getgroups(n, &groups)
+        return got > 0 ? Array(groups.prefix(Int(got))) : []
+    }
+
+    // MARK: path mapping
+
+    /// Maps a kernel path to a path relative to `rootFD`, or nil when this kernel has no such
+    /// tree (e.g. /dev under a SYSFS_PATH-style root).
+    func relative(_ path: String) -> String? {
+        if path == "/sys" || path.hasPrefix("/sys/") {
+            let rest = path.dropFirst(4).drop { $0 == "/" }
+            if sysPrefix.isEmpty { return rest.isEmpty ? "." : String(rest) }
+            return rest.isEmpty ? sysPrefix : sysPrefix + "/" + rest
+        }
+        if path == "/dev" || path.hasPrefix("/dev/") {
+            guard let devPrefix else { return nil }
+            let rest = path.dropFirst(4).drop { $0 == "/" }
+            return rest.isEmpty ? devPrefix : devPrefix + "/" + rest
+        }
+        return nil
+    }
+
+    /// Opens a kernel path inside the root. Live: a plain openat (the root is "/").
+    func openInRoot(_ path: String, flags: Int32) throws(KernelError) -> Int32 {
+        let fd: Int32
+        if isLive {
+            fd = Glibc.open(path, flags | O_CLOEXEC)
+        } else {
+            guard let rel = relative(path) else { throw KernelError(.ENOENT) }
+            fd = rdmaabi_openat2(rootFD, rel, UInt64(flags | O_CLOEXEC), 0,
+                                 RDMAABI_RESOLVE_IN_ROOT | RDMAABI_RESOLVE_NO_MAGICLINKS)
+        }
+        guard fd >= 0 else { throw KernelError(Errno(rawValue: errno)) }
+        return fd
+    }
+
+    // MARK: sysfs
+
+    public func listDirectory(_ path: String) throws(KernelError) -> [String] {
+        let fd = try openInRoot(path, flags: O_RDONLY | O_DIRECTORY)
+        guard let dir = fdopendir(fd) else {
+            let e = errno; Glibc.close(fd); throw KernelError(Errno(rawValue: e))
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    public func readAttribute(_ path: String, limit: Int) throws(KernelError) -> [UInt8] {
+        // O_NONBLOCK: a FIFO planted where an attribute should be must not block the open.
+        let fd = try openInRoot(path, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY)
+        defer { Glibc.close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw KernelError(Errno(rawValue: errno)) }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw KernelError(.EISDIR)
+        default: throw KernelError(.EINVAL, .notRegular(Self.nodeType(st.st_mode)))
+        }
+        return try Self.readAll(fd, limit: limit)
+    }
+
+    /// Reads to EOF, refusing more than `limit` bytes (never trusting st_size: sysfs says 4096).
+    static func readAll(_ fd: Int32, limit: Int) throws(KernelError) -> [UInt8] {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw KernelError(Errno(rawValue: errno))
+            }
+            if n == 0 { return out }
+            out.append(contentsOf: chunk[0..<n])
+            if out.count > limit { throw KernelError(.EFBIG, .tooLarge(limit: limit)) }
+        }
+    }
+
+    public func readLink(_ path: String) throws(KernelError) -> String {
+        let directory = KernelPath.dirname(path)
+        var buffer = [CChar](repeating: 0, count: 4097)
+        let n: Int
+        if isLive {
+            n = readlink(path, &buffer, 4096)
+        } else {
+            let dirFD = try openInRoot(directory, flags: RDMAABI_O_PATH | O_DIRECTORY)
+            defer { Glibc.close(dirFD) }
+            n = readlinkat(dirFD, KernelPath.basename(path), &buffer, 4096)
+        }
+        guard n >= 0 else { throw KernelError(Errno(rawValue: errno)) }
+        let target = String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let resolved = KernelPath.resolve(target, against: directory),
+              isLive || relative(resolved) != nil else {
+            throw KernelError(.EXDEV, .leavesRoot(target: target))
+        }
+        return resolved
+    }
+
+    // MARK: device nodes
+
+    public func deviceNode(_ path: String) throws(KernelError) -> DeviceNodeInfo {
+        if let info = manifestNodes[path] { return info }
+        var st = stat()
+        if isLive {
+            guard fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else { throw KernelError(Errno(rawValue: errno)) }
+        } else {
+            let dirFD = try openInRoot(KernelPath.dirname(path), flags: RDMAABI_O_PATH | O_DIRECTORY)
+            defer { Glibc.close(dirFD) }
+            guard fstatat(dirFD, KernelPath.basename(path), &st, AT_SYMLINK_NOFOLLOW) == 0 else {
+                throw KernelError(Errno(rawValue: errno))
+            }
+        }
+        var type = Self.nodeType(st.st_mode)
+        if !isLive && type == .regular { type = .placeholder }
+        return DeviceNodeInfo(type: type, major: rdmaabi_major(UInt64(st.st_rdev)), minor: rdmaabi_minor(UInt64(st.st_rdev)),
+                              mode: UInt32(st.st_mode) & 0o7777, uid: st.st_uid, gid: st.st_gid)
+    }
+
+    static func nodeType(_ mode: mode_t) -> NodeType {
+        switch mode & S_IFMT {
+        case S_IFCHR: return .characterDevice
+        case S_IFBLK: return .blockDevice
+        case S_IFDIR: return .directory
+        case S_IFREG: return .regular
+        case S_IFLNK: return .symlink
+        case S_IFIFO: return .fifo
+        default: return .socket
+        }
+    }
+
+    public func predictOpen(_ path: String) -> Bool? {
+        if isLive { return faccessat(AT_FDCWD, path, R_OK | W_OK, AT_EACCESS) == 0 }
+        guard let node = try? deviceNode(path) else { return nil }
+        return credentials.mayReadWrite(mode: node.mode, uid: node.uid, gid: node.gid)
+    }
+
+    // MARK: handles
+
+    public func open(_ path: String, flags: OpenFlags) throws(KernelError) -> KernelHandle {
+        guard isLive else {
+            throw KernelError(.EOPNOTSUPP, .other("a --root tree has no live device nodes"))
+        }
+        var oflags = O_CLOEXEC | O_NOCTTY
+        oflags |= flags.contains(.readOnly) ? O_RDONLY : O_RDWR
+        if flags.contains(.nonBlocking) { oflags |= O_NONBLOCK }
+        let fd = Glibc.open(path, oflags)
+        guard fd >= 0 else { throw KernelError(Errno(rawValue: errno)) }
+        return KernelHandle(id: Int(fd))
+    }
+
+    public func close(_ handle: KernelHandle) { Glibc.close(Int32(handle.id)) }
+
+    public func ioctl(_ handle: KernelHandle, request: UInt, argument: UInt64) throws(KernelError) -> Int {
+        let r = rdmaabi_ioctl_ulong(Int32(handle.id), request, UInt(argument))
+        guard r >= 0 else { throw KernelError(Errno(rawValue: errno)) }
+        return Int(r)
+    }
+
+    public func write(_ handle: KernelHandle, _ bytes: [UInt8]) throws(KernelError) -> Int {
+        let n = bytes.withUnsafeBytes { Glibc.write(Int32(handle.id), $0.baseAddress, $0.count) }
+        guard n >= 0 else { throw KernelError(Errno(rawValue: errno)) }
+        return n
+    }
+
+    public func read(_ handle: KernelHandle, count: Int) throws(KernelError) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: count)
+        let n = buffer.withUnsafeMutableBytes { Glibc.read(Int32(handle.id), $0.baseAddress, $0.count) }
+        guard n >= 0 else { throw KernelError(Errno(rawValue: errno)) }
+        return Array(buffer.prefix(n))
+    }
+
+    public func allocateUserMemory(count: Int) throws(KernelError) -> UserMemory {
+        LinuxUserMemory(count: count)
+    }
+
+    // MARK: netlink, udev, events
+
+    public func netlinkRDMA(_ request: [UInt8]) throws(KernelError) -> [[UInt8]] {
+        guard isLive else { throw KernelError(.EPROTONOSUPPORT, .other("a --root tree has no netlink")) }
+        return try NetlinkSocket.transact(protocol: RDMAABI_NETLINK_RDMA, request: request)
+    }
+
+    public func udevEnumerate(subsystem: String) throws(KernelError) -> [UdevDevice] {
+        guard isLive else { throw KernelError(.EOPNOTSUPP, .other("libudev cannot read a --root tree")) }
+        return try Udev.enumerate(subsystem: subsystem)
+    }
+
+    public func events() throws(KernelError) -> AsyncStream<KernelEvent> {
+        guard isLive else { throw KernelError(.EOPNOTSUPP, .other("a --root tree has no events")) }
+        return try UeventSocket.stream()
+    }
+}
+
+/// Real memory for payload pointers: the address is the buffer's own.
+final class LinuxUserMemory: UserMemory, @unchecked Sendable {
+    let pointer: UnsafeMutableRawPointer
+    let count: Int
+    init(count: Int) {
+        self.count = count
+        pointer = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 16)
+        pointer.initializeMemory(as: UInt8.self, repeating: 0, count: max(count, 1))
+    }
+    deinit { pointer.deallocate() }
+    var address: UInt64 { UInt64(UInt(bitPattern: pointer)) }
+    func load() -> [UInt8] { Array(UnsafeRawBufferPointer(start: pointer, count: count)) }
+    func store(_ bytes: [UInt8], at offset: Int) {
+        precondition(offset >= 0 && offset + bytes.count <= count, "store outside user memory")
+        bytes.withUnsafeBytes { (pointer + offset).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+/// Tests that spawn the built `rdmactl` executable: real exit statuses, and proof (strace) that
+/// --help, --version and completion generation touch nothing under /sys or /dev.
+@Suite("the built binary")
+struct BinaryTests {
+    /// `.build/<triple>/debug/rdmactl`, beside this test bundle.
+    static var binary: String? {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var dir = (exe as NSString).deletingLastPathComponent
+        for _ in 0..<4 {
+            let candidate = dir + "/rdmactl"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = (dir as NSString).deletingLastPathComponent
+        }
+        return nil
+    }
+
+    struct Run { var status: Int32; var stdout: String; var stderr: String }
+
+    static func spawn(_ exe: String, _ args: [String], env: [String: String] = [:]) throws -> Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = args
+        var environment = ProcessInfo.processInfo.environment
+        for k in ["RDMACTL_ROOT", "RDMACTL_EMULATE", "RDMACTL_PROFILE"] { environment[k] = nil }
+        p.environment = environment.merging(env) { $1 }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    static let statuses: [([String], Int32)] = [
+        (["--emulated", "list"], 0),
+        (["--emulated", "show", "nope0"], 66),
+        (["--emulated-set", "none", "list"], 69),
+        (["--root", "/nonexistent", "list"], 66),
+        (["--emulated", "--root", "/tmp", "list"], 64),
+        (["list", "--bogus"], 64),
+        (["--version"], 0),
+    ]
+
+    @Test(arguments: statuses)
+    func exitStatuses(_ args: [String], _ status: Int32) throws {
+        let exe = try #require(Self.binary, "build rdmactl first (swift build)")
+        let r = try Self.spawn(exe, args)
+        #expect(r.status == status, "rdmactl \(args.joined(separator: " ")): \(r.stderr)")
+    }
+
+    @Test func jsonUsageErrorIsOneDocument() throws {
+        let exe = try #require(Self.binary)
+        let r = try Self.spawn(exe, ["-j", "list", "--bogus"])
+        #expect(r.status == 64)
+        let env = try JSONParser.parse(r.stdout)
+        #expect(env["error"]?["code"] == .string("USAGE"))
+    }
+
+    @Test(arguments: [["--help"], ["--version"], ["list", "--help"], ["--generate-completion-script", "bash"],
+                      ["--generate-completion-script", "zsh"], ["--generate-completion-script", "fish"]])
+    func helpTouchesNoSysOrDev(_ args: [String]) throws {
+        let exe = try #require(Self.binary)
+        let strace = "/usr/bin/strace"
+        try #require(FileManager.default.isExecutableFile(atPath: strace), "strace is needed (.ci/install-deps.sh)")
+        let log = NSTemporaryDirectory() + "rdmactl-strace-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let r = try Self.spawn(strace, ["-f", "-qq", "-e", "trace=%file,%desc", "-o", log, exe] + args)
+        #expect(r.status == 0)
+        let trace = try String(contentsOfFile: log, encoding: .utf8)
+        let touched = trace.split(separator: "\n").filter { $0.contains("\"/sys/") || $0.contains("\"/dev/") }
+        #expect(touched.isEmpty, "rdmactl \(args.joined(separator: " ")) touched:\n\(touched.joined(separator: "\n"))")
+    }
+
+    @Test func liveSystemWithoutRDMASaysWhy() throws {
+        let exe = try #require(Self.binary)
+        guard !FileManager.default.fileExists(atPath: "/sys/class/infiniband") else { return }
+        for source in ["udev", "sysfs"] {
+            let r = try Self.spawn(exe, ["--source", source, "list"])
+            #expect(r.status == 69)
+            #expect(r.stderr.contains("no RDMA support"), "\(r.stderr)")
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Testing
+import RdmaKit
+import RdmaLinux
+
+/// The bad-input corpus (issue 2 item 6): each broken tree gives a clear message naming the file,
+/// and either a warning with the rest of the listing intact or the documented exit code — never a
+/// crash, a hang, an unbounded read or a raw control byte on the terminal.
+@Suite("broken sysfs trees")
+struct BrokenTreeTests {
+    static let dev = "devices/virtual/infiniband/rxe0"
+    static let sysDev = "/sys/devices/virtual/infiniband/rxe0"
+
+    /// A broken variant of the rxe fixture and the warning it must produce.
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var code: String
+        var pathSuffix: String
+        var stillListed: Bool = true
+        var mutate: @Sendable (TempTree) -> Void
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "missing node_guid", code: "MISSING_ATTRIBUTE", pathSuffix: "rxe0/node_guid") { $0.remove(dev + "/node_guid") },
+        Case(name: "garbage GUID", code: "MALFORMED_ATTRIBUTE", pathSuffix: "rxe0/node_guid") { $0.write(dev + "/node_guid", "zzzz:yyyy:xxxx:wwww\n") },
+        Case(name: "short GUID", code: "MALFORMED_ATTRIBUTE", pathSuffix: "rxe0/node_guid") { $0.write(dev + "/node_guid", "0000:00ff\n") },
+        Case(name: "empty node_type", code: "MALFORMED_ATTRIBUTE", pathSuffix: "rxe0/node_type") { $0.write(dev + "/node_type", "") },
+        Case(name: "10 MB attribute", code: "UNREADABLE_ATTRIBUTE", pathSuffix: "rxe0/node_type") {
+            $0.write(dev + "/node_type", [UInt8](repeating: 0x41, count: 10 << 20))
+        },
+        Case(name: "FIFO as attribute", code: "UNREADABLE_ATTRIBUTE", pathSuffix: "rxe0/node_guid") { $0.mkfifo(dev + "/node_guid") },
+        Case(name: "directory as attribute", code: "UNREADABLE_ATTRIBUTE", pathSuffix: "rxe0/node_guid") {
+            $0.remove(dev + "/node_guid"); $0.mkdir(dev + "/node_guid")
+        },
+        Case(name: "port without state", code: "MISSING_ATTRIBUTE", pathSuffix: "ports/1/state") { $0.remove(dev + "/ports/1/state") },
+        Case(name: "port dir not a number", code: "MALFORMED_ENTRY", pathSuffix: "ports/x1") { $0.mkdir(dev + "/ports/x1") },
+        Case(name: "device link leaves the root", code: "BROKEN_LINK", pathSuffix: "rxe0/device") {
+            $0.symlink(dev + "/device", to: "../../../../../../../../../../etc")
+        },
+        Case(name: "uverbs names a missing device", code: "ORPHAN_CHAR_DEVICE", pathSuffix: "uverbs9/ibdev") {
+            $0.mkdir("devices/virtual/infiniband_verbs/uverbs9")
+            $0.write("devices/virtual/infiniband_verbs/uverbs9/ibdev", "mlx5_7\n")
+            $0.symlink("class/infiniband_verbs/uverbs9", to: "../../devices/virtual/infiniband_verbs/uverbs9")
+        },
+        Case(name: "symlink loop as device", code: "BROKEN_ENTRY", pathSuffix: "loop0") {
+            $0.symlink("class/infiniband/loop0", to: "loop0")
+        },
+        Case(name: "class entry pointing nowhere", code: "DEVICE_VANISHED", pathSuffix: "ghost0") {
+            $0.symlink("class/infiniband/ghost0", to: "../../devices/virtual/infiniband/ghost0")
+        },
+    ]
+
+    @Test(arguments: cases)
+    func brokenTreeWarnsAndListsTheRest(_ c: Case) throws {
+        let tree = TempTree.copy(of: "rxe-sysfs", label: "broken")
+        c.mutate(tree)
+        let r = rdmactl(["list", "--json", "--root", tree.path])
+        #expect(r.status == (c.stillListed ? 0 : 69), "\(r.stdout)\n\(r.stderr)")
+        let env = try #require(r.envelope)
+        guard case .array(let warnings)? = env["warnings"] else { Issue.record("no warnings array"); return }
+        let match = warnings.first { w in
+            w["code"] == .string(c.code) && { if case .string(let p)? = w["path"] { return p.hasSuffix(c.pathSuffix) }; return false }()
+        }
+        #expect(match != nil, "expected \(c.code) on …\(c.pathSuffix); got \(env["warnings"]!.serialized(pretty: false))")
+        guard case .array(let devices)? = env["data"]?["devices"] else { Issue.record("no devices"); return }
+        #expect(devices.contains { $0["ifname"] == .string("rxe0") } == c.stillListed)
+
+        // Text mode: the warning names the file on stderr; --strict turns it into 65.
+        let text = rdmactl(["list", "--root", tree.path])
+        #expect(text.stderr.contains("warning:"))
+        #expect(!text.stdoutBytes.contains(0x1b) && !text.stderr.utf8.contains(0x1b))
+        #expect(rdmactl(["list", "--strict", "--root", tree.path]).status == 65)
+    }
+
+    @Test func nonUTF8ValueIsEscapedAndKeptRaw() throws {
+        let tree = TempTree.copy(of: "rxe-sysfs", label: "utf8")
+        tree.write(Self.dev + "/fw_ver", [0x31, 0x2e, 0xff, 0xfe, 0x1b, 0x5b, 0x33, 0x31, 0x6d, 0x0a])
+        let r = rdmactl(["show", "rxe0", "--json", "--root", tree.path])
+        #expect(r.status == 0)
+        let env = try #require(r.envelope)
+        #expect(env["data"]?["fw"] == .string("1.\\xff\\xfe\u{1b}[31m"))
+        #expect(env["data"]?["fw_raw_b64"] == .string("MS7//htbMzFtCg=="))
+        #expect(!r.stdoutBytes.contains(0x1b), "JSON must escape ESC")
+        let text = rdmactl(["show", "rxe0", "--root", tree.path])
+        #expect(text.stdout.contains("1.\\xff\\xfe\\x1b[31m"))
+        #expect(!text.stdoutBytes.contains(0x1b))
+    }
+
+    @Test func controlBytesInADeviceNameNeverReachTheTerminal() {
+        let tree = TempTree.copy(of: "rxe-sysfs", label: "ctl")
+        tree.symlink("class/infiniband/evil\u{1b}[2J0", to: "../../devices/virtual/infiniband/rxe0")
+        let r = rdmactl(["list", "--root", tree.path])
+        #expect(r.status == 0)
+        #expect(!r.stdoutBytes.contains(0x1b))
+        #expect(r.stdout.contains("evil\\x1b[2J0"))
+    }
+
+    /// Real sysfs answers EINVAL for an empty GID entry's netdev and ENODEV for a removed device.
+    @Test func errnoTableAbsentVersusBroken() throws {
+        let tree = TempTree.copy(of: "rxe-sysfs", label: "errno")
+        let base = try LinuxKernel.rooted(at: tree.path)
+        let k = FaultInjectingKernel(base, readFaults: [
+            Self.sysDev + "/ports/1/gid_attrs/ndevs/0": .EINVAL,   // absent: silent
+            Self.sysDev + "/fw_ver": .EIO,                          // broken: warning
+        ])
+        let result = try Discovery(kernel: k).run(source: .sysfs, detail: .full)
+        #expect(result.devices.count == 1)
+        #expect(result.devices[0].ports[0].netdev == nil)
+        #expect(result.warnings.map(\.code) == ["UNREADABLE_ATTRIBUTE"])
+        #expect(result.warnings[0].errno == .EIO)
+    }
+
+    @Test func deviceRemovedMidEnumerationIsSkipped() throws {
+        let tree = TempTree.copy(of: "rxe-sysfs", label: "gone")
+        let base = try LinuxKernel.rooted(at: tree.path)
+        let k = FaultInjectingKernel(base, readFaults: [Self.sysDev + "/ports/1/state": .ENODEV])
+        let result = try Discovery(kernel: k).run(source: .sysfs, detail: .full)
+        #expect(result.devices.isEmpty)
+        #expect(result.warnings.map(\.code) == ["DEVICE_VANISHED"])
+    }
+
+    @Test func listReadsOnlyWhatItsColumnsNeed() throws {
+        let tree = TempTree.copy(of: "rxe-sysfs", label: "reads")
+        let k = FaultInjectingKernel(try LinuxKernel.rooted(at: tree.path))
+        _ = try Discovery(kernel: k).run(source: .sysfs, detail: .summary)
+        let reads = k.recorded.filter { $0.hasPrefix("read ") }
+        #expect(!reads.contains { $0.hasSuffix("/rate") || $0.hasSuffix("/gids/0") || $0.hasSuffix("/dev") })
+        #expect(Set(reads).count == reads.count, "a file was read twice: \(reads)")
+        #expect(!k.recorded.contains { $0.hasPrefix("stat ") || $0.hasPrefix("access ") })
+    }
+
+    @Test func unusableRoots() {
+        #expect(rdmactl(["list", "--root", "/nonexistent/rdmactl"]).status == 66)
+        let empty = TempTree("empty")
+        #expect(rdmactl(["list", "--root", empty.path]).status == 65)
+        let r = rdmactl(["list", "--json", "--root", empty.path])
+        #expect(r.envelope?["error"]?["code"] == .string("NOT_A_SYSFS_TREE"))
+        let noDevices = TempTree("nodev")
+        noDevices.mkdir("class/infiniband")
+        let n = rdmactl(["list", "--root", noDevices.path])
+        #expect(n.status == 69)
+        #expect(n.stderr.contains("no RDMA devices"))
+    }
+}

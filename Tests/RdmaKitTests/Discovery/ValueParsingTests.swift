@@ -1,0 +1,82 @@
+import Testing
+@testable import RdmaKit
+
+@Suite("sysfs value formats")
+struct ValueParsingTests {
+    @Test(arguments: [
+        ("0011:7501:0179:e4a0", UInt64(0x0011_7501_0179_e4a0)),
+        ("0000:00ff:fe00:0001", UInt64(0x0000_00ff_fe00_0001)),
+        ("ffff:ffff:ffff:ffff", UInt64.max),
+    ])
+    func guidRoundTrip(_ text: String, _ value: UInt64) throws {
+        let g = try #require(GUID(sysfs: text))
+        #expect(g.value == value)
+        #expect(g.sysfs == text)
+    }
+
+    @Test(arguments: ["", "0000:00ff", "zzzz:0000:0000:0000", "00000:0:0:0", "0:0:0:0:0", "0000:00ff:fe00:0001:", " 0:0:0:0"])
+    func malformedGUIDs(_ text: String) { #expect(GUID(sysfs: text) == nil) }
+
+    @Test(arguments: [("1: CA", NodeKind.ca), ("2: switch", .switch), ("4: RNIC", .rnic), ("6: usNIC UDP", .usnicUDP)])
+    func nodeTypes(_ text: String, _ kind: NodeKind) { #expect(NodeKind(sysfs: text) == kind) }
+
+    @Test(arguments: ["", "CA", "9: <unknown>", "x: CA"])
+    func badNodeTypes(_ text: String) { #expect(NodeKind(sysfs: text) == nil) }
+
+    @Test func portStatesUseIproute2Names() {
+        #expect(PortState(sysfs: "4: ACTIVE")?.name == "ACTIVE")
+        #expect(PortState(sysfs: "1: DOWN")?.name == "DOWN")
+        #expect(PhysicalState(sysfs: "5: LinkUp")?.name == "LINK_UP")
+        #expect(PhysicalState(sysfs: "3: Disabled")?.name == "DISABLED")
+        #expect(PhysicalState(sysfs: "2: Polling")?.name == "POLLING")
+        #expect(PortState(sysfs: "9: ???") == nil)
+    }
+
+    @Test func naturalOrder() {
+        let names = ["hfi1_10", "qib0", "hfi1_2", "hfi1_0", "mlx5_1", "hfi1_1", "mlx5_01"]
+        #expect(names.sorted(by: naturalLess) == ["hfi1_0", "hfi1_1", "hfi1_2", "hfi1_10", "mlx5_1", "mlx5_01", "qib0"])
+    }
+
+    @Test func devNumbers() {
+        #expect(parseDevNumber("231:192")! == (231, 192))
+        #expect(parseDevNumber("231:192\n")! == (231, 192))
+        #expect(parseDevNumber("231") == nil)
+        #expect(parseDevNumber("a:b") == nil)
+    }
+
+    @Test func sysfsTextKeepsInvalidBytes() {
+        let t = SysfsText(bytes: [0x61, 0xff, 0x62, 0xc3, 0xa9])
+        #expect(t.value == "a\\xffbé")
+        #expect(t.raw == [0x61, 0xff, 0x62, 0xc3, 0xa9])
+        #expect(SysfsText(bytes: Array("ok".utf8)).raw == nil)
+    }
+
+    @Test func terminalSafeEscapesControls() {
+        #expect(terminalSafe("a\u{1b}[31mb\u{7}\n") == "a\\x1b[31mb\\x07\\n")
+    }
+
+    @Test func kernelPaths() {
+        #expect(KernelPath.resolve("../../devices/pci0000:00/0000:00:02.0/infiniband/hfi1_0", against: "/sys/class/infiniband")
+                == "/sys/devices/pci0000:00/0000:00:02.0/infiniband/hfi1_0")
+        #expect(KernelPath.resolve("../../../../../..", against: "/sys/class/infiniband") == nil)
+        #expect(KernelPath.relative(from: "/sys/class/infiniband", to: "/sys/devices/virtual/infiniband/rxe0")
+                == "../../devices/virtual/infiniband/rxe0")
+        #expect(KernelPath.dirname("/sys/class") == "/sys")
+        #expect(KernelPath.basename("/sys/class/x") == "x")
+        #expect(!KernelPath.isPlainName("..") && !KernelPath.isPlainName("a/b") && KernelPath.isPlainName("hfi1_0"))
+    }
+
+    @Test func jsonSerializationEscapesAndKeepsOrder() {
+        let v = JSONValue.object([("z", .int(1)), ("a", .string("x\u{1}\"\\")), ("m", .array([.null, .bool(true)]))])
+        #expect(v.serialized(pretty: false) == #"{"z": 1, "a": "x\u0001\"\\", "m": [null,true]}"#)
+    }
+
+    @Test func credentialsModeCheck() {
+        let user = Credentials(uid: 1000, gid: 1000)
+        #expect(user.mayReadWrite(mode: 0o666, uid: 0, gid: 0))
+        #expect(!user.mayReadWrite(mode: 0o600, uid: 0, gid: 0))
+        #expect(user.mayReadWrite(mode: 0o600, uid: 1000, gid: 0))
+        #expect(user.mayReadWrite(mode: 0o660, uid: 0, gid: 1000))
+        #expect(Credentials(uid: 0, gid: 0).mayReadWrite(mode: 0o000, uid: 5, gid: 5))
+    }
+}

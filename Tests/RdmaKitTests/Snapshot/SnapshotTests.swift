@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+import RdmaKit
+@testable import RdmaCommands
+
+@Suite("snapshot")
+struct SnapshotTests {
+    /// Issue 2 item 11: `--emulated` and `snapshot` → `--root` list exactly the same.
+    @Test(arguments: ["hfi1,qib", "hfi1:3,qib:2", "qib,hfi1:2"])
+    func emulatedAndItsSnapshotListTheSame(_ set: String) throws {
+        let out = TempTree("snap")
+        let dir = out.path + "/tree"
+        let s = rdmactl(["--emulated-set", set, "snapshot", dir])
+        #expect(s.status == 0, "\(s.stderr)")
+        let live = rdmactl(["--emulated-set", set, "list", "--json"])
+        let back = rdmactl(["--root", dir, "list", "--json"])
+        #expect(live.status == 0 && back.status == 0, "\(back.stderr)")
+        let a = try #require(live.envelope?["data"]), b = try #require(back.envelope?["data"])
+        #expect(a == b, "emulated:\n\(a.serialized(pretty: true))\nsnapshot:\n\(b.serialized(pretty: true))")
+        #expect(back.envelope?["warnings"] == .array([]))
+        for name in ["hfi1_0", "qib0"] {
+            #expect(rdmactl(["--root", dir, "show", name, "--json"]).envelope?["data"]
+                    == rdmactl(["--emulated-set", set, "show", name, "--json"]).envelope?["data"])
+        }
+    }
+
+    @Test func existingNonEmptyOutputExits73() {
+        let out = TempTree("snap73")
+        out.write("precious.txt", "keep me")
+        let r = rdmactl(["--emulated", "snapshot", out.path])
+        #expect(r.status == 73)
+        #expect(r.stderr.contains("not empty"))
+        // --force refuses to replace what is not a snapshot…
+        #expect(rdmactl(["--emulated", "snapshot", "--force", out.path]).status == 73)
+        #expect(FileManager.default.fileExists(atPath: out.path + "/precious.txt"))
+        // …and replaces an earlier snapshot.
+        let dir = out.path + "/snap"
+        #expect(rdmactl(["--emulated", "snapshot", dir]).status == 0)
+        #expect(rdmactl(["--emulated", "snapshot", dir]).status == 73)
+        #expect(rdmactl(["--emulated-set", "qib", "snapshot", "--force", dir]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/sys/class/infiniband/hfi1_0"))
+        #expect(rdmactl(["--emulated", "snapshot", "/nonexistent/dir/x"]).status == 73)
+    }
+
+    @Test func tarStreamOnStdout() throws {
+        let r = rdmactl(["--emulated", "snapshot", "-"])
+        #expect(r.status == 0)
+        #expect(r.stdoutBytes.count % 512 == 0)
+        // Unpack with the system tar and read it back.
+        let out = TempTree("tar")
+        FileManager.default.createFile(atPath: out.path + "/s.tar", contents: Data(r.stdoutBytes))
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/bin/tar")
+        tar.arguments = ["-xf", out.path + "/s.tar", "-C", out.path]
+        try tar.run(); tar.waitUntilExit()
+        #expect(tar.terminationStatus == 0)
+        let back = rdmactl(["--root", out.path, "list", "--json"])
+        #expect(back.envelope?["data"] == rdmactl(["--emulated", "list", "--json"]).envelope?["data"])
+        #expect(rdmactl(["--emulated", "snapshot", "-", "--json"]).status == 64)
+    }
+
+    @Test func captureIsAnAllowList() throws {
+        let out = TempTree("allow")
+        let dir = out.path + "/t"
+        #expect(rdmactl(["--emulated", "snapshot", dir]).status == 0)
+        let manifest = try #require(SnapshotManifest.decode(Array(FileManager.default.contents(atPath: dir + "/" + SnapshotManifest.fileName)!)))
+        #expect(manifest.schema == "rdmactl-snapshot/1")
+        let uverbs0 = try #require(manifest.nodes.first { $0.path == "/dev/infiniband/uverbs0" })
+        #expect(uverbs0.major == 231 && uverbs0.minor == 192 && uverbs0.mode == "0666" && uverbs0.type == "char")
+        #expect(manifest.nodes.first { $0.path == "/dev/infiniband/umad0" }?.mode == "0600")
+        let all = FileManager.default.enumerator(atPath: dir)!.allObjects as! [String]
+        for forbidden in ["/config", "/rom", "/vpd", "/resource", "/counters/", "hw_counters", "chip_reset"] {
+            #expect(!all.contains { $0.contains(forbidden) }, "captured \(forbidden)")
+        }
+        #expect(all.contains("dev/infiniband/uverbs0"))
+    }
+}

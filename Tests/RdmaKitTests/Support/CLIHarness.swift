@@ -1,0 +1,44 @@
+import Synchronization
+import Testing
+import RdmaKit
+@testable import RdmaCommands
+
+/// Output captured from one in-process rdmactl run.
+struct CLIResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var stdoutBytes: [UInt8]
+
+    /// The JSON envelope on stdout, parsed.
+    var envelope: JSONValue? { try? JSONParser.parse(stdout) }
+}
+
+final class Capture: Sendable {
+    let out = Mutex<[UInt8]>([])
+    let err = Mutex<[UInt8]>([])
+}
+
+/// Runs rdmactl in-process. The live kernel is forbidden: a test that forgets --emulated or
+/// --root fails instead of reading the host (the swiftly pattern).
+func rdmactl(_ arguments: [String], environment: [String: String] = [:],
+             credentials: Credentials = Credentials(uid: 0, gid: 0),
+             liveKernel: (@Sendable () throws(RdmaError) -> any Kernel)? = nil) -> CLIResult {
+    let capture = Capture()
+    let context = CommandContext(
+        environment: environment,
+        credentials: credentials,
+        stdout: { bytes in capture.out.withLock { $0.append(contentsOf: bytes) } },
+        stderr: { bytes in capture.err.withLock { $0.append(contentsOf: bytes) } },
+        stdoutIsTerminal: false,
+        liveKernel: liveKernel ?? { () throws(RdmaError) -> any Kernel in
+            throw RdmaError("TEST_NO_HOST", exit: .internalError, "this test must not read the host kernel")
+        },
+        rootedKernel: CommandContext.openRoot,
+        snapshotDirectory: { (path, force) throws(RdmaError) -> any SnapshotSink in try DirectorySink(path, force: force) })
+    let status = runRdmactl(arguments, context: context)
+    let out = capture.out.withLock { $0 }
+    let err = capture.err.withLock { $0 }
+    return CLIResult(status: status, stdout: String(decoding: out, as: UTF8.self),
+                     stderr: String(decoding: err, as: UTF8.self), stdoutBytes: out)
+}

@@ -1,0 +1,46 @@
+import Synchronization
+import RdmaKit
+
+/// Wraps a kernel and makes chosen verbs fail, like swift-system's fault injection but passed in
+/// explicitly: `readAttribute` of a path answers an errno (real sysfs EINVAL/ENODEV cases), a
+/// link read can fail once (a device removed between listing and reading), and every call is
+/// recorded so a test can assert what was (not) touched.
+final class FaultInjectingKernel: Kernel, @unchecked Sendable {
+    let base: any Kernel
+    let readFaults: [String: Errno]
+    let linkFaults: [String: Errno]
+    let calls = Mutex<[String]>([])
+
+    init(_ base: any Kernel, readFaults: [String: Errno] = [:], linkFaults: [String: Errno] = [:]) {
+        self.base = base; self.readFaults = readFaults; self.linkFaults = linkFaults
+    }
+
+    var kind: KernelKind { base.kind }
+    private func note(_ s: String) { calls.withLock { $0.append(s) } }
+    var recorded: [String] { calls.withLock { $0 } }
+
+    func listDirectory(_ path: String) throws(KernelError) -> [String] { note("list " + path); return try base.listDirectory(path) }
+    func readAttribute(_ path: String, limit: Int) throws(KernelError) -> [UInt8] {
+        note("read " + path)
+        if let e = readFaults[path] { throw KernelError(e) }
+        return try base.readAttribute(path, limit: limit)
+    }
+    func readLink(_ path: String) throws(KernelError) -> String {
+        note("readlink " + path)
+        if let e = linkFaults[path] { throw KernelError(e) }
+        return try base.readLink(path)
+    }
+    func deviceNode(_ path: String) throws(KernelError) -> DeviceNodeInfo { note("stat " + path); return try base.deviceNode(path) }
+    func predictOpen(_ path: String) -> Bool? { note("access " + path); return base.predictOpen(path) }
+    func open(_ path: String, flags: OpenFlags) throws(KernelError) -> KernelHandle { note("open " + path); return try base.open(path, flags: flags) }
+    func close(_ handle: KernelHandle) { base.close(handle) }
+    func ioctl(_ handle: KernelHandle, request: UInt, argument: UInt64) throws(KernelError) -> Int {
+        try base.ioctl(handle, request: request, argument: argument)
+    }
+    func write(_ handle: KernelHandle, _ bytes: [UInt8]) throws(KernelError) -> Int { try base.write(handle, bytes) }
+    func read(_ handle: KernelHandle, count: Int) throws(KernelError) -> [UInt8] { try base.read(handle, count: count) }
+    func allocateUserMemory(count: Int) throws(KernelError) -> UserMemory { try base.allocateUserMemory(count: count) }
+    func netlinkRDMA(_ request: [UInt8]) throws(KernelError) -> [[UInt8]] { try base.netlinkRDMA(request) }
+    func udevEnumerate(subsystem: String) throws(KernelError) -> [UdevDevice] { try base.udevEnumerate(subsystem: subsystem) }
+    func events() throws(KernelError) -> AsyncStream<KernelEvent> { try base.events() }
+}

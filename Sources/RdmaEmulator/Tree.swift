@@ -6,7 +6,8 @@ enum FileContent: Sendable {
     /// Fixed bytes.
     case bytes([UInt8])
     /// Computed from the kernel's state at read time, like `nfreectxts` (hfi1/sysfs.c
-    /// `nfreectxts_show` reads `dd->freectxts` on every read).
+    /// `nfreectxts_show` reads `dd->freectxts` on every read). Runs under the kernel lock: it
+    /// must only look at the state it is given, never call back into the kernel.
     case computed(@Sendable (borrowing KernelState) throws(KernelError) -> [UInt8])
     /// `show()` fails with this errno, e.g. core/sysfs.c `print_ndev` → EINVAL for a GID entry
     /// without a netdev.
@@ -77,10 +78,22 @@ struct Tree: Sendable {
     }
 
     /// A symbolic link to the absolute `target`, stored relative to the link's directory the way
-    /// sysfs stores it (fs/kernfs/symlink.c `kernfs_get_target_path`: ".." up to the common
-    /// ancestor, then down), e.g. class/infiniband/hfi1_0 → ../../devices/pci0000:80/….
+    /// sysfs stores it, e.g. class/infiniband/hfi1_0 → ../../devices/pci0000:80/….
     mutating func addLink(_ path: String, to target: String) {
-        addSymlink(path, contents: KernelPath.relative(from: KernelPath.dirname(path), to: target))
+        addSymlink(path, contents: Tree.sysfsLinkContents(link: path, target: target))
+    }
+
+    /// fs/kernfs/symlink.c `kernfs_get_target_path`: "../" from the link's directory up to the
+    /// nearest ancestor of the target's *parent*, then down to the target — so a link to an
+    /// ancestor still names it (`<pci>/infiniband/hfi1_0/device` → "../../../0000:81:00.0",
+    /// not "../..").
+    static func sysfsLinkContents(link: String, target: String) -> String {
+        let from = KernelPath.dirname(link).split(separator: "/")
+        let toParent = KernelPath.dirname(target).split(separator: "/")
+        var common = 0
+        while common < from.count && common < toParent.count && from[common] == toParent[common] { common += 1 }
+        let up = Array(repeating: "..", count: from.count - common)
+        return (up + toParent[common...].map(String.init) + [KernelPath.basename(target)]).joined(separator: "/")
     }
 
     /// A symbolic link with verbatim contents (tests use it for loops and dangling links).

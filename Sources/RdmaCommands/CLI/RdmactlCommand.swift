@@ -11,20 +11,7 @@ public struct RdmactlCommand: ParsableCommand {
         discussion: """
         Reads the live system (netlink, libudev, sysfs), a captured or simulated tree (--root DIR), \
         or a built-in emulated kernel with hfi1 and qib devices (--emulated). Global options may be \
-        given before or after the command. See rdmactl(1) and Docs/ in the source tree.
-
-        EXIT STATUS
-          0   success (monitor reaching its --timeout included)
-          1   internal error
-          64  usage error or conflicting options
-          65  malformed tree (--strict warnings, or a root unusable as a whole)
-          66  no such device, port or root
-          69  no RDMA devices or support, or nothing offers the facet
-          71  operating-system error
-          73  cannot create the snapshot output
-          75  temporary failure (EBUSY, EAGAIN, ENETDOWN)
-          76  ABI mismatch
-          77  permission denied
+        given before or after the command. Exit statuses: see EXIT STATUS in rdmactl(1).
 
         ENVIRONMENT
           RDMACTL_ROOT      like --root DIR

@@ -154,8 +154,8 @@ fileprivate struct Spawned: CustomStringConvertible {
 fileprivate func spawnBounded(_ argv: [String], environment: [String: String]? = nil, seconds: Int) throws -> Spawned {
     let scratch = TempTree("spawn")
     let outPath = scratch.path + "/stdout", errPath = scratch.path + "/stderr"
-    FileManager.default.createFile(atPath: outPath, contents: nil)
-    FileManager.default.createFile(atPath: errPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
     let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
     let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
     let p = Process()
@@ -588,6 +588,6 @@ struct RealClientTreeTests {
             need(u + "/abi_version", leadingNumber)
             if !FileManager.default.fileExists(atPath: tree.root + path) { problems.append("missing placeholder \(path)") }
         }
-        #expect(problems.isEmpty, "the exported tree lacks what rdma-core reads:\n" + problems.joined(separator: "\n"))
+        #expect(problems.isEmpty, "the exported tree lacks what rdma-core reads:\n\(problems.joined(separator: "\n"))")
     }
 }

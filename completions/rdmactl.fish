@@ -1,0 +1,126 @@
+function __rdmactl_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __rdmactl_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __rdmactl_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __rdmactl_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __rdmactl_parse_tokens -S
+    set -l unparsed_tokens (__rdmactl_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'rdmactl'
+        __rdmactl_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'list'
+            __rdmactl_parse_subcommand 0 'source=' 'root=' 'emulated' 'emulated-set=' 'profile=' 'emulated-user=' 'j/json' 'p/pretty' 'strict' 'version' 'h/help'
+        case 'show'
+            __rdmactl_parse_subcommand 1 'source=' 'root=' 'emulated' 'emulated-set=' 'profile=' 'emulated-user=' 'j/json' 'p/pretty' 'strict' 'version' 'h/help'
+        case 'snapshot'
+            __rdmactl_parse_subcommand 1 'force' 'source=' 'root=' 'emulated' 'emulated-set=' 'profile=' 'emulated-user=' 'j/json' 'p/pretty' 'strict' 'version' 'h/help'
+        case 'help'
+            __rdmactl_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __rdmactl_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __rdmactl_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __rdmactl_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __rdmactl_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__rdmactl_tokens -p)
+    if test -z "$(__rdmactl_tokens -t)"
+        set -l index (count (__rdmactl_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'rdmactl' -f
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl" version' -l 'version' -d 'Show the version.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_positional "rdmactl" -eq 1' -fa 'list' -d 'List RDMA devices: name, driver, node type, GUID, port states, uverbs node.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_positional "rdmactl" -eq 1' -fa 'show' -d 'Show everything known about one device or port.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_positional "rdmactl" -eq 1' -fa 'snapshot' -d 'Capture the RDMA part of sysfs and /dev metadata into a directory or a tar stream.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_positional "rdmactl" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl list" source' -l 'source' -d 'Where the device list comes from: auto, netlink, udev or sysfs.' -rfka 'auto netlink udev sysfs'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl list" root' -l 'root' -d 'Read a captured or simulated tree: DIR/sys + DIR/dev, or a SYSFS_PATH-style DIR/class. Env: RDMACTL_ROOT.' -rfka ''
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl list" emulated' -l 'emulated' -d 'Use the built-in emulated kernel (hfi1_0 and qib0). Env: RDMACTL_EMULATE=1|SET.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl list" emulated-set' -l 'emulated-set' -d 'Emulated devices: all, none, or ITEM[,ITEM] with ITEM = hfi1[:N] | qib[:N]. Implies --emulated.' -rfka ''
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl list" profile' -l 'profile' -d 'Emulated kernel profile: proposed, mainline or legacy. Env: RDMACTL_PROFILE.' -rfka ''
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl list" emulated-user' -l 'emulated-user' -d 'Credentials the emulated kernel checks node modes against.' -rfka ''
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl list" j json' -s 'j' -l 'json' -d 'Print one JSON document (schema rdmactl/1) on stdout.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl list" p pretty' -s 'p' -l 'pretty' -d 'Indent JSON output.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl list" strict' -l 'strict' -d 'Treat any warning (a broken sysfs entry) as an error: exit 65.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl list" version' -l 'version' -d 'Show the version.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl show" source' -l 'source' -d 'Where the device list comes from: auto, netlink, udev or sysfs.' -rfka 'auto netlink udev sysfs'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl show" root' -l 'root' -d 'Read a captured or simulated tree: DIR/sys + DIR/dev, or a SYSFS_PATH-style DIR/class. Env: RDMACTL_ROOT.' -rfka ''
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl show" emulated' -l 'emulated' -d 'Use the built-in emulated kernel (hfi1_0 and qib0). Env: RDMACTL_EMULATE=1|SET.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl show" emulated-set' -l 'emulated-set' -d 'Emulated devices: all, none, or ITEM[,ITEM] with ITEM = hfi1[:N] | qib[:N]. Implies --emulated.' -rfka ''
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl show" profile' -l 'profile' -d 'Emulated kernel profile: proposed, mainline or legacy. Env: RDMACTL_PROFILE.' -rfka ''
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl show" emulated-user' -l 'emulated-user' -d 'Credentials the emulated kernel checks node modes against.' -rfka ''
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl show" j json' -s 'j' -l 'json' -d 'Print one JSON document (schema rdmactl/1) on stdout.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl show" p pretty' -s 'p' -l 'pretty' -d 'Indent JSON output.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl show" strict' -l 'strict' -d 'Treat any warning (a broken sysfs entry) as an error: exit 65.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl show" version' -l 'version' -d 'Show the version.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl show" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl snapshot" force' -l 'force' -d 'Replace an earlier snapshot in OUT.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl snapshot" source' -l 'source' -d 'Where the device list comes from: auto, netlink, udev or sysfs.' -rfka 'auto netlink udev sysfs'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl snapshot" root' -l 'root' -d 'Read a captured or simulated tree: DIR/sys + DIR/dev, or a SYSFS_PATH-style DIR/class. Env: RDMACTL_ROOT.' -rfka ''
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl snapshot" emulated' -l 'emulated' -d 'Use the built-in emulated kernel (hfi1_0 and qib0). Env: RDMACTL_EMULATE=1|SET.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl snapshot" emulated-set' -l 'emulated-set' -d 'Emulated devices: all, none, or ITEM[,ITEM] with ITEM = hfi1[:N] | qib[:N]. Implies --emulated.' -rfka ''
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl snapshot" profile' -l 'profile' -d 'Emulated kernel profile: proposed, mainline or legacy. Env: RDMACTL_PROFILE.' -rfka ''
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl snapshot" emulated-user' -l 'emulated-user' -d 'Credentials the emulated kernel checks node modes against.' -rfka ''
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl snapshot" j json' -s 'j' -l 'json' -d 'Print one JSON document (schema rdmactl/1) on stdout.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl snapshot" p pretty' -s 'p' -l 'pretty' -d 'Indent JSON output.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl snapshot" strict' -l 'strict' -d 'Treat any warning (a broken sysfs entry) as an error: exit 65.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl snapshot" version' -l 'version' -d 'Show the version.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl snapshot" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl help" version' -l 'version' -d 'Show the version.'

@@ -26,6 +26,21 @@ enum ArgumentNormalizer {
         return arguments
     }
 
+    /// The first bare word before any command, when it is not a command: `rdmactl --emulated
+    /// frobnicate`. nil when a command is present or there is no bare word.
+    static func unknownCommand(_ arguments: [String], commands: Set<String>) -> String? {
+        var i = 0
+        while i < arguments.count {
+            let arg = arguments[i]
+            if arg == "--" { return nil }
+            if commands.contains(arg) || arg == "help" { return nil }
+            if !arg.hasPrefix("-") { return arg }
+            if GlobalOptions.valueOptions.contains(arg) || arg == "--generate-completion-script" { i += 1 }
+            i += 1
+        }
+        return nil
+    }
+
     /// "-jp": a cluster of the global short flags.
     static func isShortFlagCluster(_ arg: String) -> Bool {
         arg.count > 2 && arg.hasPrefix("-") && !arg.hasPrefix("--") && arg.dropFirst().allSatisfy { $0 == "j" || $0 == "p" }

@@ -8,6 +8,16 @@ public func runRdmactl(_ arguments: [String], context: CommandContext) -> Int32 
     let pretty = ArgumentNormalizer.wantsPretty(arguments)
     let normalized = ArgumentNormalizer.normalize(arguments, commands: RdmactlCommand.commandNames)
 
+    if let stray = ArgumentNormalizer.unknownCommand(normalized, commands: RdmactlCommand.commandNames) {
+        let usage = RdmaError.usage("unknown command '\(terminalSafe(stray))'",
+                                    hint: "commands: " + RdmactlCommand.commandNames.sorted().joined(separator: ", "))
+        if json {
+            context.out(Envelope(command: "rdmactl", source: nil, data: nil, warnings: [], error: usage).json.serialized(pretty: pretty) + "\n")
+        } else {
+            context.err(formatError(usage))
+        }
+        return ExitCode.usage.rawValue
+    }
     let parsed: ParsableCommand
     do {
         parsed = try RdmactlCommand.parseAsRoot(normalized)
@@ -16,8 +26,20 @@ public func runRdmactl(_ arguments: [String], context: CommandContext) -> Int32 
                                 command: commandName(in: normalized))
     }
     guard let runnable = parsed as? any RdmactlRunnable else {
-        // The root with no command: help on stdout, like `git`.
-        context.out(RdmactlCommand.helpMessage() + "\n")
+        // The root itself: `rdmactl --help` is help (0); a bare `rdmactl` or an unknown command
+        // is a usage error (64).
+        if normalized.contains("--help") || normalized.contains("-h") || normalized.contains("help") {
+            context.out(RdmactlCommand.helpMessage() + "\n")
+            return ExitCode.ok.rawValue
+        }
+        let stray = normalized.first { !$0.hasPrefix("-") }
+        let usage = RdmaError.usage(stray.map { "unknown command '\(terminalSafe($0))'" } ?? "no command given",
+                                    hint: "commands: " + RdmactlCommand.commandNames.sorted().joined(separator: ", "))
+        if json {
+            context.out(Envelope(command: "rdmactl", source: nil, data: nil, warnings: [], error: usage).json.serialized(pretty: pretty) + "\n")
+        } else {
+            context.err(formatError(usage) + RdmactlCommand.helpMessage() + "\n")
+        }
         return ExitCode.usage.rawValue
     }
     var run = CommandRun(context: context, globals: runnable.globals, command: type(of: runnable).name)

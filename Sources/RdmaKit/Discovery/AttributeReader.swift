@@ -26,6 +26,7 @@ public struct AttributeReader {
     }
 
     public mutating func warn(_ diagnostic: Diagnostic) { warnings.append(diagnostic) }
+    mutating func dropLastWarning() { warnings.removeLast() }
 
     /// The raw bytes of an attribute with one trailing newline removed.
     public mutating func bytes(_ path: String, _ policy: Policy) throws(DeviceVanished) -> [UInt8]? {

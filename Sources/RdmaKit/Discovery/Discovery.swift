@@ -36,12 +36,13 @@ public struct Discovery {
                 if let cdevs { attach(cdevs, to: &device, detail: detail) }
                 devices.append(device)
             } catch {
+                let classEntry = Self.classPath + "/" + entry.name
                 if error.errno == .ELOOP {
-                    reader.warn(Diagnostic("BROKEN_ENTRY", path: error.path,
+                    reader.warn(Diagnostic("BROKEN_ENTRY", path: classEntry,
                                            "\(terminalSafe(entry.name)): \(error.path): too many levels of symbolic links; skipped",
                                            errno: error.errno))
                 } else {
-                    reader.warn(Diagnostic("DEVICE_VANISHED", path: error.path,
+                    reader.warn(Diagnostic("DEVICE_VANISHED", path: classEntry,
                                            "\(terminalSafe(entry.name)) disappeared while it was being read (\(error.path)); skipped",
                                            errno: error.errno))
                 }
@@ -110,6 +111,16 @@ public struct Discovery {
         let dir = entry.path
         var d = RdmaDevice(name: SysfsText(entry.name), sysfsPath: dir)
         d.nodeType = try reader.parsed(dir + "/node_type", .required, what: "a node type (\"1: CA\")", NodeKind.init(sysfs:))
+        if d.nodeType == nil, reader.warnings.last?.errno == .ENOENT {
+            // No node_type: a missing attribute, or no device directory at all (removed after
+            // the class listing, or a dangling link)? Only this error path pays the extra look.
+            do { _ = try kernel.listDirectory(dir) } catch {
+                if error.errno == .ENOENT || error.errno == .ENOTDIR {
+                    reader.dropLastWarning()
+                    throw .init(path: dir, errno: .ENOENT)
+                }
+            }
+        }
         d.nodeGUID = try reader.parsed(dir + "/node_guid", .required, what: "a GUID (xxxx:xxxx:xxxx:xxxx)", GUID.init(sysfs:))
         try readParent(of: &d, detail: detail, reader: &reader)
         if detail == .full {

@@ -33,7 +33,7 @@ struct ArgumentTests {
         (["--root", "/tmp", "--source", "udev", "list"], [:], "cannot read --root"),
         (["--emulated", "--emulated-user", "x:y", "list"], [:], "bad --emulated-user"),
         (["--emulated", "--source", "bogus", "list"], [:], "bogus"),
-        (["--emulated", "frobnicate"], [:], "frobnicate"),
+        (["--emulated", "frobnicate"], [:], "unknown command 'frobnicate'"),
         (["--emulated", "show"], [:], "Missing expected argument"),
     ])
     func usageErrorsExit64(_ args: [String], _ env: [String: String], _ message: String) throws {

@@ -31,14 +31,21 @@ func rdmactl(_ arguments: [String], environment: [String: String] = [:],
         stdout: { bytes in capture.out.withLock { $0.append(contentsOf: bytes) } },
         stderr: { bytes in capture.err.withLock { $0.append(contentsOf: bytes) } },
         stdoutIsTerminal: false,
-        liveKernel: liveKernel ?? { () throws(RdmaError) -> any Kernel in
-            throw RdmaError("TEST_NO_HOST", exit: .internalError, "this test must not read the host kernel")
-        },
+        liveKernel: liveKernel ?? forbiddenLiveKernel,
         rootedKernel: CommandContext.openRoot,
-        snapshotDirectory: { (path, force) throws(RdmaError) -> any SnapshotSink in try DirectorySink(path, force: force) })
+        snapshotDirectory: openSnapshotDirectory)
     let status = runRdmactl(arguments, context: context)
     let out = capture.out.withLock { $0 }
     let err = capture.err.withLock { $0 }
     return CLIResult(status: status, stdout: String(decoding: out, as: UTF8.self),
                      stderr: String(decoding: err, as: UTF8.self), stdoutBytes: out)
+}
+
+/// The test default for the live kernel: fail, so no test reads the host by accident.
+@Sendable func forbiddenLiveKernel() throws(RdmaError) -> any Kernel {
+    throw RdmaError("TEST_NO_HOST", exit: .internalError, "this test must not read the host kernel")
+}
+
+@Sendable func openSnapshotDirectory(_ path: String, _ force: Bool) throws(RdmaError) -> any SnapshotSink {
+    try DirectorySink(path, force: force)
 }

@@ -2,6 +2,7 @@ import CRdmaABI
 import CUdev
 import Glibc
 import RdmaKit
+import Synchronization
 
 /// The real kernel (DESIGN §2): syscalls, netlink and libudev. The only code in rdmactl that
 /// calls open/ioctl/read/write. Also reads a tree under a directory (`rooted(at:)`): a
@@ -19,6 +20,9 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// Node metadata from a snapshot manifest, by /dev path.
     let manifestNodes: [String: DeviceNodeInfo]
     let credentials: Credentials
+    /// The last directory a link or node was looked up in, kept open (rooted kernels only): all
+    /// the links of /sys/class/infiniband cost one directory open.
+    let directoryCache = Mutex<(path: String, fd: Int32)?>(nil)
 
     init(kind: KernelKind, rootFD: Int32, isLive: Bool, sysPrefix: String, devPrefix: String?,
          manifestNodes: [String: DeviceNodeInfo]) {
@@ -27,7 +31,10 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         self.credentials = Credentials(uid: getuid(), gid: getgid(), groups: LinuxKernel.supplementaryGroups())
     }
 
-    deinit { Glibc.close(rootFD) }
+    deinit {
+        Glibc.close(rootFD)
+        if let cached = directoryCache.withLock({ $0 }) { Glibc.close(cached.fd) }
+    }
 
     /// The running system.
     public static func live() throws(KernelError) -> LinuxKernel {
@@ -146,11 +153,12 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         case S_IFDIR: throw KernelError(.EISDIR)
         default: throw KernelError(.EINVAL, .notRegular(Self.nodeType(st.st_mode)))
         }
-        return try Self.readAll(fd, limit: limit)
+        return try Self.readAll(fd, limit: limit, regularFile: true)
     }
 
     /// Reads to EOF, refusing more than `limit` bytes (never trusting st_size: sysfs says 4096).
-    static func readAll(_ fd: Int32, limit: Int) throws(KernelError) -> [UInt8] {
+    /// On a regular file a short read is EOF (read(2)), so a sysfs attribute costs one read.
+    static func readAll(_ fd: Int32, limit: Int, regularFile: Bool = false) throws(KernelError) -> [UInt8] {
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -162,6 +170,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             if n == 0 { return out }
             out.append(contentsOf: chunk[0..<n])
             if out.count > limit { throw KernelError(.EFBIG, .tooLarge(limit: limit)) }
+            if regularFile && n < chunk.count { return out }
         }
     }
 
@@ -172,9 +181,14 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         if isLive {
             n = readlink(path, &buffer, 4096)
         } else {
-            let dirFD = try openInRoot(directory, flags: RDMAABI_O_PATH | O_DIRECTORY)
-            defer { Glibc.close(dirFD) }
-            n = readlinkat(dirFD, KernelPath.basename(path), &buffer, 4096)
+            n = try directoryCache.withLock { (cache: inout (path: String, fd: Int32)?) throws(KernelError) -> Int in
+                if cache?.path != directory {
+                    let fd = try openInRoot(directory, flags: RDMAABI_O_PATH | O_DIRECTORY)
+                    if let old = cache { Glibc.close(old.fd) }
+                    cache = (directory, fd)
+                }
+                return readlinkat(cache!.fd, KernelPath.basename(path), &buffer, 4096)
+            }
         }
         guard n >= 0 else { throw KernelError(Errno(rawValue: errno)) }
         let target = String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -193,11 +207,16 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         if isLive {
             guard fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else { throw KernelError(Errno(rawValue: errno)) }
         } else {
-            let dirFD = try openInRoot(KernelPath.dirname(path), flags: RDMAABI_O_PATH | O_DIRECTORY)
-            defer { Glibc.close(dirFD) }
-            guard fstatat(dirFD, KernelPath.basename(path), &st, AT_SYMLINK_NOFOLLOW) == 0 else {
-                throw KernelError(Errno(rawValue: errno))
+            let directory = KernelPath.dirname(path)
+            let rc = try directoryCache.withLock { (cache: inout (path: String, fd: Int32)?) throws(KernelError) -> Int32 in
+                if cache?.path != directory {
+                    let fd = try openInRoot(directory, flags: RDMAABI_O_PATH | O_DIRECTORY)
+                    if let old = cache { Glibc.close(old.fd) }
+                    cache = (directory, fd)
+                }
+                return fstatat(cache!.fd, KernelPath.basename(path), &st, AT_SYMLINK_NOFOLLOW)
             }
+            guard rc == 0 else { throw KernelError(Errno(rawValue: errno)) }
         }
         var type = Self.nodeType(st.st_mode)
         if !isLive && type == .regular { type = .placeholder }

@@ -73,9 +73,10 @@ fileprivate enum RealClientHost {
     static var runs: Bool { unavailableReason == nil || required }
 
     /// At the top of each test: false (after recording why) when the test cannot run.
-    static func available() -> Bool {
+    static func available(sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
         guard let why = unavailableReason else { return true }
-        Issue.record("namespace test could not run (RDMACTL_REQUIRE_NAMESPACE_TESTS=1): \(why)")
+        Issue.record("namespace test could not run (RDMACTL_REQUIRE_NAMESPACE_TESTS=1): \(why)",
+                     sourceLocation: sourceLocation)
         return false
     }
 
@@ -408,7 +409,25 @@ struct RealClientTests {
         let cas = parseIbstat(run.stdout)
         #expect(cas.map(\.name).sorted() == tree.devices.map(\.name).sorted(), "ibstat:\n\(run.stdout)")
         if selection == ["--emulated"] {
+            // DESIGN §5's pinned default set, as ibstat words it.
             #expect(Set(cas.map(\.name)) == ["hfi1_0", "qib0"])
+            let hfi1 = cas.first { $0.name == "hfi1_0" }, qib = cas.first { $0.name == "qib0" }
+            #expect(hfi1?.fields["Number of ports"] == "1")
+            #expect(hfi1?.ports[1]?["State"] == "Active")
+            #expect(hfi1?.ports[1]?["Physical state"] == "LinkUp")
+            #expect(hfi1?.ports[1]?["Base lid"] == "1")
+            #expect(hfi1?.ports[1]?["Link layer"] == "InfiniBand")
+            #expect(qib?.fields["Number of ports"] == "2")
+            #expect(qib?.ports[1]?["State"] == "Active")
+            #expect(qib?.ports[1]?["Base lid"] == "2")
+            #expect(qib?.ports[2]?["State"] == "Down")
+            #expect(qib?.ports[1]?["Link layer"] == "InfiniBand")
+        }
+        for ca in cas {
+            for (n, port) in ca.ports {
+                #expect(port["Rate"].map { $0 != "0" } == true, "\(ca.name) port \(n): sysfs rate must start with a number")
+                #expect(port["Port GUID"] != "0x0000000000000000", "\(ca.name) port \(n): gids/0 must hold the port GUID")
+            }
         }
 
         for dev in tree.devices {

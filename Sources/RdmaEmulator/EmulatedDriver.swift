@@ -90,5 +90,8 @@ struct PlaceholderDriver: EmulatedDriver {
 /// The driver a node's cdev gets when the kernel boots. The driver issues replace the
 /// placeholder per key kind (hfi1 by profile era, qib, the uverbs core with driver-ops).
 func makeDriver(_ key: DriverKey, profile: Profile) -> any EmulatedDriver {
-    PlaceholderDriver(key: key)
+    switch key {
+    case .uverbs(let device): return UverbsDriver(device: device, profile: profile)
+    default: return PlaceholderDriver(key: key)
+    }
 }

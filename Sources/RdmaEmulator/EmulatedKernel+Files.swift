@@ -23,13 +23,15 @@ extension EmulatedKernel {
         }
     }
 
-    /// open(2) of a device node, in the kernel's order: path lookup (ENOENT, ENOTDIR, ELOOP),
-    /// permission (EACCES; root bypasses), then the cdev: no driver bound → ENXIO
-    /// (fs/char_dev.c `chrdev_open`), then the driver's own `open`. A directory is EISDIR; a
-    /// regular (sysfs) file is EOPNOTSUPP — the emulator opens device nodes only.
+    /// open(2) of a device node, in the kernel's order: a free descriptor (EMFILE), path
+    /// lookup (ENOENT, ENOTDIR, ELOOP), permission (EACCES; root bypasses), then the cdev: no
+    /// driver bound → ENXIO (fs/char_dev.c `chrdev_open`), then the driver's own `open`. A
+    /// directory is EISDIR; a regular (sysfs) file is EOPNOTSUPP — the emulator opens device
+    /// nodes only.
     public func open(_ path: String, flags: OpenFlags) throws(KernelError) -> KernelHandle {
         let credentials = self.credentials
         return try box.state.withLock { (state) throws(KernelError) -> KernelHandle in
+            try state.reserveDescriptor()
             let (resolved, entry) = try state.tree.lookup(path)
             let wantWrite = !flags.contains(.readOnly)
             guard case .characterDevice(_, _, let bound) = entry.kind else {
@@ -38,26 +40,15 @@ extension EmulatedKernel {
                 throw KernelError(.EOPNOTSUPP, .other("the emulated kernel opens device nodes only"))
             }
             guard credentials.permits(entry, read: true, write: wantWrite) else { throw KernelError(.EACCES) }
-            guard let key = bound, state.drivers[key] != nil else { throw KernelError(.ENXIO) }
-            let id = state.nextHandle
-            state.nextHandle += 1
-            var file = OpenFile(handle: id, path: resolved, driver: key, flags: flags, credentials: credentials)
-            _ = try state.withDriver(key) { (driver, state) throws(KernelError) in
-                try driver.open(&file, kernel: &state)
-            }
-            state.files[id] = file
+            guard let key = bound else { throw KernelError(.ENXIO) }
+            let id = try state.installFile(driver: key, path: resolved, flags: flags, credentials: credentials)
             return KernelHandle(id: id)
         }
     }
 
     /// The last close: the driver's `release` runs; an unknown handle is ignored.
     public func close(_ handle: KernelHandle) {
-        box.state.withLock { state in
-            guard var file = state.files.removeValue(forKey: handle.id) else { return }
-            _ = try? state.withDriver(file.driver) { (driver, state) throws(KernelError) in
-                driver.release(&file, kernel: &state)
-            }
-        }
+        box.state.withLock { $0.releaseFile(handle.id) }
     }
 
     public func ioctl(_ handle: KernelHandle, request: UInt, argument: UInt64) throws(KernelError) -> Int {

@@ -5,6 +5,9 @@ import Synchronization
 struct DeviceState: Sendable {
     let probe: ProbedDevice
     var freeContexts: Int
+    /// The user contexts hfi1/qib hold, by context number (Drivers/ContextPool.swift); kept in
+    /// step with `freeContexts`.
+    var userContexts: [Int: UserContext] = [:]
 }
 
 /// Everything the emulated kernel knows that can change. Lives inside the one `Mutex`; every

@@ -892,4 +892,189 @@ static inline int rdmaabi_fcntl_getfd(int fd) { return fcntl(fd, F_GETFD); }
 static inline int rdmaabi_fcntl_setfd(int fd, int flags) { return fcntl(fd, F_SETFD, flags); }
 static const int RDMAABI_FD_CLOEXEC = FD_CLOEXEC;
 
+/* =====================================================================================
+ * 11. The proposed driver-ops ioctl (rdmactl's uAPI proposal; Docs/ABI.md). No kernel has
+ *     it: it is the 2016 "request a driver interface by name on the uverbs fd" idea
+ *     (DESIGN sec. 1) made concrete. The kernel spelling would be, in
+ *     include/uapi/rdma/rdma_user_ioctl.h:
+ *
+ *         struct rdma_driver_ops_req { ... };                 (layout below)
+ *         #define RDMA_DRIVER_OPS_NAME_MAX  64
+ *         #define RDMA_DRIVER_OPS_CLOEXEC   (1U << 0)
+ *         #define RDMA_GET_DRIVER_OPS_FD \
+ *                 _IOWR(RDMA_IOCTL_MAGIC, 0x10, struct rdma_driver_ops_req)
+ *
+ *     Issued on /dev/infiniband/uverbsN; returns a new fd (in the emulator: a handle id)
+ *     that behaves exactly like an open of the driver's legacy node for the granted ABI.
+ *     nr 0x10 is used by no 0x1b ioctl in the UAPI headers (umad 0x01-0x04,
+ *     RDMA_VERBS_IOCTL 0x01, hfi1 0xE1-0xEE); a test scans the installed headers.
+ *     Layout: only __u32 and char fields, no implicit padding, identical on 32- and
+ *     64-bit ABIs (no compat_ioctl translation needed).
+ * ===================================================================================== */
+
+struct rdmaabi_driver_ops_req {
+    char name[64];       /* in: facet name, NUL-terminated, 1..63 bytes, zero after the NUL */
+    __u32 flags;         /* in: 0 or RDMAABI_DRIVER_OPS_CLOEXEC; other bits -> EINVAL */
+    __u32 major;         /* in: the ABI major requested (exact match) */
+    __u32 min_minor;     /* in: the lowest acceptable minor */
+    __u32 offered_major; /* out on success and ENODEV: the major offered; ignored on input */
+    __u32 offered_minor; /* out on success and ENODEV: the minor offered; ignored on input */
+    __u32 reserved[3];   /* in: must be zero, else EINVAL */
+};
+
+static const unsigned int RDMAABI_DRIVER_OPS_NAME_MAX = 64; /* sizeof name, NUL included */
+static const unsigned int RDMAABI_DRIVER_OPS_CLOEXEC = 1U << 0;
+static const unsigned int RDMAABI_GET_DRIVER_OPS_FD_NR = 0x10;
+static const unsigned long RDMAABI_GET_DRIVER_OPS_FD =
+    _IOWR(RDMA_IOCTL_MAGIC, 0x10, struct rdmaabi_driver_ops_req);
+
+_Static_assert(sizeof(struct rdmaabi_driver_ops_req) == 96, "rdma_driver_ops_req size (Docs/ABI.md)");
+_Static_assert(_Alignof(struct rdmaabi_driver_ops_req) == 4, "rdma_driver_ops_req alignment");
+_Static_assert(offsetof(struct rdmaabi_driver_ops_req, name) == 0, "rdma_driver_ops_req.name");
+_Static_assert(offsetof(struct rdmaabi_driver_ops_req, flags) == 64, "rdma_driver_ops_req.flags");
+_Static_assert(offsetof(struct rdmaabi_driver_ops_req, major) == 68, "rdma_driver_ops_req.major");
+_Static_assert(offsetof(struct rdmaabi_driver_ops_req, min_minor) == 72, "rdma_driver_ops_req.min_minor");
+_Static_assert(offsetof(struct rdmaabi_driver_ops_req, offered_major) == 76, "rdma_driver_ops_req.offered_major");
+_Static_assert(offsetof(struct rdmaabi_driver_ops_req, offered_minor) == 80, "rdma_driver_ops_req.offered_minor");
+_Static_assert(offsetof(struct rdmaabi_driver_ops_req, reserved) == 84, "rdma_driver_ops_req.reserved");
+_Static_assert(sizeof(((struct rdmaabi_driver_ops_req *)0)->name) == 64, "rdma_driver_ops_req.name is 64 bytes");
+_Static_assert(_IOWR(RDMA_IOCTL_MAGIC, 0x10, struct rdmaabi_driver_ops_req) == 0xc0601b10UL,
+               "RDMA_GET_DRIVER_OPS_FD = _IOWR(0x1b, 0x10, 96 bytes) (Docs/ABI.md)");
+/* The nr is free among the 0x1b ioctls this header knows (the test scans all UAPI headers). */
+_Static_assert(0x10 != _IOC_NR(RDMA_VERBS_IOCTL) &&
+                   0x10 != _IOC_NR(IB_USER_MAD_REGISTER_AGENT) &&
+                   0x10 != _IOC_NR(IB_USER_MAD_UNREGISTER_AGENT) &&
+                   0x10 != _IOC_NR(IB_USER_MAD_ENABLE_PKEY) &&
+                   0x10 != _IOC_NR(IB_USER_MAD_REGISTER_AGENT2) &&
+                   (0x10 < _IOC_NR(HFI1_IOCTL_ASSIGN_CTXT) ||
+                    0x10 > _IOC_NR(HFI1_IOCTL_GET_VERS)),
+               "RDMA_GET_DRIVER_OPS_FD nr collides with a known 0x1b ioctl");
+
+/* =====================================================================================
+ * 12. Kernel-internal hfi1 and qib constants the emulated drivers need (rdmactl emulator:
+ *     Sources/RdmaEmulator/Drivers/Hfi1*.swift, Qib*.swift). None of these is in a UAPI
+ *     header except the HFI1_CAP_* bits (re-exported here under the RDMAABI_ prefix);
+ *     each cites the kernel file it copies. ABI-FACTS sec. 2.5, 2.6, 3.3.
+ * ===================================================================================== */
+
+/* HFI1_CAP_* bits ([UAPI] rdma/hfi/hfi1_user.h). */
+static const unsigned long long RDMAABI_HFI1_CAP_DMA_RTAIL = HFI1_CAP_DMA_RTAIL;
+static const unsigned long long RDMAABI_HFI1_CAP_SDMA = HFI1_CAP_SDMA;
+static const unsigned long long RDMAABI_HFI1_CAP_SDMA_AHG = HFI1_CAP_SDMA_AHG;
+static const unsigned long long RDMAABI_HFI1_CAP_EXTENDED_PSN = HFI1_CAP_EXTENDED_PSN;
+static const unsigned long long RDMAABI_HFI1_CAP_HDRSUPP = HFI1_CAP_HDRSUPP;
+static const unsigned long long RDMAABI_HFI1_CAP_MULTI_PKT_EGR = HFI1_CAP_MULTI_PKT_EGR;
+static const unsigned long long RDMAABI_HFI1_CAP_NODROP_RHQ_FULL = HFI1_CAP_NODROP_RHQ_FULL;
+static const unsigned long long RDMAABI_HFI1_CAP_NODROP_EGR_FULL = HFI1_CAP_NODROP_EGR_FULL;
+static const unsigned long long RDMAABI_HFI1_CAP_TID_UNMAP = HFI1_CAP_TID_UNMAP;
+static const unsigned long long RDMAABI_HFI1_CAP_PRINT_UNIMPL = HFI1_CAP_PRINT_UNIMPL;
+static const unsigned long long RDMAABI_HFI1_CAP_NO_INTEGRITY = HFI1_CAP_NO_INTEGRITY;
+static const unsigned long long RDMAABI_HFI1_CAP_PKEY_CHECK = HFI1_CAP_PKEY_CHECK;
+static const unsigned long long RDMAABI_HFI1_CAP_STATIC_RATE_CTRL = HFI1_CAP_STATIC_RATE_CTRL;
+static const unsigned long long RDMAABI_HFI1_CAP_EARLY_CREDIT_RETURN = HFI1_CAP_EARLY_CREDIT_RETURN;
+_Static_assert(HFI1_CAP_DMA_RTAIL == (1UL << 0) && HFI1_CAP_SDMA == (1UL << 1) &&
+                   HFI1_CAP_EXTENDED_PSN == (1UL << 3) && HFI1_CAP_HDRSUPP == (1UL << 4) &&
+                   HFI1_CAP_MULTI_PKT_EGR == (1UL << 7) && HFI1_CAP_TID_UNMAP == (1UL << 10) &&
+                   HFI1_CAP_NO_INTEGRITY == (1UL << 13) && HFI1_CAP_PKEY_CHECK == (1UL << 14) &&
+                   HFI1_CAP_STATIC_RATE_CTRL == (1UL << 15) && HFI1_CAP_EARLY_CREDIT_RETURN == (1UL << 18),
+               "HFI1_CAP_* bits (ABI-FACTS sec. 2.6)");
+
+/*
+ * hfi1 capability mask layout and defaults (kernel drivers/infiniband/hw/hfi1/common.h):
+ * kernel bits 0-23, user bits 24-47 (HFI1_CAP_USER_SHIFT), misc bits from 48.
+ * HFI1_CAP_MASK_DEFAULT is the module's default `cap_mask` (without HFI1_CAP_AIP, a kernel-only
+ * accelerated-IP bit that never reaches user space); HFI1_CAP_K2U are the kernel bits
+ * get_ctxt_info() passes to user space.
+ */
+static const unsigned int RDMAABI_HFI1_CAP_USER_SHIFT = 24;
+static const unsigned int RDMAABI_HFI1_CAP_MISC_SHIFT = 48;
+static const unsigned long long RDMAABI_HFI1_CAP_MASK = (1ULL << 24) - 1;
+static const unsigned long long RDMAABI_HFI1_CAP_MASK_DEFAULT =
+    HFI1_CAP_HDRSUPP | HFI1_CAP_NODROP_RHQ_FULL | HFI1_CAP_NODROP_EGR_FULL | HFI1_CAP_SDMA |
+    HFI1_CAP_PRINT_UNIMPL | HFI1_CAP_STATIC_RATE_CTRL | HFI1_CAP_PKEY_CHECK |
+    HFI1_CAP_MULTI_PKT_EGR | HFI1_CAP_EXTENDED_PSN |
+    ((unsigned long long)(HFI1_CAP_HDRSUPP | HFI1_CAP_MULTI_PKT_EGR | HFI1_CAP_STATIC_RATE_CTRL |
+                          HFI1_CAP_PKEY_CHECK | HFI1_CAP_EARLY_CREDIT_RETURN) << 24);
+static const unsigned long long RDMAABI_HFI1_CAP_K2U =
+    HFI1_CAP_SDMA | HFI1_CAP_EXTENDED_PSN | HFI1_CAP_PKEY_CHECK | HFI1_CAP_NO_INTEGRITY;
+
+/* HFI1_KERN_SWVERSION (common.h): (HFI1_KERN_TYPE << 31) | HFI1_USER_SWVERSION, KERN_TYPE 0
+ * upstream. get_base_info() returns it in hfi1_base_info.sw_version. */
+static const unsigned int RDMAABI_HFI1_KERN_TYPE = 0;
+static const unsigned int RDMAABI_HFI1_KERN_SWVERSION =
+    (0U << 31) | ((unsigned int)HFI1_USER_SWMAJOR << HFI1_SWMAJOR_SHIFT) | (unsigned int)HFI1_USER_SWMINOR;
+_Static_assert(((0U << 31) | ((unsigned int)HFI1_USER_SWMAJOR << HFI1_SWMAJOR_SHIFT) |
+                (unsigned int)HFI1_USER_SWMINOR) == 0x00060003U,
+               "HFI1_KERN_SWVERSION (ABI-FACTS sec. 2.5)");
+
+/* The write()-era hfi1 user major (PSM2 hfi1_deprecated_gen1.h: "MAJOR version 5"). */
+static const unsigned int RDMAABI_HFI1_WRITE_ERA_SWMAJOR = 5;
+
+/* mmap tokens (hfi1/file_ops.c HFI1_MMAP_TOKEN and enum mmap_types). */
+static const unsigned long long RDMAABI_HFI1_MMAP_MAGIC = 0xdabbad00ULL;
+static const unsigned int RDMAABI_HFI1_MMAP_MAGIC_SHIFT = 32;
+static const unsigned int RDMAABI_HFI1_MMAP_TYPE_SHIFT = 24;
+static const unsigned long long RDMAABI_HFI1_MMAP_TYPE_MASK = 0xfULL;
+static const unsigned int RDMAABI_HFI1_MMAP_CTXT_SHIFT = 16;
+static const unsigned long long RDMAABI_HFI1_MMAP_CTXT_MASK = 0xffULL;
+static const unsigned int RDMAABI_HFI1_MMAP_SUBCTXT_SHIFT = 12;
+static const unsigned long long RDMAABI_HFI1_MMAP_SUBCTXT_MASK = 0xfULL;
+static const unsigned long long RDMAABI_HFI1_MMAP_OFFSET_MASK = 0xfffULL;
+enum rdmaabi_hfi1_mmap_type {
+    RDMAABI_HFI1_MMAP_PIO_BUFS = 1,
+    RDMAABI_HFI1_MMAP_PIO_BUFS_SOP = 2,
+    RDMAABI_HFI1_MMAP_PIO_CRED = 3,
+    RDMAABI_HFI1_MMAP_RCV_HDRQ = 4,
+    RDMAABI_HFI1_MMAP_RCV_EGRBUF = 5,
+    RDMAABI_HFI1_MMAP_UREGS = 6,
+    RDMAABI_HFI1_MMAP_EVENTS = 7,
+    RDMAABI_HFI1_MMAP_STATUS = 8,
+    RDMAABI_HFI1_MMAP_RTAIL = 9,
+    RDMAABI_HFI1_MMAP_SUBCTXT_UREGS = 10,
+    RDMAABI_HFI1_MMAP_SUBCTXT_RCV_HDRQ = 11,
+    RDMAABI_HFI1_MMAP_SUBCTXT_EGRBUF = 12,
+    RDMAABI_HFI1_MMAP_SDMA_COMP = 13,
+};
+/* HFI1_MMAP_TOKEN(type, ctxt, subctxt, addr) as a function; `offset` is offset_in_page(addr). */
+static inline unsigned long long rdmaabi_hfi1_mmap_token(unsigned int type, unsigned int ctxt,
+                                                        unsigned int subctxt, unsigned long long offset) {
+    return ((0xdabbad00ULL & 0xffffffffULL) << 32) | (((unsigned long long)type & 0xfULL) << 24) |
+           (((unsigned long long)ctxt & 0xffULL) << 16) | (((unsigned long long)subctxt & 0xfULL) << 12) |
+           (offset & 0xfffULL);
+}
+_Static_assert(RDMAABI_HFI1_MMAP_SDMA_COMP == 13, "hfi1 mmap types PIO_BUFS=1 .. SDMA_COMP=13 (ABI-FACTS sec. 2.6)");
+
+/* J_KEY generation (hfi1/hfi.h generate_jkey) and the management P_Keys (common.h). */
+static const unsigned int RDMAABI_HFI1_JKEY_WIDTH = 16;
+static const unsigned int RDMAABI_HFI1_ADMIN_JKEY_RANGE = 32;
+static const unsigned short RDMAABI_HFI1_LIM_MGMT_P_KEY = 0x7FFF;
+static const unsigned short RDMAABI_HFI1_FULL_MGMT_P_KEY = 0xFFFF;
+/* hfi1_base_info.bthqp: RVT_KDETH_QP_PREFIX (include/rdma/rdmavt_qp.h) = DEFAULT_KDETH_QP. */
+static const unsigned int RDMAABI_HFI1_KDETH_QP = 0x80;
+/* hfi1/chip.c: DEFAULT_KRCVQS kernel receive contexts plus the control context come before
+ * the first user context (dd->first_dyn_alloc_ctxt). */
+static const unsigned int RDMAABI_HFI1_DEFAULT_KRCVQS = 2;
+
+/* qib versions and constants (kernel drivers/infiniband/hw/qib/qib_common.h, qib.h). */
+static const unsigned int RDMAABI_QIB_KERN_TYPE = 0;
+static const unsigned int RDMAABI_QIB_KERN_SWVERSION = (0U << 31) | ((1U << 16) | 13U);
+/* qib_file_ops.c qib_get_base_info(): `spi_sw_version |= 1U << 31; QLogic-built, not kernel.org`. */
+static const unsigned int RDMAABI_QIB_SW_VERSION_QLOGIC_BUILT = 1U << 31;
+static const unsigned int RDMAABI_QIB_KD_QP = 0x656b78;
+static const unsigned int RDMAABI_QIB_PORT_ALG_COUNT = 2;
+static const unsigned int RDMAABI_QLOGIC_IB_MAX_SUBCTXT = 4;
+static const unsigned short RDMAABI_QIB_DEFAULT_P_KEY = 0xFFFF;
+static const unsigned int RDMAABI_QIB_NUM_IB_PORTS = 2;   /* qib_iba7322.c NUM_IB_PORTS */
+static const unsigned int RDMAABI_QIB_RUNTIME_PCIE = 0x0002;
+static const unsigned int RDMAABI_QIB_RUNTIME_MASTER = 0x0010;
+static const unsigned int RDMAABI_QIB_RUNTIME_NODMA_RTAIL = 0x0080;
+static const unsigned int RDMAABI_QIB_RUNTIME_SDMA = 0x0200;
+static const unsigned int RDMAABI_QIB_RUNTIME_CTXT_MSB_IN_QP = 0x1000;
+static const unsigned int RDMAABI_QIB_RUNTIME_HDRSUPP = 0x4000;
+_Static_assert(((0U << 31) | ((1U << 16) | 13U)) == 0x0001000dU,
+               "QIB_KERN_SWVERSION (ABI-FACTS sec. 3.3)");
+/* qib_get_base_info(): a non-shared context accepts a buffer 7 u64 shorter than the struct. */
+_Static_assert(sizeof(struct rdmaabi_qib_base_info) - 7 * sizeof(__u64) == 120,
+               "qib_base_info minimum size without context sharing");
+
 #endif /* CRDMAABI_H */

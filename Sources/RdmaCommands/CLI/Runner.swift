@@ -9,14 +9,8 @@ public func runRdmactl(_ arguments: [String], context: CommandContext) -> Int32 
     let normalized = ArgumentNormalizer.normalize(arguments, commands: RdmactlCommand.commandNames)
 
     if let stray = ArgumentNormalizer.unknownCommand(normalized, commands: RdmactlCommand.commandNames) {
-        let usage = RdmaError.usage("unknown command '\(terminalSafe(stray))'",
-                                    hint: "commands: " + RdmactlCommand.commandNames.sorted().joined(separator: ", "))
-        if json {
-            context.out(Envelope(command: "rdmactl", source: nil, data: nil, warnings: [], error: usage).json.serialized(pretty: pretty) + "\n")
-        } else {
-            context.err(formatError(usage))
-        }
-        return ExitCode.usage.rawValue
+        return reportUsage(.usage("unknown command '\(terminalSafe(stray))'", hint: commandList),
+                           json: json, pretty: pretty, context: context)
     }
     let parsed: ParsableCommand
     do {
@@ -32,15 +26,8 @@ public func runRdmactl(_ arguments: [String], context: CommandContext) -> Int32 
             context.out(RdmactlCommand.helpMessage() + "\n")
             return ExitCode.ok.rawValue
         }
-        let stray = normalized.first { !$0.hasPrefix("-") }
-        let usage = RdmaError.usage(stray.map { "unknown command '\(terminalSafe($0))'" } ?? "no command given",
-                                    hint: "commands: " + RdmactlCommand.commandNames.sorted().joined(separator: ", "))
-        if json {
-            context.out(Envelope(command: "rdmactl", source: nil, data: nil, warnings: [], error: usage).json.serialized(pretty: pretty) + "\n")
-        } else {
-            context.err(formatError(usage) + RdmactlCommand.helpMessage() + "\n")
-        }
-        return ExitCode.usage.rawValue
+        return reportUsage(.usage("no command given", hint: commandList), json: json, pretty: pretty, context: context,
+                           help: RdmactlCommand.helpMessage())
     }
     var run = CommandRun(context: context, globals: runnable.globals, command: type(of: runnable).name)
     var failure: RdmaError?
@@ -92,11 +79,19 @@ private func reportParseError(_ error: Error, json: Bool, pretty: Bool, context:
     }
     let usage = RdmaError.usage(RdmactlCommand.message(for: error),
                                 hint: "run 'rdmactl \(command == "rdmactl" ? "" : command + " ")--help'")
+    return reportUsage(usage, json: json, pretty: pretty, context: context, command: command, text: message + "\n")
+}
+
+private var commandList: String { "commands: " + RdmactlCommand.commandNames.sorted().joined(separator: ", ") }
+
+/// A usage error (64): one envelope on stdout under --json, else text on stderr.
+private func reportUsage(_ usage: RdmaError, json: Bool, pretty: Bool, context: CommandContext,
+                         command: String = "rdmactl", text: String? = nil, help: String? = nil) -> Int32 {
     if json {
         let envelope = Envelope(command: command, source: nil, data: nil, warnings: [], error: usage)
         context.out(envelope.json.serialized(pretty: pretty) + "\n")
     } else {
-        context.err(message + "\n")
+        context.err((text ?? formatError(usage)) + (help.map { $0 + "\n" } ?? ""))
     }
     return ExitCode.usage.rawValue
 }

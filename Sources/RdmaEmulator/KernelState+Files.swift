@@ -1,0 +1,40 @@
+import RdmaKit
+
+/// Creating open files: shared by `open(2)` of a node and by the driver-ops ioctl, which
+/// opens a driver's file without a path walk (the uverbs fd it is issued on was the gate).
+extension KernelState {
+    /// How many files the emulated process may hold: RLIMIT_NOFILE's usual soft limit. Past
+    /// it, `get_unused_fd_flags` fails and the syscall answers EMFILE.
+    static let openFileLimit = 1024
+
+    /// `get_unused_fd_flags`: EMFILE when the process already holds `openFileLimit` files.
+    func reserveDescriptor() throws(KernelError) {
+        guard files.count < Self.openFileLimit else { throw KernelError(.EMFILE) }
+    }
+
+    /// Creates a file bound to `key` and runs that driver's `open` hook, as `chrdev_open`
+    /// does after the path walk and permission check (or as `anon_inode`/`dentry_open` do
+    /// for a file a syscall hands out). No driver bound → ENXIO. When the hook throws, no
+    /// file is installed and the error is the syscall's. Returns the new handle id.
+    mutating func installFile(driver key: DriverKey, path: String, flags: OpenFlags,
+                              credentials: Credentials) throws(KernelError) -> Int {
+        guard drivers[key] != nil else { throw KernelError(.ENXIO) }
+        let id = nextHandle
+        nextHandle += 1
+        var file = OpenFile(handle: id, path: path, driver: key, flags: flags, credentials: credentials)
+        _ = try withDriver(key) { (driver, state) throws(KernelError) in
+            try driver.open(&file, kernel: &state)
+        }
+        files[id] = file
+        return id
+    }
+
+    /// The last close (`close(2)`, or `fput` of a file a failing syscall created but never
+    /// installed): the driver's `release` runs. An unknown id is ignored.
+    mutating func releaseFile(_ id: Int) {
+        guard var file = files.removeValue(forKey: id) else { return }
+        _ = try? withDriver(file.driver) { (driver, state) throws(KernelError) in
+            driver.release(&file, kernel: &state)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+import RdmaKit
+import RdmaLinux
+
+/// The real-kernel implementation of the seam on this host (no RDMA here: see the VM stage for
+/// a real device).
+@Suite("LinuxKernel")
+struct LinuxKernelTests {
+    @Test func udevEnumerationWorksAndFindsNoRDMAHere() throws {
+        let kernel = try LinuxKernel.live()
+        // libudev works without udevd: it finds the loopback netdev…
+        let net = try kernel.udevEnumerate(subsystem: "net")
+        #expect(net.contains { $0.sysname == "lo" && $0.syspath.hasPrefix("/sys/devices/virtual/net/lo") })
+        // …and, on a host without RDMA, no infiniband devices, without an error.
+        if !FileManager.default.fileExists(atPath: "/sys/class/infiniband") {
+            #expect(try kernel.udevEnumerate(subsystem: "infiniband").isEmpty)
+        }
+    }
+
+    @Test func netlinkRDMAIsReportedAsUnsupportedHere() throws {
+        let kernel = try LinuxKernel.live()
+        guard !FileManager.default.fileExists(atPath: "/sys/class/infiniband") else { return }
+        #expect(throws: KernelError.self) { _ = try kernel.netlinkRDMA([UInt8](repeating: 0, count: 16)) }
+    }
+
+    @Test func rootedReadsStayInsideTheRoot() throws {
+        let tree = TempTree.copy(of: "rxe-sysfs", label: "confine")
+        // An absolute link inside a rooted tree resolves against the root, not the host.
+        tree.symlink("devices/virtual/infiniband/rxe0/fw_ver", to: "/etc/hostname")
+        let kernel = try LinuxKernel.rooted(at: tree.path)
+        #expect(throws: KernelError.self) { _ = try kernel.readAttribute("/sys/devices/virtual/infiniband/rxe0/fw_ver") }
+        // A relative link climbing out of the root is refused by readLink.
+        tree.symlink("devices/virtual/infiniband/rxe0/device", to: "../../../../../../../../etc")
+        do {
+            _ = try kernel.readLink("/sys/devices/virtual/infiniband/rxe0/device")
+            Issue.record("a link leaving the root was followed")
+        } catch {
+            #expect(error.errno == .EXDEV)
+        }
+        // A SYSFS_PATH-style root has no /dev.
+        #expect(throws: KernelError.self) { _ = try kernel.deviceNode("/dev/infiniband/uverbs0") }
+        #expect(throws: KernelError.self) { _ = try kernel.open("/dev/infiniband/uverbs0", flags: .probe) }
+    }
+
+    @Test func attributeReadsAreBounded() throws {
+        let tree = TempTree.copy(of: "rxe-sysfs", label: "bound")
+        tree.write("devices/virtual/infiniband/rxe0/fw_ver", [UInt8](repeating: 0x30, count: 70_000))
+        let kernel = try LinuxKernel.rooted(at: tree.path)
+        do {
+            _ = try kernel.readAttribute("/sys/devices/virtual/infiniband/rxe0/fw_ver")
+            Issue.record("a 70 kB attribute was read")
+        } catch {
+            #expect(error.errno == .EFBIG)
+        }
+        let exact = [UInt8](repeating: 0x31, count: 4096)
+        tree.write("devices/virtual/infiniband/rxe0/fw_ver", exact)
+        #expect(try kernel.readAttribute("/sys/devices/virtual/infiniband/rxe0/fw_ver") == exact)
+    }
+}

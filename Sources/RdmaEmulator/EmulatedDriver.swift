@@ -92,6 +92,8 @@ struct PlaceholderDriver: EmulatedDriver {
 func makeDriver(_ key: DriverKey, profile: Profile) -> any EmulatedDriver {
     switch key {
     case .uverbs(let device): return UverbsDriver(device: device, profile: profile)
+    case .hfi1(let unit): return Hfi1Era(profile).driver(unit: unit)
+    case .ipath(let unit): return QibDriver(unit: unit)
     default: return PlaceholderDriver(key: key)
     }
 }

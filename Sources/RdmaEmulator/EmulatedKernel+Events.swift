@@ -3,10 +3,13 @@ import Synchronization
 
 /// Netlink, udev enumeration and the event stream.
 extension EmulatedKernel {
-    /// No RDMA netlink yet: `socket(AF_NETLINK, .., NETLINK_RDMA)` on a kernel without it fails
-    /// with EPROTONOSUPPORT, and so does this until the netlink issue adds the nldev model.
+    /// NETLINK_RDMA: the nldev model (Netlink/Nldev.swift) answers with the kernel's raw
+    /// messages, NLMSG_ERROR included; under the lock, never blocking.
     public func netlinkRDMA(_ request: [UInt8]) throws(KernelError) -> [[UInt8]] {
-        throw KernelError(.EPROTONOSUPPORT)
+        let (profile, credentials) = (self.profile, self.credentials)
+        return try box.state.withLock { (state) throws(KernelError) -> [[UInt8]] in
+            try Nldev.respond(to: request, state: state, profile: profile, credentials: credentials)
+        }
     }
 
     /// What libudev's enumeration of a subsystem finds (it reads sysfs, udevd or not): the

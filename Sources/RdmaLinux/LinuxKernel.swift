@@ -74,9 +74,9 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     }
 
     private static func readManifest(rootFD: Int32) -> [String: DeviceNodeInfo] {
-        let fd = rdmaabi_openat2(rootFD, SnapshotManifest.fileName,
-                                 UInt64(O_RDONLY | O_CLOEXEC | O_NONBLOCK), 0, RDMAABI_RESOLVE_IN_ROOT)
-        guard fd >= 0 else { return [:] }
+        guard let fd = try? RootResolver.open(rootFD: rootFD, SnapshotManifest.fileName, flags: O_RDONLY | O_NONBLOCK) else {
+            return [:]
+        }
         defer { Glibc.close(fd) }
         guard let bytes = try? readAll(fd, limit: 4 << 20), let manifest = SnapshotManifest.decode(bytes) else { return [:] }
         var nodes: [String: DeviceNodeInfo] = [:]
@@ -117,8 +117,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             fd = Glibc.open(path, flags | O_CLOEXEC)
         } else {
             guard let rel = relative(path) else { throw KernelError(.ENOENT) }
-            fd = rdmaabi_openat2(rootFD, rel, UInt64(flags | O_CLOEXEC), 0,
-                                 RDMAABI_RESOLVE_IN_ROOT | RDMAABI_RESOLVE_NO_MAGICLINKS)
+            return try RootResolver.open(rootFD: rootFD, rel, flags: flags)
         }
         guard fd >= 0 else { throw KernelError(Errno(rawValue: errno)) }
         return fd

@@ -16,11 +16,6 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/nlcapture.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 gcc -O2 -Wall -o "$TMP/nlprobe" "$HERE/nlprobe.c"
 python3 "$HERE/cases.py" > "$TMP/args"
-python3 - "$HERE/cases.py" > "$TMP/args-user" <<'PY'
-import runpy, sys
-# Unprivileged subset: nldev GET_CHARDEV needs no capability; SET needs CAP_NET_ADMIN.
-g = runpy.run_path(sys.argv[1], run_name="cases")
-PY
 cat > "$TMP/guest.sh" <<'G'
 for f in /sys/class/infiniband_verbs/uverbs*/dev /sys/class/infiniband_mad/*/dev /sys/class/misc/rdma_cm/dev \
          /sys/class/infiniband_verbs/uverbs*/abi_version /sys/class/infiniband_mad/abi_version; do
@@ -44,5 +39,12 @@ while :; do
     break
 done
 [ $rc -eq 0 ] || { cat "$TMP/err" >&2; echo "capture: VM exit $rc" >&2; exit 1; }
-cp "$TMP/out" "$1"
+{
+    echo "# NETLINK_RDMA requests of .ci/vm/netlink/cases.py and the real kernel's answers, captured by"
+    echo "# .ci/vm/netlink/capture.sh (nlprobe.c) in the rdmactl test VM (rdma_rxe rxe0 on dummy0)."
+    echo "# REQ label hex: the request sent (one socket each). REP label hex: one reply message."
+    echo "# END label done|error|timeout: how receiving ended (timeout: nothing more within 1 s)."
+    echo "# user-*: sent as user nobody. SYSFS: dev numbers the replies must agree with."
+    cat "$TMP/out"
+} > "$1"
 grep -c '^END ' "$1" >&2

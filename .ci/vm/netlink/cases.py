@@ -76,5 +76,14 @@ cases = [
     ("port-get", msg(PORT_GET, REQUEST, 53, u32(DEV, 0), u32(PORT, 1))),
     ("set-op2", msg(2, REQUEST, 54, u32(DEV, 0))),
     ("pid-nonzero", struct.pack("<IHHII", 16, 0x1406, REQUEST, 55, 0x12345678)),
+    # GET doit parses liberally (nlmsg_parse_deprecated), SYS_GET strictly.
+    ("get-dev0-attr200", msg(GET, REQUEST, 56, u32(DEV, 0), u32(200, 1))),
+    ("get-dev0-trailing", struct.pack("<IHHII", 16 + 8 + 2, 0x1401, REQUEST, 57, 0) + u32(DEV, 0) + b"\1\1"),
+    ("get-devindex-long", msg(GET, REQUEST, 58, attr(DEV, b"\0" * 8))),
+    ("get-devindex-short", msg(GET, REQUEST, 59, attr(DEV, b"\0\0"))),
+    ("sys-get-attr200", msg(SYS_GET, REQUEST, 60, u32(200, 1))),
+    ("sys-get-devindex-short", msg(SYS_GET, REQUEST, 61, attr(DEV, b"\0\0"))),
+    ("sys-get-type-overlong", msg(SYS_GET, REQUEST, 62, attr(TYPE, b"abc\0" + b"x" * 40))),
+    ("chardev-type-overlong", msg(CHARDEV, REQUEST, 63, u32(DEV, 0), attr(TYPE, b"uverbs\0" + b"x" * 40))),
 ]
 print(" ".join(f"{label} {data.hex()}" for label, data in cases))

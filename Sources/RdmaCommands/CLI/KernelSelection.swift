@@ -48,11 +48,12 @@ struct KernelSelection: Equatable {
                 throw .usage("unknown profile \"\(profileName)\"", hint: "profiles: proposed, mainline, legacy")
             }
             let user = try g.emulatedUser.map { (s) throws(RdmaError) -> Credentials in try parseUser(s) }
-            if source == .udev || source == .netlink {
-                // The emulator serves its own tree; netlink arrives with its drivers.
+            if source == .udev {
+                // The emulator serves its own tree; it has no udev.
                 throw .usage("--source \(source.rawValue) is not available with --emulated", hint: "omit --source")
             }
-            return KernelSelection(target: .emulated(set, profile, user), source: .emulated)
+            // Its nldev answers the device dump, so the netlink source runs against it as is.
+            return KernelSelection(target: .emulated(set, profile, user), source: source == .netlink ? .netlink : .emulated)
         }
         if let rootPath {
             if source == .udev || source == .netlink {

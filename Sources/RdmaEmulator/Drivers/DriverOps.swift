@@ -122,6 +122,7 @@ extension UverbsDriver {
     /// Returns the new handle's id — on Linux, the new fd.
     mutating func getDriverOpsFD(_ file: OpenFile, request: UInt, argument: UInt64,
                                  kernel: inout KernelState) throws(KernelError) -> Int {
+        // (0. Dispatch on type and nr happened in UverbsDriver.ioctl.)
         // 1. The device behind this uverbs file is gone (disassociated): EIO before anything.
         guard let device = kernel.devices[self.device] else {
             throw KernelError(.EIO, .other("\(self.device) was removed"))
@@ -133,7 +134,7 @@ extension UverbsDriver {
         }
         // 3. The uverbs file must be open for writing: the new file is read-write.
         guard !file.flags.contains(.readOnly) else { throw KernelError(.EBADF) }
-        // 4-5. copy_from_user, then the request's own rules.
+        // 4, 5. copy_from_user, then the request's own rules.
         let bytes = try kernel.memory.copyFromUser(argument, count: DriverOpsRequest.size)
         let req = try DriverOpsRequest.decode(bytes)
         // 6. The name must be one this device's driver offers.
@@ -147,22 +148,24 @@ extension UverbsDriver {
             try kernel.memory.copyToUser(argument + UInt64(DriverOpsRequest.offeredMajorOffset), offered)
             throw KernelError(.ENODEV, .other("\(req.name) is offered at \(offer.major).\(offer.minor), not \(req.major).\(req.minMinor)+"))
         }
-        // 8. The driver behind the facet must still be bound.
+        // 8. A descriptor.
+        try kernel.reserveDescriptor()
+        // 9. A file with the legacy node's file operations and the driver's open hook — no
+        //    path walk and no mode check of the legacy node: this uverbs file was the gate.
+        //    (A driver unbound behind a live uverbs file is the emulator's form of step 1.)
         guard kernel.drivers[offer.driver] != nil else {
             throw KernelError(.EIO, .other("\(offer.driver) is gone"))
         }
-        // 9-10. A descriptor, then a file with the legacy node's file operations — no path
-        //       walk and no mode check of the legacy node: this uverbs file was the gate.
-        try kernel.reserveDescriptor()
         let id = try kernel.installFile(driver: offer.driver, path: offer.path, flags: .readWrite,
                                         credentials: file.credentials)
-        // 11. The reply; a fault releases the file before it was ever visible.
+        // 10. The reply; a fault releases the file (its release runs) before it was visible.
         do {
             try kernel.memory.copyToUser(argument + UInt64(DriverOpsRequest.offeredMajorOffset), offered)
         } catch {
             kernel.releaseFile(id)
             throw error
         }
+        // 11. Tracked for disassociation, then "installed".
         driverOpsFiles[id] = req.name
         return id
     }

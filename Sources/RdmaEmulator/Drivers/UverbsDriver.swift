@@ -23,6 +23,8 @@ struct UverbsDriver: EmulatedDriver {
 
     mutating func ioctl(_ file: inout OpenFile, request: UInt, argument: UInt64,
                         kernel: inout KernelState) throws(KernelError) -> Int {
+        // vfs_ioctl hands drivers an `unsigned int cmd`.
+        let request = UInt(UInt32(truncatingIfNeeded: request))
         if DriverOpsRequest.matches(request) {
             guard profile.hasDriverOpsIoctl else { throw KernelError(.ENOTTY) }
             return try getDriverOpsFD(file, request: request, argument: argument, kernel: &kernel)

@@ -52,7 +52,12 @@ public struct Discovery {
                                uverbsClassABI: cdevs?.uverbsClassABI, madClassABI: cdevs?.madClassABI)
     }
 
-    struct Entry { var name: String; var path: String }
+    struct Entry {
+        var name: String
+        var path: String
+        /// The netlink device index, when the list came from netlink.
+        var index: UInt32?
+    }
 
     static func noSupport(_ error: KernelError) -> RdmaError {
         RdmaError("NO_RDMA_SUPPORT", exit: .unavailable, errno: error.errno,
@@ -77,39 +82,59 @@ public struct Discovery {
                 throw Self.noSupport(error)
             }
         case .netlink:
-            throw RdmaError("NETLINK_SOURCE_UNSUPPORTED", exit: .unavailable,
-                            "--source netlink is not available in this version of rdmactl",
-                            hint: "use --source udev or --source sysfs")
+            // The device list and indices from the nldev dump (core/nldev.c nldev_get_dumpit);
+            // each name's sysfs directory through its class link, as below.
+            let found: [NetlinkDevice]
+            do { found = try kernel.netlinkDevices() } catch {
+                if error.errno == .EPROTONOSUPPORT {
+                    throw RdmaError("NETLINK_SOURCE_UNSUPPORTED", exit: .unavailable, errno: error.errno,
+                                    "no RDMA netlink: the kernel has no NETLINK_RDMA (ib_core is not loaded)",
+                                    hint: "load ib_core (e.g. modprobe ib_uverbs), or use --source udev or --source sysfs")
+                }
+                throw RdmaError.kernel(error, path: "NETLINK_RDMA", doing: "RDMA device dump over")
+            }
+            for device in found where KernelPath.isPlainName(device.name) {
+                if let entry = classEntry(device.name, reader: &reader) {
+                    entries.append(Entry(name: entry.name, path: entry.path, index: device.index))
+                }
+            }
         case .auto, .sysfs, .emulated:
             let names: [String]
             do { names = try kernel.listDirectory(Self.classPath) } catch {
                 if error.errno == .ENOENT { throw Self.noSupport(error) }
                 throw RdmaError.kernel(error, path: Self.classPath, doing: "cannot list")
             }
-            for name in names {
-                guard KernelPath.isPlainName(name) else { continue }
-                let classEntry = Self.classPath + "/" + name
-                do {
-                    entries.append(Entry(name: name, path: try kernel.readLink(classEntry)))
-                } catch {
-                    switch error.errno {
-                    case .EINVAL: entries.append(Entry(name: name, path: classEntry)) // a plain directory
-                    case .ENOENT, .ENODEV:
-                        reader.warn(Diagnostic("DEVICE_VANISHED", path: classEntry,
-                                               "\(name) disappeared while it was being read; skipped", errno: error.errno))
-                    default:
-                        reader.warn(Diagnostic("BROKEN_ENTRY", path: classEntry, "\(classEntry): \(error); skipped",
-                                               errno: error.errno))
-                    }
-                }
+            for name in names where KernelPath.isPlainName(name) {
+                if let entry = classEntry(name, reader: &reader) { entries.append(entry) }
             }
         }
         return entries.sorted { naturalLess($0.name, $1.name) }
     }
 
+    /// `class/infiniband/NAME` resolved to the device directory; nil (with a warning) when the
+    /// entry is gone or broken.
+    func classEntry(_ name: String, reader: inout AttributeReader) -> Entry? {
+        let classEntry = Self.classPath + "/" + name
+        do {
+            return Entry(name: name, path: try kernel.readLink(classEntry))
+        } catch {
+            switch error.errno {
+            case .EINVAL: return Entry(name: name, path: classEntry) // a plain directory
+            case .ENOENT, .ENODEV:
+                reader.warn(Diagnostic("DEVICE_VANISHED", path: classEntry,
+                                       "\(name) disappeared while it was being read; skipped", errno: error.errno))
+            default:
+                reader.warn(Diagnostic("BROKEN_ENTRY", path: classEntry, "\(classEntry): \(error); skipped",
+                                       errno: error.errno))
+            }
+            return nil
+        }
+    }
+
     func readDevice(_ entry: Entry, detail: DiscoveryDetail, reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) -> RdmaDevice {
         let dir = entry.path
         var d = RdmaDevice(name: SysfsText(entry.name), sysfsPath: dir)
+        d.index = entry.index
         d.nodeType = try reader.parsed(dir + "/node_type", .required, what: "a node type (\"1: CA\")", NodeKind.init(sysfs:))
         if d.nodeType == nil, reader.warnings.last?.errno == .ENOENT {
             // No node_type: a missing attribute, or no device directory at all (removed after
@@ -147,6 +172,7 @@ public struct Discovery {
             }
             // Virtual (rxe, siw): the netdev it is bound to, if the driver says.
             d.parentNetdev = try reader.text(d.sysfsPath + "/parent")
+            driverFromNetlink(&d)
             return
         }
         var pci = PCIParent(address: KernelPath.basename(parent))
@@ -158,6 +184,7 @@ public struct Discovery {
                 reader.warn(Diagnostic("BROKEN_LINK", path: parent + "/driver", "\(parent)/driver: \(error)", errno: error.errno))
             }
         }
+        driverFromNetlink(&d)
         if detail == .full || d.driver == nil {
             pci.vendor = try reader.hex(parent + "/vendor").map { UInt16(truncatingIfNeeded: $0) }
             pci.device = try reader.hex(parent + "/device").map { UInt16(truncatingIfNeeded: $0) }
@@ -173,6 +200,16 @@ public struct Discovery {
             d.driverSource = "pci_id"
         }
         d.pci = pci
+    }
+
+    /// No `driver` link: the UVERBS_DRIVER_ID of GET_CHARDEV "uverbs" names it, when the device
+    /// came from netlink and the kernel answers (not before 5.3, not for drivers without one).
+    func driverFromNetlink(_ d: inout RdmaDevice) {
+        guard d.driver == nil, let index = d.index,
+              let id = (try? kernel.netlinkChardev("uverbs", deviceIndex: index))?.driverID,
+              let name = RdmaNetlink.driverName(forID: id) else { return }
+        d.driver = name
+        d.driverSource = "netlink"
     }
 
     func readPorts(_ dir: String, detail: DiscoveryDetail, reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) -> [Port] {

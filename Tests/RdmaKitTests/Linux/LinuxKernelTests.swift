@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 import RdmaKit
-import RdmaLinux
+@testable import RdmaLinux
+import Glibc
+import CRdmaABI
 
 /// The real-kernel implementation of the seam on this host (no RDMA here: see the VM stage for
 /// a real device).
@@ -56,5 +58,28 @@ struct LinuxKernelTests {
         let exact = [UInt8](repeating: 0x31, count: 4096)
         tree.write("devices/virtual/infiniband/rxe0/fw_ver", exact)
         #expect(try kernel.readAttribute("/sys/devices/virtual/infiniband/rxe0/fw_ver") == exact)
+    }
+}
+
+/// The userspace resolver used where openat2 is missing (ENOSYS: kernels before 5.6, valgrind):
+/// same answers as RESOLVE_IN_ROOT.
+@Suite("RootResolver fallback")
+struct RootResolverTests {
+    @Test func resolvesLikeResolveInRoot() throws {
+        let tree = TempTree.copy(of: "rxe-sysfs", label: "resolver")
+        let root = open(tree.path, RDMAABI_O_PATH | O_DIRECTORY)
+        defer { close(root) }
+        #expect(try RootResolver.resolve(rootFD: root, "class/infiniband/rxe0/ports/1/state")
+                == "devices/virtual/infiniband/rxe0/ports/1/state")
+        tree.symlink("abs", to: "/devices/virtual/infiniband/rxe0")
+        #expect(try RootResolver.resolve(rootFD: root, "abs/node_type") == "devices/virtual/infiniband/rxe0/node_type")
+        #expect(try RootResolver.resolve(rootFD: root, "../../../../class") == "class")
+        tree.symlink("loop", to: "loop")
+        do {
+            _ = try RootResolver.resolve(rootFD: root, "loop/x")
+            Issue.record("a symlink loop resolved")
+        } catch { #expect((error as? KernelError)?.errno == .ELOOP) }
+        let fd = try RootResolver.open(rootFD: root, "class/infiniband/rxe0/node_type", flags: O_RDONLY)
+        close(fd)
     }
 }

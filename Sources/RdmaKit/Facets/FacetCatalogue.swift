@@ -1,0 +1,184 @@
+// Facets: named, versioned user interfaces of RDMA devices (DESIGN §4, Docs/ABI.md).
+//
+// This file is the client's knowledge as data — which names exist, which driver offers them,
+// at which versions, and over which transports to try them, in order. Negotiation (the chain,
+// the trace, exit codes) is built on it elsewhere. The emulated kernel keeps its own offer
+// table (what a driver registers); a test checks the two agree.
+
+/// A facet name: `^[a-z0-9][a-z0-9_.-]{0,62}$` with no "..", validated before any syscall
+/// (DESIGN §4; an invalid name is a usage error, exit 64). The 63-byte bound is what the
+/// driver-ops request's `char name[64]` carries with its NUL.
+public struct FacetName: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    /// Longest valid name, in bytes (all valid names are ASCII).
+    public static let maxLength = 63
+    /// Longest name netlink GET_CHARDEV carries (kernel `char client_name[32]`, ABI-FACTS §11).
+    public static let netlinkMaxLength = 31
+
+    public init(_ text: String) throws(FacetNameError) {
+        let bytes = Array(text.utf8)
+        guard let first = bytes.first else { throw .empty }
+        guard bytes.count <= Self.maxLength else { throw .tooLong(bytes.count) }
+        guard Self.isLowerOrDigit(first) else { throw .badFirstCharacter(text.first!) }
+        for (offset, character) in text.enumerated() {
+            guard character.isASCII, let byte = character.asciiValue,
+                  Self.isLowerOrDigit(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+                    || byte == UInt8(ascii: "-") else { throw .badCharacter(character, offset: offset) }
+        }
+        guard !text.contains("..") else { throw .dotDot }
+        rawValue = text
+    }
+
+    /// For the catalogue's own literals; a test validates every one.
+    init(catalogued text: String) { rawValue = text }
+
+    /// Whether netlink GET_CHARDEV can carry the name (else that transport is skipped).
+    public var fitsNetlink: Bool { rawValue.utf8.count <= Self.netlinkMaxLength }
+
+    public var description: String { rawValue }
+    public static func < (a: FacetName, b: FacetName) -> Bool { a.rawValue < b.rawValue }
+
+    private static func isLowerOrDigit(_ b: UInt8) -> Bool {
+        (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+    }
+}
+
+public enum FacetNameError: Error, Sendable, Equatable, CustomStringConvertible {
+    case empty
+    case tooLong(Int)
+    case badFirstCharacter(Character)
+    case badCharacter(Character, offset: Int)
+    case dotDot
+
+    public var description: String {
+        switch self {
+        case .empty: return "a facet name cannot be empty"
+        case .tooLong(let n): return "a facet name has at most \(FacetName.maxLength) bytes (this one has \(n))"
+        case .badFirstCharacter(let c): return "a facet name starts with a-z or 0-9, not \"\(c)\""
+        case .badCharacter(let c, let offset):
+            return "a facet name uses only a-z, 0-9, \"_\", \".\" and \"-\" (\"\(c)\" at position \(offset + 1))"
+        case .dotDot: return "a facet name cannot contain \"..\""
+        }
+    }
+}
+
+/// How a facet is reached, in DESIGN §4's vocabulary. Raw values are the JSON spellings.
+public enum FacetTransport: String, Sendable, CaseIterable {
+    /// RDMA_GET_DRIVER_OPS_FD on /dev/infiniband/uverbsN (the proposed uAPI, Docs/ABI.md).
+    case driverOpsIoctl = "driver-ops-ioctl"
+    /// The driver's own char device: /dev/hfi1_N, /dev/ipathN or /dev/ipath.
+    case legacyNode = "legacy-node"
+    /// RDMA netlink RDMA_NLDEV_CMD_GET_CHARDEV by client name (Linux 5.3).
+    case netlinkChardev = "netlink-get-chardev"
+    /// The class directories in sysfs (infiniband_verbs, infiniband_mad, misc/rdma_cm).
+    case sysfs
+}
+
+/// Who offers a facet, which also fixes its scope (per device, per port, system-wide).
+public enum FacetProvider: Sendable, Equatable {
+    /// Devices bound to one of these drivers (the `device/driver` link's name or netlink's).
+    case drivers([String])
+    case everyDevice
+    /// Every port with MAD support (`--device DEV/PORT`, default port 1).
+    case everyMADPort
+    case system
+}
+
+/// One catalogued ABI version of a facet.
+public struct FacetVersion: Sendable, Equatable {
+    public var major: Int
+    /// nil when the minor cannot be asked for before a handshake (hfi1 write era: known only
+    /// from `hfi1_base_info.sw_version` after USER_INFO).
+    public var minor: Int?
+    /// How this version talks and where its numbers come from.
+    public var note: String
+}
+
+/// How a facet's versions are known.
+public enum FacetVersions: Sendable, Equatable {
+    /// Fixed by the driver's headers, newest first.
+    case catalogued([FacetVersion])
+    /// Per device, read at run time (uverbs: netlink CHARDEV_ABI = `uverbsN/abi_version`).
+    case perDevice(String)
+}
+
+/// A catalogued candidate: name and major, e.g. `psm.intel.com@1`.
+public struct FacetReference: Sendable, Equatable, CustomStringConvertible {
+    public var name: FacetName
+    public var major: Int
+    public var description: String { "\(name)@\(major)" }
+}
+
+/// One row of DESIGN §4's facet table.
+public struct FacetEntry: Sendable, Equatable {
+    public var name: FacetName
+    public var offeredBy: FacetProvider
+    public var versions: FacetVersions
+    /// Tried in this order; transports not listed are never attempted.
+    public var transports: [FacetTransport]
+    /// Legacy node paths, as patterns (`<unit>`), for the `legacy-node` transport.
+    public var legacyNodes: [String]
+    /// Other names to try after this one's versions are exhausted (DESIGN §4 "cross-name").
+    public var fallbacks: [FacetReference]
+    /// Whether the driver has a first real exchange to run (`--handshake`).
+    public var hasHandshake: Bool
+
+    /// Catalogued majors, newest first (empty when versions are per device).
+    public var majors: [Int] {
+        guard case .catalogued(let versions) = versions else { return [] }
+        return versions.map(\.major)
+    }
+}
+
+/// DESIGN §4's table as data.
+public struct FacetCatalogue: Sendable {
+    public var entries: [FacetEntry]
+
+    public init(entries: [FacetEntry]) { self.entries = entries }
+
+    public func entry(named name: FacetName) -> FacetEntry? { entries.first { $0.name == name } }
+
+    /// The facets a device bound to `driver` offers itself (core facets excluded).
+    public func offered(byDriver driver: String) -> [FacetEntry] {
+        entries.filter { if case .drivers(let names) = $0.offeredBy { return names.contains(driver) } else { return false } }
+    }
+
+    public static let standard = FacetCatalogue(entries: [
+        FacetEntry(
+            name: FacetName(catalogued: "psm2.intel.com"), offeredBy: .drivers(["hfi1"]),
+            versions: .catalogued([
+                FacetVersion(major: 6, minor: 3, note: "ioctl era: HFI1_IOCTL_* on the fd (HFI1_USER_SWMAJOR/MINOR)"),
+                FacetVersion(major: 5, minor: nil, note: "write era: struct hfi1_cmd by write(); minor from sw_version after USER_INFO"),
+            ]),
+            transports: [.driverOpsIoctl, .legacyNode], legacyNodes: ["/dev/hfi1_<unit>"],
+            fallbacks: [FacetReference(name: FacetName(catalogued: "psm.intel.com"), major: 1)], hasHandshake: true),
+        FacetEntry(
+            name: FacetName(catalogued: "psm.intel.com"), offeredBy: .drivers(["ib_qib"]),
+            versions: .catalogued([
+                FacetVersion(major: 1, minor: 13, note: "write(): struct qib_cmd (QIB_USER_SWMAJOR/MINOR)"),
+            ]),
+            transports: [.driverOpsIoctl, .legacyNode], legacyNodes: ["/dev/ipath<unit>", "/dev/ipath"],
+            fallbacks: [], hasHandshake: true),
+        FacetEntry(
+            name: FacetName(catalogued: "uverbs"), offeredBy: .everyDevice,
+            versions: .perDevice("netlink CHARDEV_ABI = uverbsN/abi_version (the class ABI 6 is shown separately)"),
+            transports: [.netlinkChardev, .sysfs], legacyNodes: ["/dev/infiniband/uverbs<n>"],
+            fallbacks: [], hasHandshake: false),
+        FacetEntry(
+            name: FacetName(catalogued: "umad"), offeredBy: .everyMADPort,
+            versions: .catalogued([FacetVersion(major: 5, minor: nil, note: "IB_USER_MAD_ABI_VERSION")]),
+            transports: [.netlinkChardev, .sysfs], legacyNodes: ["/dev/infiniband/umad<n>"],
+            fallbacks: [], hasHandshake: false),
+        FacetEntry(
+            name: FacetName(catalogued: "issm"), offeredBy: .everyMADPort,
+            versions: .catalogued([FacetVersion(major: 5, minor: nil, note: "IB_USER_MAD_ABI_VERSION; opening sets IsSM")]),
+            transports: [.netlinkChardev, .sysfs], legacyNodes: ["/dev/infiniband/issm<n>"],
+            fallbacks: [], hasHandshake: false),
+        FacetEntry(
+            name: FacetName(catalogued: "rdma_cm"), offeredBy: .system,
+            versions: .catalogued([FacetVersion(major: 4, minor: nil, note: "RDMA_USER_CM_ABI_VERSION; class/misc/rdma_cm/abi_version")]),
+            transports: [.netlinkChardev, .sysfs], legacyNodes: ["/dev/infiniband/rdma_cm"],
+            fallbacks: [], hasHandshake: false),
+    ])
+}

@@ -1,0 +1,99 @@
+@testable import RdmaEmulator
+@testable import RdmaKit
+import Testing
+
+// The client's facet catalogue (DESIGN §4 as data) and its name rule, checked against the
+// emulated kernel's own offer table and name check — two implementations, one table.
+
+@Suite("facet catalogue")
+struct FacetCatalogueTests {
+    static let valid = ["psm2.intel.com", "psm.intel.com", "uverbs", "rdma_cm", "a", "0", "a-b_c.d",
+                        "x" + String(repeating: "y", count: 62)]
+
+    static let invalid: [(String, FacetNameError)] = [
+        ("", .empty),
+        (String(repeating: "a", count: 64), .tooLong(64)),
+        ("PSM2.intel.com", .badFirstCharacter("P")),
+        (".psm2", .badFirstCharacter(".")),
+        ("-x", .badFirstCharacter("-")),
+        ("_x", .badFirstCharacter("_")),
+        ("psm2 intel", .badCharacter(" ", offset: 4)),
+        ("psm2/x", .badCharacter("/", offset: 4)),
+        ("psm2.Intel", .badCharacter("I", offset: 5)),
+        ("psm2é", .badCharacter("é", offset: 4)),
+        ("psm2..intel", .dotDot),
+        ("a..", .dotDot),
+    ]
+
+    @Test(arguments: valid)
+    func validName(_ text: String) throws {
+        #expect(try FacetName(text).rawValue == text)
+        // The emulated kernel accepts exactly the same names.
+        #expect(DriverOpsRequest.nameProblem(Array(text.utf8)) == nil)
+    }
+
+    @Test(arguments: invalid)
+    func invalidName(_ text: String, _ error: FacetNameError) {
+        #expect(throws: error) { try FacetName(text) }
+        #expect(!error.description.isEmpty)
+        #expect(DriverOpsRequest.nameProblem(Array(text.utf8)) != nil, "the kernel would accept \"\(text)\"")
+    }
+
+    @Test func netlinkLength() throws {
+        #expect(try FacetName(String(repeating: "a", count: 31)).fitsNetlink)
+        #expect(try !FacetName(String(repeating: "a", count: 32)).fitsNetlink)
+        #expect(try FacetName("psm2.intel.com").fitsNetlink)
+    }
+
+    @Test func everyCataloguedNameIsValid() throws {
+        for entry in FacetCatalogue.standard.entries {
+            #expect(try FacetName(entry.name.rawValue) == entry.name)
+            for fallback in entry.fallbacks { #expect(try FacetName(fallback.name.rawValue) == fallback.name) }
+        }
+        let names = FacetCatalogue.standard.entries.map(\.name.rawValue)
+        #expect(names == ["psm2.intel.com", "psm.intel.com", "uverbs", "umad", "issm", "rdma_cm"])
+        #expect(Set(names).count == names.count)
+    }
+
+    /// DESIGN §4's table.
+    @Test func designTable() throws {
+        let c = FacetCatalogue.standard
+        let psm2 = try #require(c.entry(named: try FacetName("psm2.intel.com")))
+        #expect(psm2.offeredBy == .drivers(["hfi1"]))
+        #expect(psm2.majors == [6, 5])
+        #expect(psm2.transports == [.driverOpsIoctl, .legacyNode])
+        #expect(psm2.fallbacks.map(\.description) == ["psm.intel.com@1"])
+        guard case .catalogued(let versions) = psm2.versions else { Issue.record("psm2 versions"); return }
+        #expect(versions[0].minor == 3 && versions[1].minor == nil)
+        let psm = try #require(c.entry(named: try FacetName("psm.intel.com")))
+        #expect(psm.offeredBy == .drivers(["ib_qib"]) && psm.majors == [1] && psm.fallbacks.isEmpty)
+        #expect(psm.legacyNodes == ["/dev/ipath<unit>", "/dev/ipath"])
+        for core in ["uverbs", "umad", "issm", "rdma_cm"] {
+            let entry = try #require(c.entry(named: try FacetName(core)))
+            #expect(entry.transports == [.netlinkChardev, .sysfs])
+            #expect(!entry.hasHandshake)
+        }
+        #expect(c.entry(named: try FacetName("uverbs"))?.majors == [])
+        #expect(c.entry(named: try FacetName("umad"))?.majors == [5])
+        #expect(c.entry(named: try FacetName("rdma_cm"))?.offeredBy == .system)
+        #expect(c.offered(byDriver: "hfi1").map(\.name.rawValue) == ["psm2.intel.com"])
+        #expect(c.entry(named: try FacetName("example.org")) == nil)
+    }
+
+    /// What the emulated drivers offer through the driver-ops ioctl is the catalogue's newest
+    /// version of the facet their driver is catalogued for.
+    @Test(arguments: DeviceSet.Driver.allCases)
+    func emulatorOffersMatchTheCatalogue(_ driver: DeviceSet.Driver) throws {
+        let fixture = Fixture.device(driver, unit: 0)
+        let offers = DriverOpsOffer.offers(of: fixture)
+        let catalogued = FacetCatalogue.standard.offered(byDriver: fixture.driverName)
+        #expect(offers.map(\.name) == catalogued.map(\.name.rawValue))
+        for (offer, entry) in zip(offers, catalogued) {
+            guard case .catalogued(let versions) = entry.versions, let newest = versions.first else {
+                Issue.record("\(entry.name) has no catalogued version"); continue
+            }
+            #expect(Int(offer.major) == newest.major && Int(offer.minor) == newest.minor)
+            #expect(entry.transports.first == .driverOpsIoctl)
+        }
+    }
+}

@@ -1,0 +1,288 @@
+import CRdmaABI
+import RdmaKit
+@testable import RdmaEmulator
+import Testing
+
+// Shared by Hfi1DriverTests, QibDriverTests and DriverConcurrencyTests: a session over one
+// emulated kernel that remembers what it opened and allocated, request builders that place
+// fields at the offsets the C compiler computed for the CRdmaABI structs (MemoryLayout of the
+// imported C types — never the emulator's own encoder, so a bug shared by both cannot hide),
+// and the leak check every driver test ends with.
+
+let driverRoot = Credentials(uid: 0, gid: 0)
+let driverUser = Credentials(uid: 1000, gid: 1000)
+
+/// An address no user buffer covers (the registry starts at 0x7f0000000000): EFAULT.
+let unmappedAddress: UInt64 = 0x1000
+
+/// The error a seam call fails with, nil when it succeeds.
+func driverErrno<T>(_ body: () throws -> T) -> Errno? {
+    do { _ = try body(); return nil } catch let error as KernelError { return error.errno } catch {
+        Issue.record("not a KernelError: \(error)")
+        return nil
+    }
+}
+
+/// One emulated kernel plus the handles and user buffers a test made. `finish()` closes every
+/// handle and drops every buffer, so `leakReport` must then be empty.
+final class DriverSession {
+    let kernel: EmulatedKernel
+    private(set) var handles: [KernelHandle] = []
+    private var buffers: [UserMemory] = []
+
+    init(profile: Profile = .proposed, devices: DeviceSet = .default, as credentials: Credentials = driverRoot) {
+        kernel = EmulatedKernel(devices: devices, profile: profile, credentials: credentials)
+    }
+
+    init(kernel: EmulatedKernel) { self.kernel = kernel }
+
+    func open(_ path: String) throws -> KernelHandle {
+        let handle = try kernel.open(path, flags: .probe)
+        handles.append(handle)
+        return handle
+    }
+
+    func close(_ handle: KernelHandle) {
+        kernel.close(handle)
+        handles.removeAll { $0 == handle }
+    }
+
+    /// A registered user buffer holding `bytes`.
+    func buffer(_ bytes: [UInt8]) throws -> UserMemory {
+        let memory = try kernel.allocateUserMemory(count: bytes.count)
+        memory.store(bytes, at: 0)
+        buffers.append(memory)
+        return memory
+    }
+
+    /// A zeroed (or `fill`-filled) buffer of `count` bytes.
+    func buffer(count: Int, fill: UInt8 = 0) throws -> UserMemory {
+        try buffer([UInt8](repeating: fill, count: count))
+    }
+
+    func ioctl(_ handle: KernelHandle, _ request: UInt, _ argument: UInt64) throws -> Int {
+        try kernel.ioctl(handle, request: request, argument: argument)
+    }
+
+    func write(_ handle: KernelHandle, _ bytes: [UInt8]) throws -> Int {
+        try kernel.write(handle, bytes)
+    }
+
+    /// sysfs `nfreectxts` of an ib device.
+    func freeContexts(_ device: String) throws -> Int {
+        let text = String(decoding: try kernel.readAttribute("/sys/class/infiniband/\(device)/nfreectxts"), as: UTF8.self)
+        return Int(text.trimmingBlanks) ?? -1
+    }
+
+    func finish() {
+        for handle in handles { kernel.close(handle) }
+        handles = []
+        buffers = []
+    }
+}
+
+/// Runs `body` on a fresh session, closes everything, then checks what every driver test must
+/// end with: nothing leaked, and every device's `nfreectxts` back at 16.
+func withDriverSession(profile: Profile = .proposed, devices: DeviceSet = .default,
+                       as credentials: Credentials = driverRoot,
+                       sourceLocation: SourceLocation = #_sourceLocation,
+                       _ body: (DriverSession) throws -> Void) rethrows {
+    let session = DriverSession(profile: profile, devices: devices, as: credentials)
+    let kernel = session.kernel
+    defer {
+        session.finish()
+        #expect(kernel.leakReport.isEmpty, "\(kernel.leakReport)", sourceLocation: sourceLocation)
+        for device in kernel.deviceNames {
+            let free = try? session.freeContexts(device)
+            #expect(free == 16, "\(device) nfreectxts", sourceLocation: sourceLocation)
+        }
+    }
+    try body(session)
+}
+
+// MARK: - bytes at C offsets
+
+enum Bytes {
+    static func put<T: FixedWidthInteger>(_ value: T, at offset: Int, in bytes: inout [UInt8]) {
+        for i in 0..<MemoryLayout<T>.size {
+            bytes[offset + i] = UInt8(truncatingIfNeeded: value >> (8 * i))   // x86_64: little-endian
+        }
+    }
+
+    static func get<T: FixedWidthInteger>(_ type: T.Type, at offset: Int, in bytes: [UInt8]) -> T {
+        var value: T = 0
+        for i in 0..<MemoryLayout<T>.size { value |= T(bytes[offset + i]) << (8 * i) }
+        return value
+    }
+}
+
+/// Offsets of a C struct's field as the C compiler laid it out.
+func offset<Root, Value>(_ path: KeyPath<Root, Value>) -> Int { MemoryLayout<Root>.offset(of: path)! }
+
+// MARK: - hfi1 requests
+
+enum Hfi1Request {
+    static let ioctlVersion: UInt32 = (RDMAABI_HFI1_USER_SWMAJOR << 16) | RDMAABI_HFI1_USER_SWMINOR
+    static let writeVersion: UInt32 = 5 << 16
+
+    /// The ioctl-era `struct hfi1_user_info` (28 bytes).
+    static func userInfo(version: UInt32 = ioctlVersion, subcontexts: UInt16 = 0, subcontextID: UInt16 = 0,
+                         uuid: [UInt8] = [UInt8](repeating: 0, count: 16)) -> [UInt8] {
+        typealias S = hfi1_user_info
+        var b = [UInt8](repeating: 0, count: MemoryLayout<S>.size)
+        Bytes.put(version, at: offset(\S.userversion), in: &b)
+        Bytes.put(subcontexts, at: offset(\S.subctxt_cnt), in: &b)
+        Bytes.put(subcontextID, at: offset(\S.subctxt_id), in: &b)
+        b.replaceSubrange(offset(\S.uuid)..<offset(\S.uuid) + 16, with: uuid)
+        return b
+    }
+
+    /// The write-era `struct hfi1_user_info` (v5, 28 bytes).
+    static func userInfoV5(version: UInt32 = writeVersion, subcontexts: UInt16 = 0, subcontextID: UInt16 = 0,
+                           uuid: [UInt8] = [UInt8](repeating: 0, count: 16)) -> [UInt8] {
+        typealias S = rdmaabi_hfi1_user_info_v5
+        var b = [UInt8](repeating: 0, count: MemoryLayout<S>.size)
+        Bytes.put(version, at: offset(\S.userversion), in: &b)
+        Bytes.put(subcontexts, at: offset(\S.subctxt_cnt), in: &b)
+        Bytes.put(subcontextID, at: offset(\S.subctxt_id), in: &b)
+        b.replaceSubrange(offset(\S.uuid)..<offset(\S.uuid) + 16, with: uuid)
+        return b
+    }
+
+    /// `struct hfi1_cmd` (16 bytes) for write().
+    static func command(_ type: UInt32, len: UInt32 = 0, addr: UInt64 = 0) -> [UInt8] {
+        typealias S = rdmaabi_hfi1_cmd
+        var b = [UInt8](repeating: 0, count: MemoryLayout<S>.size)
+        Bytes.put(type, at: offset(\S.type), in: &b)
+        Bytes.put(len, at: offset(\S.len), in: &b)
+        Bytes.put(addr, at: offset(\S.addr), in: &b)
+        return b
+    }
+
+    /// `struct hfi1_tid_info` (24 bytes).
+    static func tidInfo(vaddr: UInt64 = 0, tidlist: UInt64 = 0, tidcnt: UInt32 = 0, length: UInt32 = 0) -> [UInt8] {
+        typealias S = hfi1_tid_info
+        var b = [UInt8](repeating: 0, count: MemoryLayout<S>.size)
+        Bytes.put(vaddr, at: offset(\S.vaddr), in: &b)
+        Bytes.put(tidlist, at: offset(\S.tidlist), in: &b)
+        Bytes.put(tidcnt, at: offset(\S.tidcnt), in: &b)
+        Bytes.put(length, at: offset(\S.length), in: &b)
+        return b
+    }
+}
+
+extension DriverSession {
+    /// Opens /dev/hfi1_`unit` and runs ioctl ASSIGN_CTXT; returns the handle.
+    func hfi1Assigned(unit: Int = 0, version: UInt32 = Hfi1Request.ioctlVersion) throws -> KernelHandle {
+        let handle = try open("/dev/hfi1_\(unit)")
+        let info = try buffer(Hfi1Request.userInfo(version: version))
+        #expect(try ioctl(handle, RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, info.address) == 0)
+        return handle
+    }
+
+    /// ioctl CTXT_INFO: the 40 bytes the driver wrote.
+    func hfi1ContextInfo(_ handle: KernelHandle) throws -> [UInt8] {
+        let out = try buffer(count: MemoryLayout<hfi1_ctxt_info>.size)
+        _ = try ioctl(handle, RDMAABI_HFI1_IOCTL_CTXT_INFO, out.address)
+        return out.load()
+    }
+
+    /// The context number CTXT_INFO reports.
+    func hfi1Context(_ handle: KernelHandle) throws -> Int {
+        Int(Bytes.get(UInt16.self, at: offset(\hfi1_ctxt_info.ctxt), in: try hfi1ContextInfo(handle)))
+    }
+}
+
+// MARK: - qib requests
+
+enum QibRequest {
+    static let version: UInt32 = (RDMAABI_QIB_USER_SWMAJOR << 16) | RDMAABI_QIB_USER_SWMINOR
+
+    /// `struct qib_user_info` (32 bytes).
+    static func userInfo(version: UInt32 = version, port: UInt32 = 0, algorithm: UInt32 = 0,
+                         subcontexts: UInt16 = 0, subcontextID: UInt16 = 0,
+                         baseInfo: UInt64 = 0, baseInfoSize: UInt32 = 0) -> [UInt8] {
+        typealias S = rdmaabi_qib_user_info
+        var b = [UInt8](repeating: 0, count: MemoryLayout<S>.size)
+        Bytes.put(version, at: offset(\S.spu_userversion), in: &b)
+        Bytes.put(baseInfoSize, at: offset(\S.spu_base_info_size), in: &b)
+        Bytes.put(algorithm, at: offset(\S.spu_port_alg), in: &b)
+        Bytes.put(subcontexts, at: offset(\S.spu_subctxt_cnt), in: &b)
+        Bytes.put(subcontextID, at: offset(\S.spu_subctxt_id), in: &b)
+        Bytes.put(port, at: offset(\S.spu_port), in: &b)
+        Bytes.put(baseInfo, at: offset(\S.spu_base_info), in: &b)
+        return b
+    }
+
+    /// `struct qib_tid_info` (32 bytes).
+    static func tidInfo(count: UInt32, vaddr: UInt64, tidlist: UInt64, tidmap: UInt64) -> [UInt8] {
+        typealias S = rdmaabi_qib_tid_info
+        var b = [UInt8](repeating: 0, count: MemoryLayout<S>.size)
+        Bytes.put(count, at: offset(\S.tidcnt), in: &b)
+        Bytes.put(vaddr, at: offset(\S.tidvaddr), in: &b)
+        Bytes.put(tidlist, at: offset(\S.tidlist), in: &b)
+        Bytes.put(tidmap, at: offset(\S.tidmap), in: &b)
+        return b
+    }
+
+    /// `struct qib_cmd` (40 bytes): the type at its offset, the payload in the union at its
+    /// offset (8), the rest zero; `count` trims it (write() of fewer bytes).
+    static func command(_ type: UInt32, payload: [UInt8] = [], count: Int? = nil) -> [UInt8] {
+        typealias S = rdmaabi_qib_cmd
+        var b = [UInt8](repeating: 0, count: MemoryLayout<S>.size)
+        Bytes.put(type, at: offset(\S.type), in: &b)
+        b.replaceSubrange(offset(\S.cmd)..<offset(\S.cmd) + payload.count, with: payload)
+        return Array(b.prefix(count ?? b.count))
+    }
+
+    static func u64(_ value: UInt64) -> [UInt8] {
+        var b = [UInt8](repeating: 0, count: 8)
+        Bytes.put(value, at: 0, in: &b)
+        return b
+    }
+}
+
+extension DriverSession {
+    /// Opens `path` (default /dev/ipath0) and writes ASSIGN_CTXT; returns the handle.
+    func qibAssigned(_ path: String = "/dev/ipath0", port: UInt32 = 0) throws -> KernelHandle {
+        let handle = try open(path)
+        let written = try write(handle, QibRequest.command(RDMAABI_QIB_CMD_ASSIGN_CTXT,
+                                                           payload: QibRequest.userInfo(port: port)))
+        #expect(written == 36)
+        return handle
+    }
+
+    /// write CTXT_INFO: the 16 bytes of `struct qib_ctxt_info`.
+    func qibContextInfo(_ handle: KernelHandle) throws -> [UInt8] {
+        let out = try buffer(count: MemoryLayout<rdmaabi_qib_ctxt_info>.size)
+        _ = try write(handle, QibRequest.command(RDMAABI_QIB_CMD_CTXT_INFO, payload: QibRequest.u64(out.address)))
+        return out.load()
+    }
+
+    func qibContext(_ handle: KernelHandle) throws -> Int {
+        Int(Bytes.get(UInt16.self, at: offset(\rdmaabi_qib_ctxt_info.ctxt), in: try qibContextInfo(handle)))
+    }
+}
+
+/// One errno-table row: a name (the test case's), what it runs, and what it must answer —
+/// an errno, or success with a given return value.
+struct DriverRow: Sendable, CustomTestStringConvertible {
+    let name: String
+    let expected: Errno?
+    let returns: Int?
+    let run: @Sendable (DriverSession) throws -> Int
+
+    init(_ name: String, _ expected: Errno?, returns: Int? = nil, _ run: @escaping @Sendable (DriverSession) throws -> Int) {
+        self.name = name; self.expected = expected; self.returns = returns; self.run = run
+    }
+
+    var testDescription: String { name }
+
+    /// Runs the row on `session` and checks the outcome.
+    func check(_ session: DriverSession, sourceLocation: SourceLocation = #_sourceLocation) {
+        var result: Int?
+        let errno = driverErrno { result = try run(session) }
+        #expect(errno == expected, "\(name)", sourceLocation: sourceLocation)
+        if expected == nil, let returns { #expect(result == returns, "\(name)", sourceLocation: sourceLocation) }
+    }
+}

@@ -6,6 +6,8 @@
 # Boots the shared test VM (run-in-vm.sh: Debian kernel, rdma_rxe, rxe0 on dummy0) ONCE and runs in the guest
 #   ./rdmactl --source sysfs list --json
 #   ./rdmactl --source udev  list --json      (no udevd in the guest: libudev enumerates sysfs)
+#   ./rdmactl --source netlink list --json    (RDMA netlink: ifindex and driver id too)
+#   ./rdmactl list --json                     (auto: must pick netlink on this kernel)
 #   rdma -j dev show ; rdma -j link show     (iproute2 6.1, the reference)
 #   cat /sys/class/infiniband/*/ports/*/link_layer   (reference for link_layer: `rdma -j link` omits it)
 # then compares, on the host (python3), for every device rdma reports (rxe0) and each rdmactl source:
@@ -62,6 +64,8 @@ linklayers() {
 }
 sec sysfs ./rdmactl --source sysfs list --json
 sec udev ./rdmactl --source udev list --json
+sec netlink ./rdmactl --source netlink list --json
+sec auto ./rdmactl list --json
 sec rdma-dev rdma -j dev show
 sec rdma-link rdma -j link show
 sec link-layer linklayers
@@ -153,7 +157,7 @@ for line in sections.get("link-layer", "").splitlines():
 
 ref = {}
 for d in rdev:
-    ref[d["ifname"]] = {"ifname": d["ifname"], "node_guid": d.get("node_guid"),
+    ref[d["ifname"]] = {"ifname": d["ifname"], "ifindex": d.get("ifindex"), "node_guid": d.get("node_guid"),
                         "node_type": d.get("node_type"), "ports": {}}
 for p in rlink:
     dev = ref.setdefault(p["ifname"], {"ifname": p["ifname"], "ports": {}})
@@ -175,11 +179,22 @@ def netdev_name(v):
         return get(v, "ifname", "name")
     return v
 
-for src in ("sysfs", "udev"):
+for src in ("sysfs", "udev", "netlink", "auto"):
     print(f"check-rxe: --source {src}")
     env = section_json(src)
     if env is None:
         continue
+    if src in ("netlink", "auto"):
+        # netlink adds what only it knows: the device index and the driver (no `device` link on rxe).
+        for d in get(env.get("data") or {}, "devices") or []:
+            if get(d, "ifname") in ref:
+                check(f"[{src}] {get(d, 'ifname')}.ifindex", d.get("ifindex") == ref[get(d, "ifname")].get("ifindex"),
+                      f"got {fmt(d.get('ifindex'))}, want {fmt(ref[get(d, 'ifname')].get('ifindex'))}")
+                check(f"[{src}] {get(d, 'ifname')}.driver", d.get("driver") == "rdma_rxe", f"got {fmt(d.get('driver'))}")
+    if src == "auto":
+        # auto = netlink where the kernel has it (DESIGN §3).
+        check("[auto] resolves to netlink", env.get("source") == "netlink", f"got {fmt(env.get('source'))}")
+        env = dict(env, source="auto")
     check(f"[{src}] schema", env.get("schema") == "rdmactl/1", f"got {fmt(env.get('schema'))}, want \"rdmactl/1\"")
     check(f"[{src}] command", env.get("command") == "list", f"got {fmt(env.get('command'))}, want \"list\"")
     check(f"[{src}] source", env.get("source") == src, f"got {fmt(env.get('source'))}, want {fmt(src)}")

@@ -31,9 +31,11 @@ struct CommandRun {
     var banner: String {
         guard let selection else { return "" }
         switch selection.target {
-        case .live: return "source: \(selection.sourceName) (live system)"
+        case .live: return "source: \(sourceName ?? selection.sourceName) (live system)"
         case .root(let path): return "source: sysfs (root \(terminalSafe(path)))"
-        case .emulated(_, let profile, _): return "source: emulated (profile \(profile.rawValue))"
+        case .emulated(_, let profile, _):
+            let via = selection.source == .netlink ? "netlink, " : ""
+            return "source: emulated (\(via)profile \(profile.rawValue))"
         }
     }
 }

@@ -62,7 +62,7 @@ struct KernelSelection: Equatable {
             }
             return KernelSelection(target: .root(rootPath), source: .sysfs)
         }
-        return KernelSelection(target: .live, source: source == .auto ? .udev : source)
+        return KernelSelection(target: .live, source: source)
     }
 
     static func parseUser(_ text: String) throws(RdmaError) -> Credentials {

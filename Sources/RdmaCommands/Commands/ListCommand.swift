@@ -16,6 +16,7 @@ struct ListCommand: ParsableCommand, RdmactlRunnable {
         let detail: DiscoveryDetail = globals.json ? .full : .summary
         let result = try Discovery(kernel: kernel).run(source: run.selection!.source, detail: detail)
         run.warnings = result.warnings
+        run.sourceName = result.source.rawValue
         run.data = .object([
             ("devices", .array(result.devices.map(\.json))),
             ("uverbs_class_abi", result.uverbsClassABI.map { .int(Int64($0)) } ?? .null),

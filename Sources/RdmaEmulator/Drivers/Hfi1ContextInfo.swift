@@ -1,4 +1,5 @@
 import CRdmaABI
+import RdmaKit
 
 /// The per-context numbers an hfi1 user context reports. The hardware would size them from the
 /// RcvArray, the PIO send space and module parameters; these are plausible defaults of a
@@ -22,11 +23,12 @@ enum Hfi1Geometry {
 
 extension KernelState {
     /// hfi1/file_ops.c `get_ctxt_info`: the `struct hfi1_ctxt_info` CTXT_INFO copies out.
-    func hfi1ContextInfo(_ ref: ContextRef, file: Hfi1FileState) -> hfi1_ctxt_info {
-        let device = devices[ref.device]!
+    /// ENODEV when the device went away under the file.
+    func hfi1ContextInfo(_ ref: ContextRef, file: Hfi1FileState) throws(KernelError) -> hfi1_ctxt_info {
+        guard let device = devices[ref.device] else { throw KernelError(.ENODEV) }
         var info = CStruct.zeroed(hfi1_ctxt_info.self)
         info.runtime_flags = Hfi1Capabilities.runtimeFlags
-        info.num_active = UInt16(deviceNames(.hfi1).filter { devices[$0]!.hasActivePort }.count)
+        info.num_active = UInt16(deviceNames(.hfi1).filter { devices[$0]?.hasActivePort == true }.count)
         info.unit = UInt16(device.probe.fixture.unit)
         info.ctxt = UInt16(ref.number)
         info.subctxt = UInt16(ref.subcontext)
@@ -49,8 +51,8 @@ extension KernelState {
     /// hfi1/file_ops.c `get_base_info`: the `struct hfi1_base_info` USER_INFO copies out.
     /// `swVersion` is HFI1_KERN_SWVERSION in the ioctl era, the write era's own in the other.
     /// The u64 fields are mmap tokens (`HFI1_MMAP_TOKEN`, ABI-FACTS §2.6), not addresses.
-    func hfi1BaseInfo(_ ref: ContextRef, swVersion: UInt32) -> hfi1_base_info {
-        let device = devices[ref.device]!
+    func hfi1BaseInfo(_ ref: ContextRef, swVersion: UInt32) throws(KernelError) -> hfi1_base_info {
+        guard let device = devices[ref.device] else { throw KernelError(.ENODEV) }
         let context = device.userContexts[ref.number]
         func token(_ type: rdmaabi_hfi1_mmap_type, offset: UInt64 = 0) -> UInt64 {
             rdmaabi_hfi1_mmap_token(type.rawValue, UInt32(ref.number), UInt32(ref.subcontext), offset)

@@ -97,7 +97,7 @@ struct Hfi1IoctlDriver: EmulatedDriver {
                              kernel: inout KernelState) throws(KernelError) {
         guard let ref = state.context else { throw KernelError(.EINVAL) }
         if size != CStruct.size(of: hfi1_ctxt_info.self) { throw KernelError(.EINVAL) }
-        try kernel.copyToUser(kernel.hfi1ContextInfo(ref, file: state), at: argument, count: size)
+        try kernel.copyToUser(try kernel.hfi1ContextInfo(ref, file: state), at: argument, count: size)
     }
 
     /// get_base_info: `_IOC_SIZE` other than sizeof(hfi1_base_info) → EINVAL; copies `len`
@@ -106,7 +106,7 @@ struct Hfi1IoctlDriver: EmulatedDriver {
                           kernel: inout KernelState) throws(KernelError) {
         guard let ref = state.context else { throw KernelError(.EINVAL) }
         if size != CStruct.size(of: hfi1_base_info.self) { throw KernelError(.EINVAL) }
-        let info = kernel.hfi1BaseInfo(ref, swVersion: RDMAABI_HFI1_KERN_SWVERSION)
+        let info = try kernel.hfi1BaseInfo(ref, swVersion: RDMAABI_HFI1_KERN_SWVERSION)
         try kernel.copyToUser(info, at: argument, count: min(size, CStruct.size(of: hfi1_base_info.self)))
     }
 }

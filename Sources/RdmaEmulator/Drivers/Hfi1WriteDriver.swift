@@ -96,10 +96,10 @@ struct Hfi1WriteDriver: EmulatedDriver {
             state.context = try kernel.hfi1AssignStaging(unit: unit, request, credentials: credentials)
         case RDMAABI_HFI1_CMD_CTXT_INFO:
             // get_ctxt_info copies the whole struct whatever `len` says.
-            try kernel.copyToUser(kernel.hfi1ContextInfo(state.context!, file: state), at: value)
+            try kernel.copyToUser(try kernel.hfi1ContextInfo(state.context!, file: state), at: value)
         case RDMAABI_HFI1_CMD_USER_INFO:
             // get_base_info copies min(len, sizeof(binfo)).
-            let info = kernel.hfi1BaseInfo(state.context!, swVersion: Self.swVersion)
+            let info = try kernel.hfi1BaseInfo(state.context!, swVersion: Self.swVersion)
             try kernel.copyToUser(info, at: value, count: min(Int(cmd.len), CStruct.size(of: hfi1_base_info.self)))
         case RDMAABI_HFI1_CMD_SDMA_STATUS_UPD, RDMAABI_HFI1_CMD_CREDIT_UPD, RDMAABI_HFI1_CMD_RECV_CTRL,
              RDMAABI_HFI1_CMD_ACK_EVENT:

@@ -24,7 +24,7 @@ enum QibCommands {
         if size < minimum {
             throw KernelError(.EINVAL, .other("qib: spu_base_info_size \(size) < \(minimum)"))
         }
-        try kernel.copyToUser(kernel.qibBaseInfo(ref), at: info.spu_base_info, count: min(size, full))
+        try kernel.copyToUser(try kernel.qibBaseInfo(ref), at: info.spu_base_info, count: min(size, full))
     }
 
     /// QIB_CMD_TID_UPDATE (qib_tid_update): `tidcnt` 0 → EFAULT (sic); the pages at `tidvaddr`

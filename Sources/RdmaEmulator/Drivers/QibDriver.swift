@@ -63,7 +63,7 @@ struct QibDriver: EmulatedDriver {
             try QibCommands.userInit(state.context!, payload.user_info, kernel: &kernel)
         case RDMAABI_QIB_CMD_CTXT_INFO:
             // qib_ctxt_info: copy_to_user of the whole struct → EFAULT.
-            try kernel.copyToUser(kernel.qibContextInfo(state.context!, file: state), at: payload.ctxt_info)
+            try kernel.copyToUser(try kernel.qibContextInfo(state.context!, file: state), at: payload.ctxt_info)
         case RDMAABI_QIB_CMD_RECV_CTRL, RDMAABI_QIB_CMD_PIOAVAILUPD, RDMAABI_QIB_CMD_ARMLAUNCH_CTRL:
             break                       // qib_manage_rcvq, force_pio_avail_update, f_set_armlaunch
         case RDMAABI_QIB_CMD_POLL_TYPE:

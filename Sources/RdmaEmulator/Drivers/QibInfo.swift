@@ -1,4 +1,5 @@
 import CRdmaABI
+import RdmaKit
 
 /// The per-context numbers a QLE7342 user context reports. Plausible IBA7322 defaults
 /// (module parameters and chip sizes), not values captured from hardware. The 64-bit "addresses"
@@ -26,11 +27,12 @@ enum QibGeometry {
 
 extension KernelState {
     /// qib_file_ops.c `qib_ctxt_info`: the `struct qib_ctxt_info` CTXT_INFO copies out.
-    func qibContextInfo(_ ref: ContextRef, file: QibFileState) -> rdmaabi_qib_ctxt_info {
-        let device = devices[ref.device]!
+    /// ENODEV when the device went away under the file.
+    func qibContextInfo(_ ref: ContextRef, file: QibFileState) throws(KernelError) -> rdmaabi_qib_ctxt_info {
+        guard let device = devices[ref.device] else { throw KernelError(.ENODEV) }
         let context = device.userContexts[ref.number]
         var info = CStruct.zeroed(rdmaabi_qib_ctxt_info.self)
-        info.num_active = UInt16(deviceNames(.qib).filter { devices[$0]!.hasUsablePort }.count)
+        info.num_active = UInt16(deviceNames(.qib).filter { devices[$0]?.hasUsablePort == true }.count)
         info.unit = UInt16(device.probe.fixture.unit)
         info.port = UInt16(context?.port ?? 0)
         info.ctxt = UInt16(ref.number)
@@ -45,8 +47,8 @@ extension KernelState {
     /// runtime flags): the `struct qib_base_info` USER_INIT copies to `spu_base_info`.
     /// `spi_sw_version` is QIB_KERN_SWVERSION with bit 31 set — the upstream driver ORs in
     /// `1U << 31` ("QLogic-built, not kernel.org"); qib PSM masks it off (`0x7fff & (v >> 16)`).
-    func qibBaseInfo(_ ref: ContextRef) -> rdmaabi_qib_base_info {
-        let device = devices[ref.device]!
+    func qibBaseInfo(_ ref: ContextRef) throws(KernelError) -> rdmaabi_qib_base_info {
+        guard let device = devices[ref.device] else { throw KernelError(.ENODEV) }
         let context = device.userContexts[ref.number]
         let shared = (context?.subcontextCount ?? 0) > 0
         let master = shared && ref.subcontext == 0

@@ -19,9 +19,9 @@ public struct Discovery {
 
     /// Enumerates devices. `only` restricts records to one device name (for `show`), without
     /// reading the others' attributes.
-    public func run(source: DiscoverySource, detail: DiscoveryDetail, only: String? = nil) throws(RdmaError) -> DiscoveryResult {
+    public func run(source requested: DiscoverySource, detail: DiscoveryDetail, only: String? = nil) throws(RdmaError) -> DiscoveryResult {
         var reader = AttributeReader(kernel: kernel)
-        let entries = try enumerate(source: source, reader: &reader)
+        let (source, entries) = try enumerateResolvingAuto(requested, reader: &reader)
         let names = Set(entries.map(\.name))
         let wanted = only.map { name in entries.filter { $0.name == name } } ?? entries
 
@@ -63,6 +63,19 @@ public struct Discovery {
         RdmaError("NO_RDMA_SUPPORT", exit: .unavailable, errno: error.errno,
                   "no RDMA support: \(classPath) does not exist (the kernel has no RDMA core loaded)",
                   hint: "load the RDMA core and a device driver (e.g. modprobe ib_uverbs hfi1), or try --emulated")
+    }
+
+    /// DESIGN §3: `auto` = netlink where the kernel has it, else udev, else sysfs — libibverbs'
+    /// rule (init.c): only a *failure* of the netlink dump moves on; an empty dump is an answer.
+    /// The source actually used is returned, so every output can report it.
+    func enumerateResolvingAuto(_ source: DiscoverySource, reader: inout AttributeReader) throws(RdmaError) -> (DiscoverySource, [Entry]) {
+        guard source == .auto else { return (source, try enumerate(source: source, reader: &reader)) }
+        for candidate in [DiscoverySource.netlink, .udev] {
+            do { return (candidate, try enumerate(source: candidate, reader: &reader)) } catch {
+                guard candidate == .netlink || error.code == "UDEV_UNAVAILABLE" else { throw error }
+            }
+        }
+        return (.sysfs, try enumerate(source: .sysfs, reader: &reader))
     }
 
     /// The device list, from the source; natural order.

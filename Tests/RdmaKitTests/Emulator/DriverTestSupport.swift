@@ -100,6 +100,29 @@ func withDriverSession(profile: Profile = .proposed, devices: DeviceSet = .defau
     try body(session)
 }
 
+// MARK: - changing a device under a test
+
+/// Replaces an ib device's state for a test (a link that went down, a unit that went away) and
+/// puts the original back afterwards, so the session's leak check sees the real device.
+func withDevice(_ s: DriverSession, _ name: String, _ change: (inout DeviceState?) -> Void,
+                        _ body: () throws -> Void) rethrows {
+    let original = s.kernel.withState { $0.devices[name] }
+    s.kernel.withState { state in
+        var device = state.devices[name]
+        change(&device)
+        state.devices[name] = device
+    }
+    defer { s.kernel.withState { $0.devices[name] = original } }
+    try body()
+}
+
+/// The device with its port 1 changed (the probe is immutable: a new DeviceState).
+func withPort1(_ device: DeviceState, _ change: (inout PortFixture) -> Void) -> DeviceState {
+    var probe = device.probe
+    change(&probe.fixture.ports[0])
+    return DeviceState(probe: probe, freeContexts: device.freeContexts, userContexts: device.userContexts)
+}
+
 // MARK: - bytes at C offsets
 
 enum Bytes {

@@ -443,6 +443,26 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
         }
     }
 
+    @Test func openOfADeviceBeingRemovedIsENXIO() throws {
+        // hfi1_file_open: `user_refcount` already 0 (remove_one under way) → ENXIO.
+        withDriverSession { s in
+            withDevice(s, "hfi1_0", { $0 = nil }) {
+                #expect(driverErrno { try s.open("/dev/hfi1_0") } == .ENXIO)
+            }
+        }
+    }
+
+    @Test func ioctlEraAssignDoesNotLookAtThePort() throws {
+        // Modern assign_ctxt has no port check (the staging driver's ENETDOWN is gone).
+        try withDriverSession { s in
+            try withDevice(s, "hfi1_0", { $0 = $0.map { withPort1($0) { $0.state = 1 } } }) {
+                let h = try s.hfi1Assigned()
+                #expect(Bytes.get(UInt16.self, at: offset(\CtxtInfo.num_active), in: try s.hfi1ContextInfo(h)) == 0)
+                s.close(h)
+            }
+        }
+    }
+
     @Test func driverOpsStyleFileWithoutOpenBehavesLikeAFreshFile() throws {
         // A file the driver-ops ioctl creates goes through makeDriver(.hfi1(unit:)) and the
         // driver's open; a driver that never saw `open` (privateData nil) still works.
@@ -659,6 +679,22 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
             for _ in 0..<16 { _ = try Self.legacyAssigned(s) }
             #expect(driverErrno { try Self.legacyAssigned(s) } == .EBUSY)
             #expect(try s.freeContexts("hfi1_0") == 0)
+        }
+    }
+
+    @Test func stagingUnitChecks() throws {
+        // get_user_context: no unit with an ACTIVE port → ENETDOWN; no units at all → ENXIO.
+        try withDriverSession(profile: .legacy) { s in
+            let h = try s.open("/dev/hfi1_0")
+            let info = try s.buffer(Hfi1Request.userInfoV5())
+            let cmd = Hfi1Request.command(RDMAABI_HFI1_CMD_ASSIGN_CTXT, len: 28, addr: info.address)
+            withDevice(s, "hfi1_0", { $0 = $0.map { withPort1($0) { $0.state = 1 } } }) {
+                #expect(driverErrno { try s.write(h, cmd) } == .ENETDOWN)
+            }
+            withDevice(s, "hfi1_0", { $0 = nil }) {
+                #expect(driverErrno { try s.write(h, cmd) } == .ENXIO)
+            }
+            #expect(try s.write(h, cmd) == 44)
         }
     }
 

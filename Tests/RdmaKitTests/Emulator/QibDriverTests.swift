@@ -18,27 +18,6 @@ private func assign(_ s: DriverSession, _ info: [UInt8]) throws -> Int {
     try assign(s, "/dev/ipath0", info)
 }
 
-/// Replaces an ib device's state for a test (a link that went down, a unit that went away) and
-/// puts the original back afterwards, so the session's leak check sees the real device.
-private func withDevice(_ s: DriverSession, _ name: String, _ change: (inout DeviceState?) -> Void,
-                        _ body: () throws -> Void) rethrows {
-    let original = s.kernel.withState { $0.devices[name] }
-    s.kernel.withState { state in
-        var device = state.devices[name]
-        change(&device)
-        state.devices[name] = device
-    }
-    defer { s.kernel.withState { $0.devices[name] = original } }
-    try body()
-}
-
-/// The device with its port 1 changed (the probe is immutable: a new DeviceState).
-private func withPort1(_ device: DeviceState, _ change: (inout PortFixture) -> Void) -> DeviceState {
-    var probe = device.probe
-    change(&probe.fixture.ports[0])
-    return DeviceState(probe: probe, freeContexts: device.freeContexts, userContexts: device.userContexts)
-}
-
 @Suite("qib") struct QibDriverTests {
     static let noContextTypes: [(String, UInt32)] = [
         ("CTXT_INFO", RDMAABI_QIB_CMD_CTXT_INFO), ("RECV_CTRL", RDMAABI_QIB_CMD_RECV_CTRL),
@@ -357,7 +336,7 @@ private func withPort1(_ device: DeviceState, _ change: (inout PortFixture) -> V
     @Test func wildcardWithoutUnitsIsENXIO() throws {
         try withDriverSession { s in
             let h = try s.open("/dev/ipath")
-            try withDevice(s, "qib0", { $0 = nil }) {
+            withDevice(s, "qib0", { $0 = nil }) {
                 #expect(driverErrno {
                     try s.write(h, QibRequest.command(RDMAABI_QIB_CMD_ASSIGN_CTXT, payload: QibRequest.userInfo()))
                 } == .ENXIO)
@@ -368,16 +347,16 @@ private func withPort1(_ device: DeviceState, _ change: (inout PortFixture) -> V
     }
 
     @Test func noUsablePortIsENETDOWN() throws {
-        try withDriverSession { s in
-            try withDevice(s, "qib0", { $0 = $0.map { withPort1($0) { $0.state = 1 } } }) {    // port 1 DOWN too
+        withDriverSession { s in
+            withDevice(s, "qib0", { $0 = $0.map { withPort1($0) { $0.state = 1 } } }) {    // port 1 DOWN too
                 #expect(driverErrno { try assign(s, "/dev/ipath", QibRequest.userInfo()) } == .ENETDOWN)
                 #expect(driverErrno { try assign(s, QibRequest.userInfo()) } == .ENETDOWN)
                 #expect(driverErrno { try assign(s, QibRequest.userInfo(port: 1)) } == .ENETDOWN)
             }
-            try withDevice(s, "qib0", { $0 = $0.map { withPort1($0) { $0.lid = 0 } } }) {      // ACTIVE, no LID
+            withDevice(s, "qib0", { $0 = $0.map { withPort1($0) { $0.lid = 0 } } }) {      // ACTIVE, no LID
                 #expect(driverErrno { try assign(s, QibRequest.userInfo(port: 1)) } == .ENETDOWN)
             }
-            #expect(try s.freeContexts("qib0") == 16)
+            #expect((try? s.freeContexts("qib0")) == 16)
         }
     }
 
@@ -453,7 +432,7 @@ private func withPort1(_ device: DeviceState, _ change: (inout PortFixture) -> V
     @Test func ownerUidMayOpen() throws {
         // Mode bits, not root-only: the owner (root:root here) — a caller in group 0 without
         // uid 0 gets the group bits (---) and EACCES too.
-        try withDriverSession(as: Credentials(uid: 1000, gid: 0, groups: [0])) { s in
+        withDriverSession(as: Credentials(uid: 1000, gid: 0, groups: [0])) { s in
             #expect(driverErrno { try s.open("/dev/ipath0") } == .EACCES)
         }
     }

@@ -5,7 +5,7 @@ import Testing
 // GET_CHARDEV's errno table on the emulated kernel (default set: hfi1_0 index 0 with one port,
 // qib0 index 1 with two), through the client codec, as core/nldev.c `nldev_get_chardev` and
 // the clients' get_nl_info answer. Every row whose case the VM could show (rxe0) agrees with
-// the capture (EmulatedNldevGoldenTests); the 32-byte row is the kernel's, not DESIGN's "at most
+// the capture (NetlinkEmulatorGoldenTests); the 32-byte row is the kernel's, not DESIGN's "at most
 // 31": NLA_NUL_STRING with .len 32 admits 32 bytes, nla_strscpy then cuts them to 31.
 
 struct ChardevRow: Sendable, CustomTestStringConvertible {
@@ -20,7 +20,7 @@ struct ChardevRow: Sendable, CustomTestStringConvertible {
 }
 
 @Suite("Emulated nldev: GET_CHARDEV errno table")
-struct NldevErrnoTableTests {
+struct NetlinkEmulatorErrnoTableTests {
     static let rows: [ChardevRow] = [
         ChardevRow(label: "uverbs of hfi1_0", type: "uverbs", device: 0),
         ChardevRow(label: "uverbs of qib0", type: "uverbs", device: 1),

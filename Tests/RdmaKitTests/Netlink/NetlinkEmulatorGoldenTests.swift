@@ -25,7 +25,7 @@ private func thrownErrno<T>(_ body: () throws -> T) -> Errno? {
 }
 
 @Suite("Emulated nldev: the real kernel's answers")
-struct EmulatedNldevGoldenTests {
+struct NetlinkEmulatorGoldenTests {
     /// Answers that do not depend on the device: errors (they echo the request), acks, SYS_GET,
     /// rdma_cm, and requests the kernel does not answer at all (EAGAIN here, a recv timeout there).
     @Test(arguments: [
@@ -83,7 +83,7 @@ struct EmulatedNldevGoldenTests {
 }
 
 @Suite("Emulated nldev: replies agree with the emulated sysfs")
-struct EmulatedNldevSysfsTests {
+struct NetlinkEmulatorSysfsTests {
     private func text(_ k: EmulatedKernel, _ path: String) throws -> String {
         String(decoding: try k.readAttribute(path), as: UTF8.self).trimmingCharacters(in: .newlines)
     }

@@ -284,7 +284,13 @@ struct DriverOpsNumberCollisionTests {
         source += "    return 0;\n}\n"
         let c = dir.appendingPathComponent("ioctls.c"), exe = dir.appendingPathComponent("ioctls")
         try source.write(to: c, atomically: true, encoding: .utf8)
-        let compile = try run("/usr/bin/env", ["cc", "-o", exe.path, c.path])
+        // Any C compiler: the Swift toolchain's clang is enough (CI installs no gcc).
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let compiler = ["cc", "clang", "gcc"].lazy.flatMap { name in
+            path.split(separator: ":").map { "\($0)/\(name)" }
+        }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        let cc = try #require(compiler, "no C compiler (cc, clang or gcc) on PATH")
+        let compile = try run(cc, ["-o", exe.path, c.path])
         try #require(compile.status == 0, "cc failed: \(compile.output)")
         let result = try run(exe.path, [])
         #expect(result.status == 0)

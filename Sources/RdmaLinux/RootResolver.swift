@@ -10,17 +10,25 @@ import Synchronization
 /// 40 links, like the kernel's MAXSYMLINKS (fs/namei.c).
 enum RootResolver {
     static let maxLinks = 40
+    static let maxRetries = 8
     /// Cleared the first time openat2 answers ENOSYS.
     static let openat2Available = Atomic<Bool>(true)
 
     static func open(rootFD: Int32, _ relative: String, flags: Int32) throws(KernelError) -> Int32 {
         if openat2Available.load(ordering: .relaxed) {
-            let fd = rdmaabi_openat2(rootFD, relative, UInt64(flags | O_CLOEXEC), 0,
-                                     RDMAABI_RESOLVE_IN_ROOT | RDMAABI_RESOLVE_NO_MAGICLINKS)
-            if fd >= 0 { return fd }
-            let e = errno
-            guard e == ENOSYS else { throw KernelError(Errno(rawValue: e)) }
-            openat2Available.store(false, ordering: .relaxed)
+            // openat2(2): with RESOLVE_IN_ROOT a ".." walked while anything on the system renames
+            // or mounts fails with EAGAIN ("the caller may choose to retry"): retry a few times,
+            // then resolve in userspace, which has no such race check.
+            for _ in 0..<maxRetries {
+                let fd = rdmaabi_openat2(rootFD, relative, UInt64(flags | O_CLOEXEC), 0,
+                                         RDMAABI_RESOLVE_IN_ROOT | RDMAABI_RESOLVE_NO_MAGICLINKS)
+                if fd >= 0 { return fd }
+                let e = errno
+                if e == EAGAIN || e == EINTR { continue }
+                guard e == ENOSYS else { throw KernelError(Errno(rawValue: e)) }
+                openat2Available.store(false, ordering: .relaxed)
+                break
+            }
         }
         let canonical = try resolve(rootFD: rootFD, relative)
         let fd = openat(rootFD, canonical.isEmpty ? "." : canonical, flags | O_CLOEXEC | O_NOFOLLOW)

@@ -57,7 +57,6 @@ struct DriverOpsRequest: Sendable, Equatable {
     static let offeredMajorOffset = MemoryLayout<Layout>.offset(of: \.offered_major)!
     static let offeredMinorOffset = MemoryLayout<Layout>.offset(of: \.offered_minor)!
     static let reservedOffset = MemoryLayout<Layout>.offset(of: \.reserved)!
-    static let reservedCount = size - reservedOffset
 
     /// The ioctl's identity is its type and number; direction and size are then checked and
     /// give EINVAL, so a caller built against another struct size learns "malformed", not

@@ -1,5 +1,6 @@
 import Glibc
 import RdmaKit
+import Synchronization
 
 /// The process's outside world for the command layer, which cannot reach libc itself:
 /// standard streams, the terminal, the caller's identity, exit.
@@ -9,19 +10,36 @@ public enum Host {
     public static func writeStdout(_ text: String) { writeAll(1, Array(text.utf8)) }
     public static func writeStderr(_ text: String) { writeAll(2, Array(text.utf8)) }
 
+    /// The first errno a write to stdout failed with (0: none). A full disk or an I/O error
+    /// must not pass as success: `main` turns it into exit 71.
+    public static let stdoutError = Atomic<Int32>(0)
+
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return }   // EPIPE: the reader went away
+            if n < 0 {
+                if errno == EINTR { continue }
+                if fd == 1 { _ = stdoutError.compareExchange(expected: 0, desired: errno, ordering: .relaxed) }
+                return
+            }
             offset += n
         }
+    }
+
+    /// The exit status after the output was written: a failed stdout write (other than EPIPE —
+    /// the reader went away, as in `rdmactl list | head -1`) is exit 71 with a message.
+    public static func finalStatus(_ status: Int32) -> Int32 {
+        let e = stdoutError.load(ordering: .relaxed)
+        guard e != 0, e != EPIPE else { return status }
+        writeStderr("rdmactl: error: cannot write standard output: \(Errno(rawValue: e).message)\n")
+        return status == 0 ? ExitCode.osError.rawValue : status
     }
 
     public static var stdoutIsTerminal: Bool { isatty(1) == 1 }
 
     public static var credentials: Credentials {
-        Credentials(uid: getuid(), gid: getgid(), groups: LinuxKernel.supplementaryGroups())
+        Credentials(uid: geteuid(), gid: getegid(), groups: LinuxKernel.supplementaryGroups())
     }
 
     public static func exit(_ code: Int32) -> Never { Glibc.exit(code) }

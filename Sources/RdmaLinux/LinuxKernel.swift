@@ -20,20 +20,21 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// Node metadata from a snapshot manifest, by /dev path.
     let manifestNodes: [String: DeviceNodeInfo]
     let credentials: Credentials
-    /// The last directory a link or node was looked up in, kept open (rooted kernels only): all
-    /// the links of /sys/class/infiniband cost one directory open.
-    let directoryCache = Mutex<(path: String, fd: Int32)?>(nil)
+    /// Directories links and nodes were looked up in, kept open (rooted kernels only): all the
+    /// links of /sys/class/infiniband cost one directory open. Bounded; cleared when full.
+    let directoryCache = Mutex<[String: Int32]>([:])
+    static let directoryCacheLimit = 32
 
     init(kind: KernelKind, rootFD: Int32, isLive: Bool, sysPrefix: String, devPrefix: String?,
          manifestNodes: [String: DeviceNodeInfo]) {
         self.kind = kind; self.rootFD = rootFD; self.isLive = isLive
         self.sysPrefix = sysPrefix; self.devPrefix = devPrefix; self.manifestNodes = manifestNodes
-        self.credentials = Credentials(uid: getuid(), gid: getgid(), groups: LinuxKernel.supplementaryGroups())
+        self.credentials = Credentials(uid: geteuid(), gid: getegid(), groups: LinuxKernel.supplementaryGroups())
     }
 
     deinit {
         Glibc.close(rootFD)
-        if let cached = directoryCache.withLock({ $0 }) { Glibc.close(cached.fd) }
+        for fd in directoryCache.withLock({ $0.values }) { Glibc.close(fd) }
     }
 
     /// The running system.
@@ -56,25 +57,30 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     public static func rooted(at path: String) throws(RootProblem) -> LinuxKernel {
         let fd = Glibc.open(path, RDMAABI_O_PATH | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw .cannotOpen(Errno(rawValue: errno)) }
+        var lastErrno: Int32 = 0
         func isDirectory(_ rel: String) -> Bool {
             var st = stat()
-            return fstatat(fd, rel, &st, 0) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+            guard fstatat(fd, rel, &st, 0) == 0 else { lastErrno = errno; return false }
+            return (st.st_mode & S_IFMT) == S_IFDIR
         }
         if isDirectory("sys/class") {
             let manifest = readManifest(rootFD: fd)
             return LinuxKernel(kind: .systemRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "sys",
                                devPrefix: "dev", manifestNodes: manifest)
         }
+        let sysErrno = lastErrno
         if isDirectory("class") {
             return LinuxKernel(kind: .sysfsRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "",
                                devPrefix: nil, manifestNodes: [:])
         }
         Glibc.close(fd)
+        // An O_PATH open needs no permission; the look inside does.
+        if sysErrno == EACCES || lastErrno == EACCES { throw .cannotOpen(.EACCES) }
         throw .notASysfsTree
     }
 
     private static func readManifest(rootFD: Int32) -> [String: DeviceNodeInfo] {
-        guard let fd = try? RootResolver.open(rootFD: rootFD, SnapshotManifest.fileName, flags: O_RDONLY | O_NONBLOCK) else {
+        guard let fd = try? openRegular(rootFD: rootFD, SnapshotManifest.fileName, path: SnapshotManifest.fileName) else {
             return [:]
         }
         defer { Glibc.close(fd) }
@@ -133,8 +139,10 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
+            // A name that is not UTF-8 comes back with its bad bytes as \xNN (SysfsText), which
+            // no kernel name contains: callers can tell it from a real name and report it.
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                SysfsText(bytes: Array(raw.prefix { $0 != 0 })).value
             }
             if name != "." && name != ".." { names.append(name) }
         }
@@ -142,17 +150,40 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     }
 
     public func readAttribute(_ path: String, limit: Int) throws(KernelError) -> [UInt8] {
-        // O_NONBLOCK: a FIFO planted where an attribute should be must not block the open.
-        let fd = try openInRoot(path, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY)
+        let fd = isLive ? try openLiveRegular(path) : try Self.openRegular(rootFD: rootFD, relative(path), path: path)
         defer { Glibc.close(fd) }
+        return try Self.readAll(fd, limit: limit, regularFile: true)
+    }
+
+    /// Live sysfs holds no device nodes, so open, then check the type. O_NONBLOCK: a FIFO where
+    /// an attribute should be must not block the open; it is never read.
+    func openLiveRegular(_ path: String) throws(KernelError) -> Int32 {
+        let fd = try openInRoot(path, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY)
+        do { try Self.requireRegular(fd) } catch { Glibc.close(fd); throw error }
+        return fd
+    }
+
+    /// A tree on disk may hold device nodes (a tarball unpacked as root keeps them), and opening
+    /// one has side effects: look first through an O_PATH descriptor, then reopen a regular file
+    /// for reading through /proc/self/fd.
+    static func openRegular(rootFD: Int32, _ relative: String?, path: String) throws(KernelError) -> Int32 {
+        guard let relative else { throw KernelError(.ENOENT) }
+        let pathFD = try RootResolver.open(rootFD: rootFD, relative, flags: RDMAABI_O_PATH)
+        defer { Glibc.close(pathFD) }
+        try requireRegular(pathFD)
+        let fd = Glibc.open("/proc/self/fd/\(pathFD)", O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else { throw KernelError(Errno(rawValue: errno)) }
+        return fd
+    }
+
+    static func requireRegular(_ fd: Int32) throws(KernelError) {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw KernelError(Errno(rawValue: errno)) }
         switch st.st_mode & S_IFMT {
-        case S_IFREG: break
+        case S_IFREG: return
         case S_IFDIR: throw KernelError(.EISDIR)
-        default: throw KernelError(.EINVAL, .notRegular(Self.nodeType(st.st_mode)))
+        default: throw KernelError(.EINVAL, .notRegular(nodeType(st.st_mode)))
         }
-        return try Self.readAll(fd, limit: limit, regularFile: true)
     }
 
     /// Reads to EOF, refusing more than `limit` bytes (never trusting st_size: sysfs says 4096).
@@ -173,6 +204,21 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         }
     }
 
+    /// Runs `body` on an O_PATH descriptor of `directory`, opened inside the root once and kept.
+    /// `body` runs under the cache lock, so the descriptor cannot be closed under it.
+    func withDirectory<R>(_ directory: String, _ body: (Int32) -> R) throws(KernelError) -> R {
+        try directoryCache.withLock { (cache: inout [String: Int32]) throws(KernelError) -> R in
+            if let fd = cache[directory] { return body(fd) }
+            let fd = try openInRoot(directory, flags: RDMAABI_O_PATH | O_DIRECTORY)
+            if cache.count >= Self.directoryCacheLimit {
+                for old in cache.values { Glibc.close(old) }
+                cache.removeAll()
+            }
+            cache[directory] = fd
+            return body(fd)
+        }
+    }
+
     public func readLink(_ path: String) throws(KernelError) -> String {
         let directory = KernelPath.dirname(path)
         var buffer = [CChar](repeating: 0, count: 4097)
@@ -180,14 +226,10 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         if isLive {
             n = readlink(path, &buffer, 4096)
         } else {
-            n = try directoryCache.withLock { (cache: inout (path: String, fd: Int32)?) throws(KernelError) -> Int in
-                if cache?.path != directory {
-                    let fd = try openInRoot(directory, flags: RDMAABI_O_PATH | O_DIRECTORY)
-                    if let old = cache { Glibc.close(old.fd) }
-                    cache = (directory, fd)
-                }
-                return readlinkat(cache!.fd, KernelPath.basename(path), &buffer, 4096)
-            }
+            // errno is read inside the lock: nothing may run between the call and the read.
+            let (count, e) = try withDirectory(directory) { (readlinkat($0, KernelPath.basename(path), &buffer, 4096), errno) }
+            n = count
+            if n < 0 { errno = e }
         }
         guard n >= 0 else { throw KernelError(Errno(rawValue: errno)) }
         let target = String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -207,14 +249,8 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             guard fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else { throw KernelError(Errno(rawValue: errno)) }
         } else {
             let directory = KernelPath.dirname(path)
-            let rc = try directoryCache.withLock { (cache: inout (path: String, fd: Int32)?) throws(KernelError) -> Int32 in
-                if cache?.path != directory {
-                    let fd = try openInRoot(directory, flags: RDMAABI_O_PATH | O_DIRECTORY)
-                    if let old = cache { Glibc.close(old.fd) }
-                    cache = (directory, fd)
-                }
-                return fstatat(cache!.fd, KernelPath.basename(path), &st, AT_SYMLINK_NOFOLLOW)
-            }
+            let (rc, e) = try withDirectory(directory) { (fstatat($0, KernelPath.basename(path), &st, AT_SYMLINK_NOFOLLOW), errno) }
+            if rc != 0 { errno = e }
             guard rc == 0 else { throw KernelError(Errno(rawValue: errno)) }
         }
         var type = Self.nodeType(st.st_mode)

@@ -2,4 +2,4 @@ import RdmaCommands
 import RdmaLinux
 
 Host.ignoreSIGPIPE()
-Host.exit(runRdmactl(Array(CommandLine.arguments.dropFirst()), context: .live()))
+Host.exit(Host.finalStatus(runRdmactl(Array(CommandLine.arguments.dropFirst()), context: .live())))

@@ -50,14 +50,15 @@ struct KernelSelection: Equatable {
             let user = try g.emulatedUser.map { (s) throws(RdmaError) -> Credentials in try parseUser(s) }
             if source == .udev {
                 // The emulator serves its own tree; it has no udev.
-                throw .usage("--source \(source.rawValue) is not available with --emulated", hint: "omit --source")
+                throw .usage("--source \(source.rawValue) is not available with the emulated kernel (--emulated or RDMACTL_EMULATE)",
+                             hint: "omit --source, or use --source netlink")
             }
             // Its nldev answers the device dump, so the netlink source runs against it as is.
             return KernelSelection(target: .emulated(set, profile, user), source: source == .netlink ? .netlink : .emulated)
         }
         if let rootPath {
             if source == .udev || source == .netlink {
-                throw .usage("--source \(source.rawValue) reads the live system; it cannot read --root \(rootPath)",
+                throw .usage("--source \(source.rawValue) reads the live system; it cannot read the tree \(rootPath) (--root or RDMACTL_ROOT)",
                              hint: "omit --source, or use --source sysfs")
             }
             return KernelSelection(target: .root(rootPath), source: .sysfs)

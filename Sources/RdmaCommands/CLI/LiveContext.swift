@@ -30,7 +30,8 @@ extension CommandContext {
                 throw RdmaError("NO_SUCH_ROOT", exit: errno == .EACCES ? .permission : .noSuchDevice, errno: errno,
                                 "cannot open root \(terminalSafe(path)): \(errno.message)")
             case .notASysfsTree:
-                throw RdmaError("NOT_A_SYSFS_TREE", exit: .malformedTree,
+                // DESIGN §3: neither DIR/sys/class nor DIR/class → 66 (no such root).
+                throw RdmaError("NOT_A_SYSFS_TREE", exit: .noSuchDevice,
                                 "\(terminalSafe(path)) holds neither sys/class nor class",
                                 hint: "point --root at a snapshot (DIR/sys, DIR/dev) or a SYSFS_PATH-style tree (DIR/class)")
             }

@@ -13,11 +13,8 @@ public struct RdmactlCommand: ParsableCommand {
         or a built-in emulated kernel with hfi1 and qib devices (--emulated). Global options may be \
         given before or after the command. Exit statuses: see EXIT STATUS in rdmactl(1).
 
-        ENVIRONMENT
-          RDMACTL_ROOT      like --root DIR
-          RDMACTL_EMULATE   1 or a device SET: like --emulated / --emulated-set
-          RDMACTL_PROFILE   like --profile
-        Flags override the environment.
+        Environment: RDMACTL_ROOT (like --root), RDMACTL_EMULATE=1|SET (like --emulated or \
+        --emulated-set), RDMACTL_PROFILE (like --profile); flags override the environment.
         """,
         version: version,
         subcommands: [ListCommand.self, ShowCommand.self, SnapshotCommand.self])

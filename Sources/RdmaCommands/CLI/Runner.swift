@@ -12,6 +12,13 @@ public func runRdmactl(_ arguments: [String], context: CommandContext) -> Int32 
         return reportUsage(.usage("unknown command '\(terminalSafe(stray))'", hint: commandList),
                            json: json, pretty: pretty, context: context)
     }
+    let rootFlags: Set<String> = ["--help", "-h", "help", "--version", "--generate-completion-script",
+                                  "--experimental-dump-help"]
+    if !normalized.contains(where: { RdmactlCommand.commandNames.contains($0) || rootFlags.contains($0)
+                                     || $0.hasPrefix("--generate-completion-script=") }) {
+        return reportUsage(.usage("no command given", hint: commandList), json: json, pretty: pretty, context: context,
+                           help: json ? nil : RdmactlCommand.helpMessage())
+    }
     let parsed: ParsableCommand
     do {
         parsed = try RdmactlCommand.parseAsRoot(normalized)
@@ -23,7 +30,10 @@ public func runRdmactl(_ arguments: [String], context: CommandContext) -> Int32 
         // The root itself: `rdmactl --help` is help (0); a bare `rdmactl` or an unknown command
         // is a usage error (64).
         if normalized.contains("--help") || normalized.contains("-h") || normalized.contains("help") {
-            context.out(RdmactlCommand.helpMessage() + "\n")
+            // ArgumentParser answers `list --help` and `help list` with its help command; print
+            // the help of the subcommand named, else the root's.
+            let named = RdmactlCommand.configuration.subcommands.first { sub in normalized.contains(sub._commandName) }
+            context.out((named.map { RdmactlCommand.helpMessage(for: $0) } ?? RdmactlCommand.helpMessage()) + "\n")
             return ExitCode.ok.rawValue
         }
         return reportUsage(.usage("no command given", hint: commandList), json: json, pretty: pretty, context: context,
@@ -33,13 +43,15 @@ public func runRdmactl(_ arguments: [String], context: CommandContext) -> Int32 
     var failure: RdmaError?
     do {
         try runnable.execute(&run)
-        if runnable.globals.strict, !run.warnings.isEmpty {
-            failure = RdmaError("STRICT_WARNINGS", exit: .malformedTree,
-                                "\(run.warnings.count) warning(s) and --strict was given",
-                                hint: "run without --strict to see the rest of the output")
-        }
     } catch {
         failure = error
+    }
+    // --strict: any warning is exit 65 — also when every entry was broken and nothing was left
+    // to list (the warnings are the cause, not "no devices").
+    if runnable.globals.strict, !run.warnings.isEmpty, failure == nil || failure?.code == "NO_DEVICES" {
+        failure = RdmaError("STRICT_WARNINGS", exit: .malformedTree,
+                            "\(run.warnings.count) warning(s) and --strict was given",
+                            hint: "the warnings say which files are broken; without --strict they do not fail the command")
     }
     return emit(run, failure: failure, json: runnable.globals.json || json,
                 pretty: runnable.globals.pretty || pretty)

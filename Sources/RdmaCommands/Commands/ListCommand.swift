@@ -17,11 +17,11 @@ struct ListCommand: ParsableCommand, RdmactlRunnable {
         let result = try Discovery(kernel: kernel).run(source: run.selection!.source, detail: detail)
         run.warnings = result.warnings
         run.sourceName = result.source.rawValue
-        run.data = .object([
-            ("devices", .array(result.devices.map(\.json))),
-            ("uverbs_class_abi", result.uverbsClassABI.map { .int(Int64($0)) } ?? .null),
-            ("umad_class_abi", result.madClassABI.map { .int(Int64($0)) } ?? .null),
-        ])
+        var data = JSONObjectBuilder()
+        data.add("devices", .array(result.devices.map(\.json)))
+        data.add("uverbs_class_abi", result.uverbsClassABI)
+        data.add("umad_class_abi", result.madClassABI)
+        run.data = data.value
         guard !result.devices.isEmpty else {
             throw RdmaError("NO_DEVICES", exit: .unavailable,
                             "no RDMA devices: /sys/class/infiniband is empty" + (result.warnings.isEmpty ? "" : " or every entry is broken"),

@@ -40,7 +40,7 @@ struct ShowCommand: ParsableCommand, RdmactlRunnable {
                 throw RdmaError("NO_SUCH_PORT", exit: .noSuchDevice,
                                 "\(terminalSafe(name)) has no port \(portNumber)", hint: "its ports: \(have.isEmpty ? "none" : have)")
             }
-            run.data = port.json(device: device.name)
+            run.data = port.json(device: device.name, index: device.index)
             run.text = run.banner + "\n" + DeviceDetailView.render(port: port, of: device)
         } else {
             run.data = device.json

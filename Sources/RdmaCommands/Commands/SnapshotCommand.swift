@@ -29,7 +29,13 @@ struct SnapshotCommand: ParsableCommand, RdmactlRunnable {
             throw .usage("snapshot - writes a tar stream on stdout; it cannot also print JSON",
                          hint: "write to a directory to get the JSON summary")
         }
+        if output == "-" && run.context.stdoutIsTerminal {
+            throw .usage("snapshot - writes a binary tar stream; stdout is a terminal",
+                         hint: "redirect it: rdmactl snapshot - > tree.tar")
+        }
         let kernel = try run.openKernel()
+        // The snapshot walks sysfs itself, whatever --source says.
+        if case .emulated = run.selection!.target { run.sourceName = "emulated" } else { run.sourceName = "sysfs" }
         let from: String
         switch run.selection!.target {
         case .live: from = "live"
@@ -38,14 +44,19 @@ struct SnapshotCommand: ParsableCommand, RdmactlRunnable {
         }
         var walker = SnapshotWalker(kernel: kernel)
         let manifest: SnapshotManifest
-        if output == "-" {
-            var bytes: [UInt8] = []
-            let tar = TarWriter { bytes.append(contentsOf: $0) }
-            manifest = try walker.capture(into: tar, capturedFrom: from, version: RdmactlCommand.version)
-            run.rawStdout = bytes
-        } else {
-            let sink = try run.context.snapshotDirectory(output, force)
-            manifest = try walker.capture(into: sink, capturedFrom: from, version: RdmactlCommand.version)
+        do {
+            if output == "-" {
+                var bytes: [UInt8] = []
+                let tar = TarWriter { bytes.append(contentsOf: $0) }
+                manifest = try walker.capture(into: tar, capturedFrom: from, version: RdmactlCommand.version)
+                run.rawStdout = bytes
+            } else {
+                let sink = try run.context.snapshotDirectory(output, force)
+                manifest = try walker.capture(into: sink, capturedFrom: from, version: RdmactlCommand.version)
+            }
+        } catch {
+            run.warnings = walker.warnings
+            throw error
         }
         run.warnings = walker.warnings
         run.data = .object([

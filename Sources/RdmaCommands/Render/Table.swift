@@ -52,6 +52,8 @@ enum DeviceDetailView {
         if let pci = d.pci {
             add("pci", pci.address + (pci.vendorDevice.map { " [\($0)]" } ?? ""))
             add("modalias", pci.modalias?.value)
+        } else if d.parentUnknown {
+            add("parent", "unknown (the device link is broken)")
         } else {
             add("parent", d.parentNetdev.map { "netdev \($0.value) (virtual device)" } ?? "none (virtual device)")
         }

@@ -98,14 +98,23 @@ struct CharDeviceIndex {
         guard let path = cdev.path, reader.kernel.kind.hasDeviceNodes else { return cdev }
         do {
             let node = try reader.kernel.deviceNode(path)
-            cdev.node = node
-            cdev.nodePresent = true
-            if node.type == .characterDevice, let major = cdev.major, let minor = cdev.minor,
-               node.major != major || node.minor != minor {
-                reader.warn(Diagnostic("NODE_MISMATCH", path: path,
-                                       "\(path) is \(node.major):\(node.minor) but sysfs says \(major):\(minor)"))
+            switch node.type {
+            case .characterDevice:
+                cdev.node = node
+                cdev.nodePresent = true
+                if let major = cdev.major, let minor = cdev.minor, node.major != major || node.minor != minor {
+                    reader.warn(Diagnostic("NODE_MISMATCH", path: path,
+                                           "\(path) is \(node.major):\(node.minor) but sysfs says \(major):\(minor)"))
+                }
+                cdev.canOpen = reader.kernel.predictOpen(path)
+            case .placeholder:
+                // A snapshot's stand-in without a manifest entry: there, but mode and owner unknown.
+                cdev.nodePresent = true
+            default:
+                cdev.nodePresent = false
+                reader.warn(Diagnostic("NODE_NOT_CHAR", path: path,
+                                       "\(path) is a \(node.type.rawValue), not a character device"))
             }
-            cdev.canOpen = reader.kernel.predictOpen(path)
         } catch {
             cdev.nodePresent = false
             if error.errno != .ENOENT {

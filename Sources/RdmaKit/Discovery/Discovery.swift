@@ -43,7 +43,7 @@ public struct Discovery {
                                            errno: error.errno))
                 } else {
                     reader.warn(Diagnostic("DEVICE_VANISHED", path: classEntry,
-                                           "\(terminalSafe(entry.name)) disappeared while it was being read (\(error.path)); skipped",
+                                           "\(terminalSafe(entry.name)): \(error.path) is gone (the device was removed while it was read, or its class link dangles); skipped",
                                            errno: error.errno))
                 }
             }
@@ -115,9 +115,19 @@ public struct Discovery {
             let names: [String]
             do { names = try kernel.listDirectory(Self.classPath) } catch {
                 if error.errno == .ENOENT { throw Self.noSupport(error) }
-                throw RdmaError.kernel(error, path: Self.classPath, doing: "cannot list")
+                if case .live = kernel.kind {
+                    throw RdmaError.kernel(error, path: Self.classPath, doing: "cannot list")
+                }
+                // A tree on disk whose class/infiniband is a file, a loop, …: unusable as a whole.
+                throw RdmaError("MALFORMED_ROOT", exit: .malformedTree, errno: error.errno,
+                                "\(Self.classPath) in this tree cannot be listed: \(error)")
             }
             for name in names where KernelPath.isPlainName(name) {
+                if name.contains("\\") {
+                    reader.warn(Diagnostic("BROKEN_ENTRY", path: Self.classPath + "/" + name,
+                                           "\(Self.classPath)/\(name): the name is not valid UTF-8; skipped"))
+                    continue
+                }
                 if let entry = classEntry(name, reader: &reader) { entries.append(entry) }
             }
         }
@@ -135,7 +145,7 @@ public struct Discovery {
             case .EINVAL: return Entry(name: name, path: classEntry) // a plain directory
             case .ENOENT, .ENODEV:
                 reader.warn(Diagnostic("DEVICE_VANISHED", path: classEntry,
-                                       "\(name) disappeared while it was being read; skipped", errno: error.errno))
+                                       "\(terminalSafe(name)) is gone (removed while it was read, or a dangling link); skipped", errno: error.errno))
             default:
                 reader.warn(Diagnostic("BROKEN_ENTRY", path: classEntry, "\(classEntry): \(error); skipped",
                                        errno: error.errno))
@@ -179,20 +189,38 @@ public struct Discovery {
         let link = d.sysfsPath + "/device"
         let parent: String
         do { parent = try kernel.readLink(link) } catch {
-            if error.errno == .ENODEV || error.errno == .ELOOP { throw .init(path: link, errno: error.errno) }
-            if error.errno != .ENOENT {
+            switch error.errno {
+            case .ENODEV: throw .init(path: link, errno: error.errno)
+            case .ENOENT:
+                // Virtual (rxe, siw): the netdev it is bound to, if the driver says.
+                d.parentNetdev = try reader.text(d.sysfsPath + "/parent")
+            default:
+                // A broken optional link costs the parent, not the device.
                 reader.warn(Diagnostic("BROKEN_LINK", path: link, "\(link): \(error)", errno: error.errno))
+                d.parentUnknown = true
             }
-            // Virtual (rxe, siw): the netdev it is bound to, if the driver says.
-            d.parentNetdev = try reader.text(d.sysfsPath + "/parent")
             driverFromNetlink(&d)
             return
         }
+        do {
+            try readPCIParent(parent, of: &d, detail: detail, reader: &reader)
+        } catch where error.errno == .ELOOP {
+            reader.warn(Diagnostic("BROKEN_LINK", path: link, "\(link): too many levels of symbolic links", errno: .ELOOP))
+            d.pci = nil
+            d.parentUnknown = true
+            driverFromNetlink(&d)
+        }
+    }
+
+    /// The PCI function behind the `device` link: its driver link and, as the detail needs, ids.
+    func readPCIParent(_ parent: String, of d: inout RdmaDevice, detail: DiscoveryDetail,
+                       reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) {
         var pci = PCIParent(address: KernelPath.basename(parent))
         do {
             d.driver = KernelPath.basename(try kernel.readLink(parent + "/driver"))
             d.driverSource = "link"
         } catch {
+            if error.errno == .ELOOP { throw .init(path: parent, errno: .ELOOP) }
             if error.errno != .ENOENT {
                 reader.warn(Diagnostic("BROKEN_LINK", path: parent + "/driver", "\(parent)/driver: \(error)", errno: error.errno))
             }

@@ -5,16 +5,18 @@
 // the trace, exit codes) is built on it elsewhere. The emulated kernel keeps its own offer
 // table (what a driver registers); a test checks the two agree.
 
+import CRdmaABI
+
 /// A facet name: `^[a-z0-9][a-z0-9_.-]{0,62}$` with no "..", validated before any syscall
 /// (DESIGN §4; an invalid name is a usage error, exit 64). The 63-byte bound is what the
 /// driver-ops request's `char name[64]` carries with its NUL.
 public struct FacetName: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let rawValue: String
 
-    /// Longest valid name, in bytes (all valid names are ASCII).
-    public static let maxLength = 63
+    /// Longest valid name, in bytes (all valid names are ASCII): RDMA_DRIVER_OPS_NAME_MAX less the NUL.
+    public static let maxLength = Int(RDMAABI_DRIVER_OPS_NAME_MAX) - 1
     /// Longest name netlink GET_CHARDEV carries (kernel `char client_name[32]`, ABI-FACTS §11).
-    public static let netlinkMaxLength = 31
+    public static let netlinkMaxLength = Int(RDMAABI_NLDEV_ATTR_CHARDEV_TYPE_SIZE) - 1
 
     public init(_ text: String) throws(FacetNameError) {
         let bytes = Array(text.utf8)

@@ -30,8 +30,12 @@ public struct RdmaDevice: Sendable, Equatable {
         self.name = name; self.sysfsPath = sysfsPath
     }
 
-    /// Whether the device sits on a bus (PCI) or is virtual (rxe, siw).
-    public var isVirtual: Bool { pci == nil }
+    /// The `device` link exists but cannot be followed (a loop, no permission): whether the
+    /// device is virtual is then unknown.
+    public var parentUnknown = false
+
+    /// Whether the device is virtual (rxe, siw: no `device` link); nil when the link is broken.
+    public var isVirtual: Bool? { parentUnknown ? nil : pci == nil }
 
     /// DESIGN §3: driver + (PCI BDF | parent netdev | node GUID).
     public var identity: String {

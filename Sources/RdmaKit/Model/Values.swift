@@ -1,3 +1,5 @@
+import CRdmaABI
+
 /// A 64-bit GUID as sysfs prints it: four groups of four lowercase hex digits.
 public struct GUID: Sendable, Equatable, Hashable {
     public var value: UInt64
@@ -21,10 +23,28 @@ public struct GUID: Sendable, Equatable, Hashable {
     }
 }
 
-/// `node_type`: "%d: %s" (core/sysfs.c show_node_type); RDMA_NODE_* numbers from rdma_netlink.h.
-/// JSON names are iproute2's (`rdma dev show`: "ca", "switch", "router", "rnic", ...).
-public enum NodeKind: Int, Sendable {
-    case ca = 1, `switch` = 2, router = 3, rnic = 4, usnic = 5, usnicUDP = 6, unspecified = 7
+/// `node_type`: "%d: %s" (core/sysfs.c show_node_type); RDMA_NODE_* numbers from rdma_netlink.h
+/// through the shim. JSON names are iproute2's (`rdma dev show`: "ca", "switch", "router", "rnic", ...).
+public enum NodeKind: RawRepresentable, CaseIterable, Sendable {
+    case ca, `switch`, router, rnic, usnic, usnicUDP, unspecified
+
+    /// The RDMA_NODE_* number.
+    public var rawValue: Int {
+        switch self {
+        case .ca: return Int(RDMAABI_NODE_IB_CA)
+        case .switch: return Int(RDMAABI_NODE_IB_SWITCH)
+        case .router: return Int(RDMAABI_NODE_IB_ROUTER)
+        case .rnic: return Int(RDMAABI_NODE_RNIC)
+        case .usnic: return Int(RDMAABI_NODE_USNIC)
+        case .usnicUDP: return Int(RDMAABI_NODE_USNIC_UDP)
+        case .unspecified: return Int(RDMAABI_NODE_UNSPECIFIED)
+        }
+    }
+
+    public init?(rawValue: Int) {
+        guard let kind = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = kind
+    }
 
     public var iproute2Name: String {
         switch self {
@@ -46,33 +66,45 @@ public enum NodeKind: Int, Sendable {
     }
 }
 
-/// Port `state`: "%d: %s" with names NOP, DOWN, INIT, ARMED, ACTIVE, ACTIVE_DEFER (core/sysfs.c).
-public enum PortState: Int, Sendable {
-    case nop = 0, down, initialize, armed, active, activeDefer
+/// Port `state`: "%d: %s" (core/sysfs.c state_show). JSON names are iproute2's
+/// (rdma/link.c port_state_to_str): NOP, DOWN, INIT, ARMED, ACTIVE, ACTIVE_DEFER, else UNKNOWN.
+public struct PortState: Sendable, Equatable {
+    public var rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
 
-    public var name: String {
-        ["NOP", "DOWN", "INIT", "ARMED", "ACTIVE", "ACTIVE_DEFER"][rawValue]
-    }
+    public static let nop = PortState(rawValue: 0)
+    public static let down = PortState(rawValue: 1)
+    public static let initialize = PortState(rawValue: 2)
+    public static let armed = PortState(rawValue: 3)
+    public static let active = PortState(rawValue: 4)
 
+    static let names = ["NOP", "DOWN", "INIT", "ARMED", "ACTIVE", "ACTIVE_DEFER"]
+    public var name: String { Self.names.indices.contains(rawValue) ? Self.names[rawValue] : "UNKNOWN" }
+
+    /// Any "%d: …" parses: a number iproute2 has no name for is UNKNOWN, not malformed.
     public init?(sysfs text: String) {
-        guard let n = leadingInteger(text), let s = PortState(rawValue: n) else { return nil }
-        self = s
+        guard let n = leadingInteger(text), n >= 0 else { return nil }
+        rawValue = n
     }
 }
 
-/// Port `phys_state` (IBA PortPhysicalState). Names as iproute2's `rdma link` prints them.
-public enum PhysicalState: Int, Sendable {
-    case noStateChange = 0, sleep, polling, disabled, portConfigurationTraining, linkUp,
-         linkErrorRecovery, phyTest
+/// Port `phys_state` (IBA PortPhysicalState; OPA adds 9 Offline and 11 Test, which hfi1
+/// reports). JSON names are iproute2's (rdma/link.c phys_state_to_str), else UNKNOWN.
+public struct PhysicalState: Sendable, Equatable {
+    public var rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
 
-    public var name: String {
-        ["NO_STATE_CHANGE", "SLEEP", "POLLING", "DISABLED", "PORT_CONFIGURATION_TRAINING",
-         "LINK_UP", "LINK_ERROR_RECOVERY", "PHY_TEST"][rawValue]
-    }
+    public static let polling = PhysicalState(rawValue: 2)
+    public static let disabled = PhysicalState(rawValue: 3)
+    public static let linkUp = PhysicalState(rawValue: 5)
+
+    static let names = ["NOP", "SLEEP", "POLLING", "DISABLED", "ARMED", "LINK_UP", "LINK_ERROR_RECOVER",
+                        "PHY_TEST", "UNKNOWN", "OPA_OFFLINE", "UNKNOWN", "OPA_TEST"]
+    public var name: String { Self.names.indices.contains(rawValue) ? Self.names[rawValue] : "UNKNOWN" }
 
     public init?(sysfs text: String) {
-        guard let n = leadingInteger(text), let s = PhysicalState(rawValue: n) else { return nil }
-        self = s
+        guard let n = leadingInteger(text), n >= 0 else { return nil }
+        rawValue = n
     }
 }
 

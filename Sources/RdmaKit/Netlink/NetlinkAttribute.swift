@@ -23,11 +23,9 @@ public struct NetlinkAttribute: Sendable, Equatable {
     public var length: Int { Netlink.attributeHeaderLength + value.count }
 
     public var bytes: [UInt8] {
-        var out: [UInt8] = []
-        out.appendHost(UInt16(truncatingIfNeeded: length))
-        out.appendHost(type)
+        var out = Netlink.attributeHeaderBytes(length: length, type: type)
         out += value
-        out += [UInt8](repeating: 0, count: Netlink.align(length) - length)
+        out += [UInt8](repeating: 0, count: Netlink.attributeAlign(length) - length)
         return out
     }
 
@@ -54,13 +52,15 @@ public struct NetlinkAttributes: Sendable, Equatable {
         var found: [NetlinkAttribute] = []
         var offset = 0
         while payload.count - offset >= Netlink.attributeHeaderLength {
-            let length = Int(payload.loadHost(UInt16.self, at: offset))
+            let header = Netlink.attributeHeader(payload, at: offset)
+            let length = Int(header.nla_len)
             guard length >= Netlink.attributeHeaderLength, offset + length <= payload.count else {
                 throw NetlinkMessage.malformed("attribute at offset \(offset) has nla_len \(length)")
             }
-            let type = payload.loadHost(UInt16.self, at: offset + 2) & RDMAABI_NLA_TYPE_MASK
-            found.append(NetlinkAttribute(type: type, value: Array(payload[(offset + 4)..<(offset + length)])))
-            offset += Netlink.align(length)
+            let type = header.nla_type & RDMAABI_NLA_TYPE_MASK
+            let value = Array(payload[(offset + Netlink.attributeHeaderLength)..<(offset + length)])
+            found.append(NetlinkAttribute(type: type, value: value))
+            offset += Netlink.attributeAlign(length)
         }
         all = found
     }

@@ -21,8 +21,27 @@ public enum Netlink {
     public static let done = RDMAABI_NLMSG_DONE     // 3
     public static let minType = RDMAABI_NLMSG_MIN_TYPE  // 0x10: below are control messages
 
-    /// NLMSG_ALIGN / NLA_ALIGN: up to a multiple of 4.
-    public static func align(_ length: Int) -> Int { (length + 3) & ~3 }
+    /// NLMSG_ALIGN: up to a multiple of NLMSG_ALIGNTO (4).
+    public static func align(_ length: Int) -> Int { rdmaabi_nlmsg_align(length) }
+
+    /// NLA_ALIGN: up to a multiple of NLA_ALIGNTO (4).
+    public static func attributeAlign(_ length: Int) -> Int { rdmaabi_nla_align(length) }
+
+    /// The `struct nlattr` at `offset` of `bytes` (the caller checks that NLA_HDRLEN bytes fit).
+    public static func attributeHeader(_ bytes: [UInt8], at offset: Int) -> nlattr {
+        bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: nlattr.self) }
+    }
+
+    /// The bytes of `struct nlattr` { nla_len, nla_type }, in host byte order.
+    static func attributeHeaderBytes(length: Int, type: UInt16) -> [UInt8] {
+        withUnsafeBytes(of: nlattr(nla_len: UInt16(truncatingIfNeeded: length), nla_type: type)) { Array($0) }
+    }
+
+    /// `nlmsgerr.error` (an int, 0 or -errno): where it sits in an NLMSG_ERROR payload and its
+    /// size. NLMSG_DONE carries the dump's errno as the same int at the payload's start
+    /// (netlink_dump_done).
+    static let errorCodeOffset = MemoryLayout<nlmsgerr>.offset(of: \.error)!
+    static let errorCodeSize = MemoryLayout.size(ofValue: nlmsgerr().error)
 }
 
 /// One netlink message: `struct nlmsghdr` and its payload. `bytes` encodes it with
@@ -52,31 +71,30 @@ public struct NetlinkMessage: Sendable, Equatable {
     public var length: Int { Netlink.headerLength + payload.count }
 
     /// The wire bytes: nlmsghdr in host byte order, then the payload.
-    public var bytes: [UInt8] { header(length: length) + payload }
+    public var bytes: [UInt8] { headerBytes(length: length) + payload }
 
     /// `struct nlmsghdr` alone, with `nlmsg_len` = `length`.
-    func header(length: Int) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(Netlink.headerLength)
-        out.appendHost(UInt32(length))
-        out.appendHost(type)
-        out.appendHost(flags)
-        out.appendHost(sequence)
-        out.appendHost(portID)
-        return out
+    func header(length: Int) -> nlmsghdr {
+        nlmsghdr(nlmsg_len: UInt32(length), nlmsg_type: type, nlmsg_flags: flags, nlmsg_seq: sequence,
+                 nlmsg_pid: portID)
+    }
+
+    /// The header's bytes: the C struct as the compiler lays it out (host byte order).
+    func headerBytes(length: Int) -> [UInt8] {
+        withUnsafeBytes(of: header(length: length)) { Array($0) }
     }
 
     /// Reads the message at the start of `bytes`: `nlmsg_len` must be at least 16 and fit.
     /// Bytes after `nlmsg_len` (padding, further messages) are ignored.
     public static func decode(_ bytes: [UInt8]) throws(KernelError) -> NetlinkMessage {
         guard bytes.count >= Netlink.headerLength else { throw malformed("a \(bytes.count)-byte message is shorter than nlmsghdr") }
-        let length = Int(bytes.loadHost(UInt32.self, at: 0))
+        let header = bytes.withUnsafeBytes { $0.loadUnaligned(as: nlmsghdr.self) }
+        let length = Int(header.nlmsg_len)
         guard length >= Netlink.headerLength, length <= bytes.count else {
             throw malformed("nlmsg_len \(length) does not fit the \(bytes.count) bytes received")
         }
-        return NetlinkMessage(type: bytes.loadHost(UInt16.self, at: 4), flags: bytes.loadHost(UInt16.self, at: 6),
-                              sequence: bytes.loadHost(UInt32.self, at: 8), portID: bytes.loadHost(UInt32.self, at: 12),
-                              payload: Array(bytes[Netlink.headerLength..<length]))
+        return NetlinkMessage(type: header.nlmsg_type, flags: header.nlmsg_flags, sequence: header.nlmsg_seq,
+                              portID: header.nlmsg_pid, payload: Array(bytes[Netlink.headerLength..<length]))
     }
 
     /// Splits a receive buffer into its messages (each starts at an NLMSG_ALIGN boundary).
@@ -100,8 +118,8 @@ public struct NetlinkMessage: Sendable, Equatable {
 
     /// For NLMSG_ERROR: `nlmsgerr.error`, 0 for an acknowledgement, -errno for a failure.
     public var errorCode: Int32? {
-        guard type == Netlink.error, payload.count >= 4 else { return nil }
-        return payload.loadHost(Int32.self, at: 0)
+        guard type == Netlink.error, payload.count >= Netlink.errorCodeOffset + Netlink.errorCodeSize else { return nil }
+        return payload.loadHost(Int32.self, at: Netlink.errorCodeOffset)
     }
 
     /// An NLMSG_ERROR answering `request`, as netlink_ack (net/netlink/af_netlink.c) builds it:
@@ -109,12 +127,11 @@ public struct NetlinkMessage: Sendable, Equatable {
     /// error echoes the whole request, its payload padded to NLMSG_ALIGN. The reply's port id
     /// is the requesting socket's.
     public static func acknowledgement(of request: NetlinkMessage, error: Int32, portID: UInt32) -> NetlinkMessage {
-        var payload: [UInt8] = []
-        payload.appendHost(error)
-        if error == 0 {
-            payload += request.header(length: request.length)
-        } else {
-            payload += request.bytes
+        // struct nlmsgerr { int error; struct nlmsghdr msg; }, then (on an error) the request's
+        // payload, padded.
+        var payload = withUnsafeBytes(of: nlmsgerr(error: error, msg: request.header(length: request.length))) { Array($0) }
+        if error != 0 {
+            payload += request.payload
             payload += [UInt8](repeating: 0, count: Netlink.align(request.payload.count) - request.payload.count)
         }
         return NetlinkMessage(type: Netlink.error, flags: error == 0 ? Netlink.capped : 0,

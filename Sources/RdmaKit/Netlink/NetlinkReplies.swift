@@ -106,7 +106,8 @@ extension RdmaNetlink {
                     if code < 0 { throw KernelError(Errno(rawValue: -code)) }
                 case Netlink.done:
                     // The dump's final errno (netlink_dump_done) follows the header.
-                    if message.payload.count >= 4, case let code = message.payload.loadHost(Int32.self, at: 0), code < 0 {
+                    if message.payload.count >= Netlink.errorCodeSize,
+                       case let code = message.payload.loadHost(Int32.self, at: 0), code < 0 {
                         throw KernelError(Errno(rawValue: -code))
                     }
                     return out

@@ -13,7 +13,8 @@ extension RdmaDevice {
         o.add("node_type", nodeType?.iproute2Name)
         o.add("node_guid", nodeGUID?.sysfs)
         o.add("sys_image_guid", systemImageGUID?.sysfs)
-        o.add("fw", firmware)
+        // iproute2 omits an empty firmware version (nldev sends no FW_VERSION for "").
+        o.add("fw", firmware?.value.isEmpty == true ? nil : firmware)
         o.add("board_id", boardID)
         o.add("hw_rev", hardwareRevision)
         o.add("pci", pci?.json)
@@ -27,7 +28,7 @@ extension RdmaDevice {
             o.add("contexts", c.value)
         }
         o.add("sysfs_path", sysfsPath)
-        o.add("ports", .array(ports.map { $0.json(device: nil) }))
+        o.add("ports", .array(ports.map { $0.json(device: nil, index: nil) }))
         o.add("char_devices", .array(charDevices.map(\.json)))
         return o.value
     }
@@ -48,16 +49,21 @@ extension PCIParent {
 }
 
 extension Port {
-    /// `device` is set when the port is shown on its own (`show DEV/PORT`), like `rdma link`.
-    public func json(device: SysfsText?) -> JSONValue {
+    /// `device` (and its netlink `index`) are set when the port is shown on its own
+    /// (`show DEV/PORT`), like `rdma link`.
+    public func json(device: SysfsText?, index: UInt32?) -> JSONValue {
         var o = JSONObjectBuilder()
+        o.add("ifindex", index)
         o.add("ifname", device)
         o.add("port", number)
         o.add("state", state?.name)
         o.add("physical_state", physicalState?.name)
-        o.add("lid", lid)
-        o.add("sm_lid", smLID)
-        o.add("lmc", lmc)
+        // LIDs mean nothing on Ethernet (RoCE); nldev sends them only for IB (fill_port_info).
+        if linkLayer?.value != "Ethernet" {
+            o.add("lid", lid)
+            o.add("sm_lid", smLID)
+            o.add("lmc", lmc)
+        }
         o.add("rate", rate)
         o.add("link_layer", linkLayer)
         o.add("gid0", gid0)

@@ -29,6 +29,12 @@ public indirect enum JSONValue: Sendable, Equatable {
         return nil
     }
 
+    /// Array element lookup, for tests and renderers.
+    public subscript(index: Int) -> JSONValue? {
+        if case .array(let items) = self, items.indices.contains(index) { return items[index] }
+        return nil
+    }
+
     public func serialized(pretty: Bool) -> String {
         var out = ""
         write(into: &out, pretty: pretty, indent: 0)
@@ -46,7 +52,7 @@ public indirect enum JSONValue: Sendable, Equatable {
             if items.isEmpty { out += "[]"; return }
             out += "["
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out += pretty ? "," : ", " }
                 if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
                 item.write(into: &out, pretty: pretty, indent: indent + 1)
             }
@@ -77,7 +83,8 @@ public indirect enum JSONValue: Sendable, Equatable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
+            // C0, DEL and C1 (U+0080–U+009F: a raw CSI would reach a terminal that cats the file).
+            case _ where scalar.value < 0x20 || (scalar.value >= 0x7f && scalar.value < 0xa0):
                 out += "\\u" + hex4(scalar.value)
             default: out.unicodeScalars.append(scalar)
             }

@@ -57,7 +57,11 @@ public struct SysfsText: Sendable, Equatable, CustomStringConvertible {
 public func terminalSafe(_ s: String) -> String {
     var out = ""
     for scalar in s.unicodeScalars {
-        if scalar.value < 0x20 || (scalar.value >= 0x7f && scalar.value < 0xa0) {
+        // Bidirectional overrides and isolates can reorder what a terminal shows (Trojan Source).
+        let bidi = (0x202a...0x202e).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+        if bidi {
+            out += "\\u{" + String(scalar.value, radix: 16) + "}"
+        } else if scalar.value < 0x20 || (scalar.value >= 0x7f && scalar.value < 0xa0) {
             switch scalar {
             case "\n": out += "\\n"
             case "\t": out += "\\t"

@@ -30,7 +30,8 @@ public protocol Kernel: AnyObject, Sendable {
 
     // MARK: sysfs
 
-    /// Names in a directory, without "." and "..", in no particular order.
+    /// Names in a directory, without "." and "..", in no particular order. A name that is not
+    /// valid UTF-8 has its bad bytes as `\xNN` escapes; it cannot be opened by that name.
     func listDirectory(_ path: String) throws(KernelError) -> [String]
 
     /// The contents of a regular file, at most `limit` bytes. Files larger than `limit` fail with

@@ -1,5 +1,7 @@
-/// A POSIX ustar stream (`snapshot -`), deterministic: mtime 0, owner 0:0, entries in the order
-/// written. Long paths use the ustar prefix field; paths that do not fit are refused.
+/// A POSIX tar stream (`snapshot -`), deterministic: mtime 0, owner 0:0, entries in the order
+/// written. Long paths use the ustar prefix field; a path or link target that does not fit
+/// (deep PCIe hierarchies do not) gets a pax extended header (POSIX.1-2001 `x`), which GNU tar,
+/// bsdtar and Python's tarfile read.
 public final class TarWriter: SnapshotSink {
     private let emit: ([UInt8]) -> Void
     private var directories: Set<String> = []
@@ -20,9 +22,6 @@ public final class TarWriter: SnapshotSink {
 
     public func symlink(_ path: String, target: String) throws(RdmaError) {
         try ensureParents(of: path)
-        guard target.utf8.count <= 100 else {
-            throw RdmaError("SNAPSHOT_PATH_TOO_LONG", exit: .cannotCreate, "link target too long for tar: \(target)")
-        }
         try header(path, type: "2", mode: 0o777, size: 0, link: target)
     }
 
@@ -41,16 +40,41 @@ public final class TarWriter: SnapshotSink {
     }
 
     private func header(_ path: String, type: Character, mode: Int, size: Int, link: String) throws(RdmaError) {
-        var h = [UInt8](repeating: 0, count: 512)
-        let bytes = Array(path.utf8)
-        var name = bytes, prefix: [UInt8] = []
-        if bytes.count > 100 {
-            // Split at a "/" so that name ≤ 100 and prefix ≤ 155 bytes.
-            guard let cut = bytes.indices.last(where: { bytes[$0] == 0x2f && $0 <= 155 && bytes.count - $0 - 1 <= 100 }) else {
-                throw RdmaError("SNAPSHOT_PATH_TOO_LONG", exit: .cannotCreate, "path too long for tar: \(path)")
-            }
-            prefix = Array(bytes[..<cut]); name = Array(bytes[(cut + 1)...])
+        let split = Self.ustarSplit(Array(path.utf8))
+        var records: [(String, String)] = []
+        if split == nil { records.append(("path", path)) }
+        if link.utf8.count > 100 { records.append(("linkpath", link)) }
+        if !records.isEmpty {
+            let body = records.map(Self.paxRecord).joined()
+            emitHeader(name: Array("PaxHeaders/entry".utf8), prefix: [], type: "x", mode: 0o644,
+                       size: body.utf8.count, link: [])
+            emit(Array(body.utf8))
+            let pad = (512 - body.utf8.count % 512) % 512
+            if pad > 0 { emit([UInt8](repeating: 0, count: pad)) }
         }
+        let (name, prefix) = split ?? (Array(path.utf8.prefix(100)), [])
+        emitHeader(name: name, prefix: prefix, type: type, mode: mode, size: size, link: Array(link.utf8.prefix(100)))
+    }
+
+    /// ustar's name (100 bytes) and prefix (155 bytes), split at a "/"; nil when it cannot hold the path.
+    static func ustarSplit(_ bytes: [UInt8]) -> ([UInt8], [UInt8])? {
+        if bytes.count <= 100 { return (bytes, []) }
+        guard let cut = bytes.indices.last(where: { bytes[$0] == 0x2f && $0 <= 155 && bytes.count - $0 - 1 <= 100 }) else {
+            return nil
+        }
+        return (Array(bytes[(cut + 1)...]), Array(bytes[..<cut]))
+    }
+
+    /// "%d key=value\n" where %d counts the whole record, its own digits included.
+    static func paxRecord(_ record: (String, String)) -> String {
+        let body = " \(record.0)=\(record.1)\n"
+        var length = body.utf8.count + 1
+        while String(length).count + body.utf8.count != length { length = String(length).count + body.utf8.count }
+        return String(length) + body
+    }
+
+    private func emitHeader(name: [UInt8], prefix: [UInt8], type: Character, mode: Int, size: Int, link: [UInt8]) {
+        var h = [UInt8](repeating: 0, count: 512)
         func put(_ field: [UInt8], at offset: Int) { for (i, b) in field.enumerated() { h[offset + i] = b } }
         func octal(_ v: Int, width: Int) -> [UInt8] {
             let s = String(v, radix: 8)
@@ -64,7 +88,7 @@ public final class TarWriter: SnapshotSink {
         put(octal(0, width: 12), at: 136)
         put([UInt8](repeating: 0x20, count: 8), at: 148)
         h[156] = UInt8(ascii: type.unicodeScalars.first!)
-        put(Array(link.utf8), at: 157)
+        put(link, at: 157)
         put(Array("ustar\u{0}00".utf8), at: 257)
         put(Array("root".utf8), at: 265)
         put(Array("root".utf8), at: 297)

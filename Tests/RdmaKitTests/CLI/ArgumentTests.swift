@@ -29,8 +29,8 @@ struct ArgumentTests {
         (["list"], ["RDMACTL_ROOT": "/tmp", "RDMACTL_EMULATE": "1"], "both set"),
         (["--emulated-set", "hfi1:x", "list"], [:], "bad emulated device set"),
         (["--emulated", "--profile", "ancient", "list"], [:], "unknown profile"),
-        (["--emulated", "--source", "udev", "list"], [:], "not available with --emulated"),
-        (["--root", "/tmp", "--source", "udev", "list"], [:], "cannot read --root"),
+        (["--emulated", "--source", "udev", "list"], [:], "not available with the emulated kernel"),
+        (["--root", "/tmp", "--source", "udev", "list"], [:], "it cannot read the tree"),
         (["--emulated", "--emulated-user", "x:y", "list"], [:], "bad --emulated-user"),
         (["--emulated", "--source", "bogus", "list"], [:], "bogus"),
         (["--emulated", "frobnicate"], [:], "unknown command 'frobnicate'"),
@@ -68,7 +68,14 @@ struct ArgumentTests {
     @Test func helpAndVersionExitZero() {
         #expect(rdmactl(["--help"]).status == 0)
         #expect(rdmactl(["--version"]).stdout == RdmactlCommand.version + "\n")
-        #expect(rdmactl(["list", "--help"]).stdout.contains("--emulated"))
+        // Subcommand help is the subcommand's own.
+        #expect(rdmactl(["list", "--help"]).stdout.contains("USAGE: rdmactl list"))
+        #expect(rdmactl(["help", "show"]).stdout.contains("USAGE: rdmactl show"))
+        #expect(rdmactl(["snapshot", "-h"]).stdout.contains("--force"))
+        // Global options alone are not a command.
+        let bare = rdmactl(["--json", "--emulated"])
+        #expect(bare.status == 64)
+        #expect(bare.envelope?["error"]?["message"] == .string("no command given"))
         #expect(rdmactl(["--generate-completion-script", "bash"]).status == 0)
     }
 }

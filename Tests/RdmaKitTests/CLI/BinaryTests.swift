@@ -81,6 +81,20 @@ struct BinaryTests {
         #expect(touched.isEmpty, "rdmactl \(args.joined(separator: " ")) touched:\n\(touched.joined(separator: "\n"))")
     }
 
+    /// A full disk must not pass as success (exit 71, a message); a closed pipe is not an error.
+    @Test func stdoutWriteErrorsAreReported() throws {
+        let exe = try #require(Self.binary)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = ["--emulated", "list", "--json"]
+        p.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+        let err = Pipe()
+        p.standardError = err
+        try p.run(); p.waitUntilExit()
+        #expect(p.terminationStatus == 71)
+        #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("No space left"))
+    }
+
     @Test func liveSystemWithoutRDMASaysWhy() throws {
         let exe = try #require(Self.binary)
         guard !FileManager.default.fileExists(atPath: "/sys/class/infiniband") else { return }

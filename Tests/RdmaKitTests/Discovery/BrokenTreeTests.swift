@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 import RdmaKit
 import RdmaLinux
@@ -36,6 +37,9 @@ struct BrokenTreeTests {
         Case(name: "port dir not a number", code: "MALFORMED_ENTRY", pathSuffix: "ports/x1") { $0.mkdir(dev + "/ports/x1") },
         Case(name: "device link leaves the root", code: "BROKEN_LINK", pathSuffix: "rxe0/device") {
             $0.symlink(dev + "/device", to: "../../../../../../../../../../etc")
+        },
+        Case(name: "device link loops", code: "BROKEN_LINK", pathSuffix: "rxe0/device") {
+            $0.symlink(dev + "/device", to: "device")
         },
         Case(name: "uverbs names a missing device", code: "ORPHAN_CHAR_DEVICE", pathSuffix: "uverbs9/ibdev") {
             $0.mkdir("devices/virtual/infiniband_verbs/uverbs9")
@@ -86,6 +90,24 @@ struct BrokenTreeTests {
         #expect(!text.stdoutBytes.contains(0x1b))
     }
 
+    @Test func nonUTF8DeviceNameIsReportedNotMangled() throws {
+        let tree = TempTree.copy(of: "rxe-sysfs", label: "badname")
+        let name = tree.path + "/class/infiniband/rx" + String(decoding: [0xff], as: UTF8.self)
+        // Build the raw name with the C API: Swift strings cannot hold the byte 0xff.
+        var raw = Array((tree.path + "/class/infiniband/rx").utf8) + [0xff, 0x65, 0x31, 0]
+        _ = name
+        let target = "../../devices/virtual/infiniband/rxe0"
+        raw.withUnsafeMutableBufferPointer { buf in
+            _ = buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { symlink(target, $0) }
+        }
+        let r = rdmactl(["list", "--json", "--root", tree.path])
+        #expect(r.status == 0)
+        let warnings = try #require(r.envelope?["warnings"])
+        #expect(warnings.serialized(pretty: false).contains(#"rx\\xffe1: the name is not valid UTF-8"#), "\(warnings.serialized(pretty: false))")
+        let text = rdmactl(["list", "--root", tree.path])
+        #expect(text.stderr.contains("rx\\xffe1"))
+    }
+
     @Test func controlBytesInADeviceNameNeverReachTheTerminal() {
         let tree = TempTree.copy(of: "rxe-sysfs", label: "ctl")
         tree.symlink("class/infiniband/evil\u{1b}[2J0", to: "../../devices/virtual/infiniband/rxe0")
@@ -132,7 +154,12 @@ struct BrokenTreeTests {
     @Test func unusableRoots() {
         #expect(rdmactl(["list", "--root", "/nonexistent/rdmactl"]).status == 66)
         let empty = TempTree("empty")
-        #expect(rdmactl(["list", "--root", empty.path]).status == 65)
+        #expect(rdmactl(["list", "--root", empty.path]).status == 66)
+        // A root whose class/infiniband is unusable as a whole is malformed (65).
+        let bad = TempTree("badclass")
+        bad.mkdir("class")
+        bad.write("class/infiniband", "not a directory")
+        #expect(rdmactl(["list", "--root", bad.path]).status == 65)
         let r = rdmactl(["list", "--json", "--root", empty.path])
         #expect(r.envelope?["error"]?["code"] == .string("NOT_A_SYSFS_TREE"))
         let noDevices = TempTree("nodev")

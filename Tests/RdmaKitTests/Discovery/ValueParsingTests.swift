@@ -29,7 +29,15 @@ struct ValueParsingTests {
         #expect(PhysicalState(sysfs: "5: LinkUp")?.name == "LINK_UP")
         #expect(PhysicalState(sysfs: "3: Disabled")?.name == "DISABLED")
         #expect(PhysicalState(sysfs: "2: Polling")?.name == "POLLING")
-        #expect(PortState(sysfs: "9: ???") == nil)
+        // iproute2's table (rdma/link.c phys_state_to_str), OPA states included.
+        #expect(PhysicalState(sysfs: "4: <unknown>")?.name == "ARMED")
+        #expect(PhysicalState(sysfs: "6: LinkErrorRecovery")?.name == "LINK_ERROR_RECOVER")
+        #expect(PhysicalState(sysfs: "9: <unknown>")?.name == "OPA_OFFLINE")
+        #expect(PhysicalState(sysfs: "11: <unknown>")?.name == "OPA_TEST")
+        #expect(PhysicalState(sysfs: "0: <unknown>")?.name == "NOP")
+        #expect(PhysicalState(sysfs: "42: <unknown>")?.name == "UNKNOWN")
+        #expect(PortState(sysfs: "9: UNKNOWN")?.name == "UNKNOWN")
+        #expect(PortState(sysfs: "?: ???") == nil)
     }
 
     @Test func naturalOrder() {
@@ -53,6 +61,7 @@ struct ValueParsingTests {
 
     @Test func terminalSafeEscapesControls() {
         #expect(terminalSafe("a\u{1b}[31mb\u{7}\n") == "a\\x1b[31mb\\x07\\n")
+        #expect(terminalSafe("x\u{202e}y") == "x\\u{202e}y")
     }
 
     @Test func kernelPaths() {
@@ -68,7 +77,8 @@ struct ValueParsingTests {
 
     @Test func jsonSerializationEscapesAndKeepsOrder() {
         let v = JSONValue.object([("z", .int(1)), ("a", .string("x\u{1}\"\\")), ("m", .array([.null, .bool(true)]))])
-        #expect(v.serialized(pretty: false) == #"{"z": 1, "a": "x\u0001\"\\", "m": [null,true]}"#)
+        #expect(v.serialized(pretty: false) == #"{"z": 1, "a": "x\u0001\"\\", "m": [null, true]}"#)
+        #expect(JSONValue.string("\u{9b}31m").serialized(pretty: false) == #""\u009b31m""#)
     }
 
     @Test func credentialsModeCheck() {

@@ -3,6 +3,10 @@ import Testing
 import RdmaKit
 @testable import RdmaCommands
 
+enum KernelPathHelper {
+    static func dirname(_ p: String) -> String { (p as NSString).deletingLastPathComponent }
+}
+
 @Suite("snapshot")
 struct SnapshotTests {
     /// Issue 2 item 11: `--emulated` and `snapshot` → `--root` list exactly the same.
@@ -57,6 +61,31 @@ struct SnapshotTests {
         let back = rdmactl(["--root", out.path, "list", "--json"])
         #expect(back.envelope?["data"] == rdmactl(["--emulated", "list", "--json"]).envelope?["data"])
         #expect(rdmactl(["--emulated", "snapshot", "-", "--json"]).status == 64)
+    }
+
+    /// Devices behind PCIe switches have link targets longer than ustar's 100 bytes: pax headers.
+    @Test func tarStreamCarriesDeepPCIPaths() throws {
+        let tree = TempTree.copy(of: "rxe-sysfs", label: "deep")
+        let deep = "devices/pci0000:00/0000:00:03.0/0000:02:00.0/0000:03:08.0/0000:05:00.0/0000:06:00.0/infiniband/rxe0"
+        tree.mkdir(KernelPathHelper.dirname(deep))
+        try FileManager.default.moveItem(atPath: tree.path + "/devices/virtual/infiniband/rxe0", toPath: tree.path + "/" + deep)
+        tree.symlink("class/infiniband/rxe0", to: "../../" + deep)
+        let before = rdmactl(["--root", tree.path, "list", "--json"])
+        #expect(before.status == 0, "\(before.stderr)")
+        let r = rdmactl(["--root", tree.path, "snapshot", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let out = TempTree("deeptar")
+        FileManager.default.createFile(atPath: out.path + "/s.tar", contents: Data(r.stdoutBytes))
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/bin/tar")
+        tar.arguments = ["-xf", out.path + "/s.tar", "-C", out.path]
+        try tar.run(); tar.waitUntilExit()
+        #expect(tar.terminationStatus == 0)
+        let after = rdmactl(["--root", out.path, "list", "--json"])
+        // A SYSFS_PATH-style tree has no /dev, its snapshot a (node-less) one: compare the devices.
+        for key in ["ifname", "node_guid", "sysfs_path", "ports"] {
+            #expect(after.envelope?["data"]?["devices"]?[0]?[key] == before.envelope?["data"]?["devices"]?[0]?[key], "\(key)")
+        }
     }
 
     @Test func captureIsAnAllowList() throws {

@@ -57,27 +57,50 @@ extension EmulatedKernel {
         }
     }
 
+    /// fs/read_write.c `vfs_write`: a file not open for writing (`!(f_mode & FMODE_WRITE)`:
+    /// opened `.readOnly`) → EBADF before the driver sees the bytes.
     public func write(_ handle: KernelHandle, _ bytes: [UInt8]) throws(KernelError) -> Int {
-        try withFile(handle) { (driver, file, state) throws(KernelError) in
+        try withFile(handle, requires: .write) { (driver, file, state) throws(KernelError) in
             try driver.write(&file, bytes, kernel: &state)
         }
     }
 
+    /// fs/read_write.c `vfs_read`: a file not open for reading (`!(f_mode & FMODE_READ)`) →
+    /// EBADF before the driver. `OpenFlags` has no write-only mode — every emulated file is
+    /// open for reading — so the check never fires; it is here for when one is added.
     public func read(_ handle: KernelHandle, count: Int) throws(KernelError) -> [UInt8] {
-        try withFile(handle) { (driver, file, state) throws(KernelError) in
+        try withFile(handle, requires: .read) { (driver, file, state) throws(KernelError) in
             try driver.read(&file, count: count, kernel: &state)
         }
     }
 
-    /// Runs a file operation under the lock: EBADF for an unknown handle, EIO when the node's
-    /// driver is gone (a disassociated file). The file's private data is kept afterwards, also
-    /// when the operation fails.
+    /// The `f_mode` bit a read or write needs.
+    private enum FileAccess {
+        case read, write
+
+        /// Whether a file opened with `flags` has it: FMODE_WRITE unless opened `.readOnly`
+        /// (the same rule `open` checks the node's mode bits with); FMODE_READ always.
+        func allowed(by flags: OpenFlags) -> Bool {
+            switch self {
+            case .read: return true
+            case .write: return !flags.contains(.readOnly)
+            }
+        }
+    }
+
+    /// Runs a file operation under the lock: EBADF for an unknown handle or (`requires`) a
+    /// file not opened for that access, EIO when the node's driver is gone (a disassociated
+    /// file). The file's private data is kept afterwards, also when the operation fails.
     private func withFile<R: Sendable>(
         _ handle: KernelHandle,
+        requires access: FileAccess? = nil,
         _ body: (inout any EmulatedDriver, inout OpenFile, inout KernelState) throws(KernelError) -> R
     ) throws(KernelError) -> R {
         try box.state.withLock { (state) throws(KernelError) -> R in
             guard var file = state.files[handle.id] else { throw KernelError(.EBADF) }
+            if let access, !access.allowed(by: file.flags) {
+                throw KernelError(.EBADF, .other("\(file.path) is not open for \(access == .write ? "writing" : "reading")"))
+            }
             defer { if state.files[handle.id] != nil { state.files[handle.id] = file } }
             guard let result = try state.withDriver(file.driver, { (driver, state) throws(KernelError) in
                 try body(&driver, &file, &state)

@@ -1,3 +1,5 @@
+import CRdmaABI
+
 /// Every value the emulated devices show, pinned here so golden files never churn (DESIGN §5).
 ///
 /// Sources of the *formats* (the values are this fixture's choice unless a source is named):
@@ -28,18 +30,19 @@
 /// Extra units derive distinct values deterministically: unit u adds u to the PCI bus and root
 /// port, 0x10·u to the LIDs, u (hfi1) or 2·u (qib) to the GUID, u to the serial.
 enum Fixture {
-    // MARK: core numbers (include/rdma/ib_user_verbs.h, core/uverbs_main.c, core/user_mad.c)
+    // MARK: core numbers (all from the C shim: UAPI headers, or the documented kernel-internal
+    // values of core/uverbs_main.c, core/user_mad.c and sw/rdmavt/vt.c)
 
-    static let uverbsMajor: UInt32 = 231          // IB_UVERBS_MAJOR
-    static let uverbsBaseMinor: UInt32 = 192      // IB_UVERBS_BASE_MINOR
-    static let umadMajor: UInt32 = 231            // IB_UMAD_MAJOR
-    static let umadBaseMinor: UInt32 = 0          // IB_UMAD_MINOR_BASE
-    static let issmBaseMinor: UInt32 = 64         // IB_UMAD_MINOR_BASE + IB_UMAD_NUM_FIXED_MINOR
-    static let uverbsClassABI = 6                 // IB_USER_VERBS_ABI_VERSION
-    static let madClassABI = 5                    // IB_USER_MAD_ABI_VERSION
-    static let rdmavtUverbsABI = 2                // RVT_UVERBS_ABI_VERSION (sw/rdmavt/vt.c)
-    static let rdmaCMABI = 4                      // RDMA_USER_CM_ABI_VERSION
-    static let miscMajor: UInt32 = 10             // MISC_MAJOR
+    static let uverbsMajor = UInt32(RDMAABI_IB_UVERBS_MAJOR)
+    static let uverbsBaseMinor = UInt32(RDMAABI_IB_UVERBS_BASE_MINOR)
+    static let umadMajor = UInt32(RDMAABI_IB_UMAD_MAJOR)
+    static let umadBaseMinor = UInt32(RDMAABI_IB_UMAD_MINOR_BASE)
+    static let issmBaseMinor = UInt32(RDMAABI_IB_ISSM_MINOR_BASE)
+    static let uverbsClassABI = Int(RDMAABI_IB_USER_VERBS_ABI_VERSION)
+    static let madClassABI = Int(RDMAABI_IB_USER_MAD_ABI_VERSION)
+    static let rdmavtUverbsABI = Int(RDMAABI_RVT_UVERBS_ABI_VERSION)
+    static let rdmaCMABI = Int(RDMAABI_USER_CM_ABI_VERSION)
+    static let miscMajor = UInt32(RDMAABI_MISC_MAJOR)
     /// rdma_cm is a dynamic misc minor; 124 as captured in the test VM (.ci/vm/captures).
     static let rdmaCMMinor: UInt32 = 124
 

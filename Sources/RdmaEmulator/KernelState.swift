@@ -1,3 +1,4 @@
+import CRdmaABI
 import RdmaKit
 import Synchronization
 
@@ -8,6 +9,14 @@ struct DeviceState: Sendable {
     /// The user contexts hfi1/qib hold, by context number (Drivers/ContextPool.swift); kept in
     /// step with `freeContexts`.
     var userContexts: [Int: UserContext] = [:]
+    /// `dd->flags & HFI1_PRESENT` / `QIB_PRESENT`: the chip answers. Always true after probe;
+    /// a test hook clears it (EmulatedKernel+TestHooks.swift).
+    var present = true
+    /// hfi1 `dd->flags & HFI1_FROZEN`: the SPC freeze is in progress (Drivers/Hfi1Freeze.swift).
+    var frozen = false
+    /// hfi1 `dd->flags & HFI1_FORCED_FREEZE`: the freeze was the critical-temperature one;
+    /// never cleared, as in the kernel.
+    var forcedFreeze = false
 }
 
 /// Everything the emulated kernel knows that can change. Lives inside the one `Mutex`; every
@@ -26,6 +35,10 @@ struct KernelState: Sendable {
     /// which takes the lock.
     var subscribers: [Int: AsyncStream<KernelEvent>.Continuation] = [:]
     var nextSubscriber = 1
+    /// The hfi1 module parameter `cap_mask` (`hfi1_cap_mask`, common.h HFI1_CAP_*): one per
+    /// loaded module, so shared by every hfi1 unit. Each context copies it when allocated
+    /// (`uctxt->flags`); SET_PKEY and write_iter read it live. A test hook changes it.
+    var hfi1CapabilityMask: UInt64 = RDMAABI_HFI1_CAP_MASK_DEFAULT
 
     /// Runs `body` with the driver of `key` taken out of the table, then puts it back, so the
     /// driver can mutate itself and the rest of the state. nil when no driver is bound.

@@ -1,3 +1,4 @@
+import CRdmaABI
 import RdmaKit
 
 /// Path resolution over the emulated tree, as fs/namei.c does it: components left to right,
@@ -6,7 +7,7 @@ import RdmaKit
 /// a non-directory has components after it, ENOENT for a missing component. ".." at "/" stays at
 /// "/", so no path or link can leave the tree.
 extension Tree {
-    static let maxSymlinkHops = 40
+    static let maxSymlinkHops = Int(RDMAABI_MAXSYMLINKS)
 
     /// The canonical path of the entry `path` names. `followLast: false` is lstat/readlink
     /// semantics: a link in the last component is returned, not followed.

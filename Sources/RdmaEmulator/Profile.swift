@@ -1,8 +1,11 @@
 /// A kernel generation the emulator plays (DESIGN §5, `--profile`, `RDMACTL_PROFILE`).
 ///
 /// This file holds only what a profile changes in sysfs and /dev. The behaviour columns of the
-/// DESIGN §5 table (driver-ops ioctl, netlink GET_CHARDEV, the hfi1 ioctl/write era, hot-unplug)
-/// belong to the drivers and arrive with them; add them here as properties when they do.
+/// DESIGN §5 table live with the code they switch: the driver-ops ioctl in
+/// Drivers/DriverOps.swift (`hasDriverOpsIoctl`), netlink GET_CHARDEV in Netlink/NldevOps.swift
+/// (`nldevOpCount`), the hfi1 ioctl/write era in Drivers/Hfi1Era.swift (`Hfi1Era(profile)`).
+/// Hot-unplug per profile is not modelled yet (Docs/simulation-and-snapshots.md: it arrives
+/// with the real-kernel work).
 public enum Profile: String, Sendable, CaseIterable, CustomStringConvertible {
     /// The 2016 proposal merged: driver-ops ioctl on the uverbs fd, netlink, modern drivers.
     case proposed

@@ -1,3 +1,4 @@
+import CRdmaABI
 import RdmaKit
 
 /// The RDMA core's part of sysfs: the classes, the ib device directory and its ports
@@ -25,7 +26,7 @@ extension SysfsBuilder {
         let dir = addClassDevice(
             class: "infiniband", name: f.name, parent: f.pci.sysfsPath,
             attributes: [
-                ("node_type", .text("1: CA\n")),                          // show_node_type
+                ("node_type", .text("\(RDMAABI_NODE_IB_CA): CA\n")),     // node_type_show "%d: CA"
                 ("node_guid", .text(SysfsFormat.guid(f.nodeGUID))),       // show_node_guid
                 ("sys_image_guid", .text(SysfsFormat.guid(f.nodeGUID))),  // show_sys_image_guid
                 ("fw_ver", .text(f.firmware + "\n")),                     // fw_ver_show

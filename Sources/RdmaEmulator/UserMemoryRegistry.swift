@@ -1,3 +1,4 @@
+import CRdmaABI
 import RdmaKit
 
 /// The emulated process's user memory: buffers the client allocated through the seam, addressed
@@ -6,7 +7,7 @@ import RdmaKit
 struct UserMemoryRegistry: Sendable {
     /// The first address handed out: high in the canonical user half, page aligned.
     static let base: UInt64 = 0x7f00_0000_0000
-    static let pageSize: UInt64 = 4096
+    static let pageSize = UInt64(RDMAABI_PAGE_SIZE)
 
     /// Start address → contents. The count of a region is its byte count.
     private(set) var regions: [UInt64: [UInt8]] = [:]

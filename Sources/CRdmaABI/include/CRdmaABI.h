@@ -1077,4 +1077,213 @@ _Static_assert(((0U << 31) | ((1U << 16) | 13U)) == 0x0001000dU,
 _Static_assert(sizeof(struct rdmaabi_qib_base_info) - 7 * sizeof(__u64) == 120,
                "qib_base_info minimum size without context sharing");
 
+/* =====================================================================================
+ * 13. Numbers of the emulated uverbs core, nldev, fixture and path walk, and of the client
+ *     codecs (Sources/RdmaEmulator/Drivers/UverbsDriver.swift, Netlink/Nldev*.swift,
+ *     Fixture.swift, SysfsCore.swift, PathWalk.swift; Sources/RdmaKit/Seam/Errno.swift,
+ *     Model/Values.swift, Facets/FacetCatalogue.swift). UAPI values are re-exported and
+ *     pinned by a _Static_assert; kernel-internal ones are literals that cite the kernel file
+ *     they copy (as section 12 does).
+ *
+ *     PAGE_SIZE is RDMAABI_PAGE_SIZE of the hfi1/qib block below (x86_64 1 << 12;
+ *     kernel-internal, user space asks sysconf(_SC_PAGESIZE) at run time): core/uverbs_ioctl.c
+ *     ib_uverbs_ioctl() refuses an ib_uverbs_ioctl_hdr.length above it with EINVAL, and the
+ *     emulator's user-memory registry hands out addresses aligned to it.
+ * ===================================================================================== */
+
+#include <linux/major.h>
+/* rdma_user_cm.h pulls in <linux/in6.h>; glibc's <netinet/in.h> first makes linux/libc-compat.h
+ * skip the kernel's in6_addr/sockaddr_in6, which would otherwise clash with SwiftGlibc's. */
+#include <netinet/in.h>
+#include <rdma/rdma_user_cm.h>
+
+/* ERANGE (asm-generic/errno-base.h): the netlink policy's "integer too short" and "string too
+ * long" (lib/nlattr.c validate_nla). */
+static const int RDMAABI_ERANGE = ERANGE;
+_Static_assert(ERANGE == 34, "ERANGE (asm-generic/errno-base.h)");
+
+/* nldev commands (enum rdma_nldev_command, [UAPI] rdma/rdma_netlink.h). GET, PORT_GET, SYS_GET
+ * and GET_CHARDEV are exported in section 6. The enum is append-only: these numbers hold for
+ * every header at least as new as 6.1's, whose last command is STAT_GET_STATUS (24). */
+static const unsigned short RDMAABI_NLDEV_CMD_SET = RDMA_NLDEV_CMD_SET;                       /* 2 */
+static const unsigned short RDMAABI_NLDEV_CMD_NEWLINK = RDMA_NLDEV_CMD_NEWLINK;               /* 3 */
+static const unsigned short RDMAABI_NLDEV_CMD_DELLINK = RDMA_NLDEV_CMD_DELLINK;               /* 4 */
+static const unsigned short RDMAABI_NLDEV_CMD_SYS_SET = RDMA_NLDEV_CMD_SYS_SET;               /* 7 */
+static const unsigned short RDMAABI_NLDEV_CMD_RES_GET = RDMA_NLDEV_CMD_RES_GET;               /* 9 */
+static const unsigned short RDMAABI_NLDEV_CMD_RES_QP_GET = RDMA_NLDEV_CMD_RES_QP_GET;         /* 10 */
+static const unsigned short RDMAABI_NLDEV_CMD_RES_CM_ID_GET = RDMA_NLDEV_CMD_RES_CM_ID_GET;   /* 11 */
+static const unsigned short RDMAABI_NLDEV_CMD_RES_CQ_GET = RDMA_NLDEV_CMD_RES_CQ_GET;         /* 12 */
+static const unsigned short RDMAABI_NLDEV_CMD_RES_MR_GET = RDMA_NLDEV_CMD_RES_MR_GET;         /* 13 */
+static const unsigned short RDMAABI_NLDEV_CMD_RES_PD_GET = RDMA_NLDEV_CMD_RES_PD_GET;         /* 14 */
+static const unsigned short RDMAABI_NLDEV_CMD_STAT_SET = RDMA_NLDEV_CMD_STAT_SET;             /* 16 */
+static const unsigned short RDMAABI_NLDEV_CMD_STAT_GET = RDMA_NLDEV_CMD_STAT_GET;             /* 17 */
+static const unsigned short RDMAABI_NLDEV_CMD_STAT_DEL = RDMA_NLDEV_CMD_STAT_DEL;             /* 18 */
+static const unsigned short RDMAABI_NLDEV_CMD_RES_QP_GET_RAW = RDMA_NLDEV_CMD_RES_QP_GET_RAW; /* 19 */
+static const unsigned short RDMAABI_NLDEV_CMD_RES_CQ_GET_RAW = RDMA_NLDEV_CMD_RES_CQ_GET_RAW; /* 20 */
+static const unsigned short RDMAABI_NLDEV_CMD_RES_MR_GET_RAW = RDMA_NLDEV_CMD_RES_MR_GET_RAW; /* 21 */
+static const unsigned short RDMAABI_NLDEV_CMD_RES_CTX_GET = RDMA_NLDEV_CMD_RES_CTX_GET;       /* 22 */
+static const unsigned short RDMAABI_NLDEV_CMD_RES_SRQ_GET = RDMA_NLDEV_CMD_RES_SRQ_GET;       /* 23 */
+static const unsigned short RDMAABI_NLDEV_CMD_STAT_GET_STATUS = RDMA_NLDEV_CMD_STAT_GET_STATUS; /* 24 */
+/* RDMA_NLDEV_NUM_OPS of the installed header: 25 in 6.1; a newer header's is larger, and the
+ * ops past STAT_GET_STATUS are unknown to the emulated 6.1 nldev either way. */
+static const unsigned short RDMAABI_NLDEV_NUM_OPS = RDMA_NLDEV_NUM_OPS;
+_Static_assert(RDMA_NLDEV_CMD_SET == 2 && RDMA_NLDEV_CMD_NEWLINK == 3 && RDMA_NLDEV_CMD_DELLINK == 4 &&
+                   RDMA_NLDEV_CMD_SYS_SET == 7 && RDMA_NLDEV_CMD_RES_GET == 9 && RDMA_NLDEV_CMD_RES_QP_GET == 10 &&
+                   RDMA_NLDEV_CMD_RES_CM_ID_GET == 11 && RDMA_NLDEV_CMD_RES_CQ_GET == 12 &&
+                   RDMA_NLDEV_CMD_RES_MR_GET == 13 && RDMA_NLDEV_CMD_RES_PD_GET == 14 &&
+                   RDMA_NLDEV_CMD_GET_CHARDEV == 15 && RDMA_NLDEV_CMD_STAT_SET == 16 &&
+                   RDMA_NLDEV_CMD_STAT_GET == 17 && RDMA_NLDEV_CMD_STAT_DEL == 18 &&
+                   RDMA_NLDEV_CMD_RES_QP_GET_RAW == 19 && RDMA_NLDEV_CMD_RES_CQ_GET_RAW == 20 &&
+                   RDMA_NLDEV_CMD_RES_MR_GET_RAW == 21 && RDMA_NLDEV_CMD_RES_CTX_GET == 22 &&
+                   RDMA_NLDEV_CMD_RES_SRQ_GET == 23 && RDMA_NLDEV_CMD_STAT_GET_STATUS == 24,
+               "nldev command numbers (ABI-FACTS sec. 5)");
+_Static_assert(RDMA_NLDEV_NUM_OPS >= RDMA_NLDEV_CMD_STAT_GET_STATUS + 1,
+               "installed rdma_netlink.h is at least the 6.1 one (RDMA_NLDEV_NUM_OPS 25)");
+
+/* The last nldev attribute of the 6.1 header (RDMA_NLDEV_ATTR_MAX - 1 there): the maxtype the
+ * emulated 6.1 kernel's nlmsg_parse uses. Pinned to 95 in section 6. */
+static const unsigned short RDMAABI_NLDEV_ATTR_STAT_HWCOUNTER_DYNAMIC = RDMA_NLDEV_ATTR_STAT_HWCOUNTER_DYNAMIC;
+
+/* IB_DEVICE_NAME_MAX (kernel-internal include/rdma/ib_verbs.h): `char name[IB_DEVICE_NAME_MAX]`
+ * of struct ib_device; core/nldev.c nldev_policy bounds DEV_NAME with it. */
+static const unsigned int RDMAABI_IB_DEVICE_NAME_MAX = 64;
+
+/* Device capability bits (enum ib_uverbs_device_cap_flags, [UAPI] rdma/ib_user_verbs.h; the
+ * kernel's IB_DEVICE_* equal them), as RDMA_NLDEV_ATTR_CAP_FLAGS carries them. */
+static const unsigned long long RDMAABI_IB_UVERBS_DEVICE_BAD_PKEY_CNTR = IB_UVERBS_DEVICE_BAD_PKEY_CNTR;
+static const unsigned long long RDMAABI_IB_UVERBS_DEVICE_BAD_QKEY_CNTR = IB_UVERBS_DEVICE_BAD_QKEY_CNTR;
+static const unsigned long long RDMAABI_IB_UVERBS_DEVICE_SHUTDOWN_PORT = IB_UVERBS_DEVICE_SHUTDOWN_PORT;
+static const unsigned long long RDMAABI_IB_UVERBS_DEVICE_PORT_ACTIVE_EVENT = IB_UVERBS_DEVICE_PORT_ACTIVE_EVENT;
+static const unsigned long long RDMAABI_IB_UVERBS_DEVICE_SYS_IMAGE_GUID = IB_UVERBS_DEVICE_SYS_IMAGE_GUID;
+static const unsigned long long RDMAABI_IB_UVERBS_DEVICE_RC_RNR_NAK_GEN = IB_UVERBS_DEVICE_RC_RNR_NAK_GEN;
+static const unsigned long long RDMAABI_IB_UVERBS_DEVICE_SRQ_RESIZE = IB_UVERBS_DEVICE_SRQ_RESIZE;
+static const unsigned long long RDMAABI_IB_UVERBS_DEVICE_MEM_MGT_EXTENSIONS = IB_UVERBS_DEVICE_MEM_MGT_EXTENSIONS;
+_Static_assert(IB_UVERBS_DEVICE_BAD_PKEY_CNTR == 1ULL << 1 && IB_UVERBS_DEVICE_BAD_QKEY_CNTR == 1ULL << 2 &&
+                   IB_UVERBS_DEVICE_SHUTDOWN_PORT == 1ULL << 8 && IB_UVERBS_DEVICE_PORT_ACTIVE_EVENT == 1ULL << 10 &&
+                   IB_UVERBS_DEVICE_SYS_IMAGE_GUID == 1ULL << 11 && IB_UVERBS_DEVICE_RC_RNR_NAK_GEN == 1ULL << 12 &&
+                   IB_UVERBS_DEVICE_SRQ_RESIZE == 1ULL << 13 && IB_UVERBS_DEVICE_MEM_MGT_EXTENSIONS == 1ULL << 21,
+               "IB_UVERBS_DEVICE_* capability bits");
+
+/* Node types (RDMA_NODE_*, [UAPI] rdma/rdma_netlink.h): RDMA_NLDEV_ATTR_DEV_NODE_TYPE and the
+ * leading integer of sysfs node_type (core/sysfs.c node_type_show). */
+static const unsigned int RDMAABI_NODE_IB_CA = RDMA_NODE_IB_CA;
+static const unsigned int RDMAABI_NODE_IB_SWITCH = RDMA_NODE_IB_SWITCH;
+static const unsigned int RDMAABI_NODE_IB_ROUTER = RDMA_NODE_IB_ROUTER;
+static const unsigned int RDMAABI_NODE_RNIC = RDMA_NODE_RNIC;
+static const unsigned int RDMAABI_NODE_USNIC = RDMA_NODE_USNIC;
+static const unsigned int RDMAABI_NODE_USNIC_UDP = RDMA_NODE_USNIC_UDP;
+static const unsigned int RDMAABI_NODE_UNSPECIFIED = RDMA_NODE_UNSPECIFIED;
+_Static_assert(RDMA_NODE_IB_CA == 1 && RDMA_NODE_IB_SWITCH == 2 && RDMA_NODE_IB_ROUTER == 3 &&
+                   RDMA_NODE_RNIC == 4 && RDMA_NODE_USNIC == 5 && RDMA_NODE_USNIC_UDP == 6 &&
+                   RDMA_NODE_UNSPECIFIED == 7,
+               "RDMA_NODE_* (ABI-FACTS sec. 1)");
+
+/* Character devices of the RDMA core. MISC_MAJOR ([UAPI] linux/major.h) is rdma_cm's (a misc
+ * device with a dynamic minor); RDMA_USER_CM_ABI_VERSION ([UAPI] rdma/rdma_user_cm.h) is its
+ * sysfs abi_version and netlink CHARDEV_ABI. */
+static const unsigned int RDMAABI_MISC_MAJOR = MISC_MAJOR;
+static const unsigned int RDMAABI_USER_CM_ABI_VERSION = RDMA_USER_CM_ABI_VERSION;
+_Static_assert(MISC_MAJOR == 10, "MISC_MAJOR (linux/major.h)");
+_Static_assert(RDMA_USER_CM_ABI_VERSION == 4, "RDMA_USER_CM_ABI_VERSION (ABI-FACTS sec. 5, sec. 11)");
+
+/*
+ * The InfiniBand char major and the fixed minors (kernel-internal enums, no UAPI header):
+ * core/uverbs_main.c IB_UVERBS_MAJOR 231, IB_UVERBS_BASE_MINOR 192, IB_UVERBS_NUM_FIXED_MINOR 32;
+ * core/user_mad.c IB_UMAD_MAJOR 231 (the same major: Documentation/admin-guide/devices.txt
+ * "231 char InfiniBand"), IB_UMAD_MINOR_BASE 0, IB_UMAD_NUM_FIXED_MINOR 64 and
+ * IB_ISSM_MINOR_BASE = IB_UMAD_NUM_FIXED_MINOR. An enum, as in the kernel, so the major is
+ * spelled once and the relations are asserted.
+ */
+enum {
+    RDMAABI_IB_UVERBS_MAJOR = 231,
+    RDMAABI_IB_UVERBS_BASE_MINOR = 192,
+    RDMAABI_IB_UVERBS_NUM_FIXED_MINOR = 32,
+    RDMAABI_IB_UMAD_MAJOR = RDMAABI_IB_UVERBS_MAJOR,
+    RDMAABI_IB_UMAD_MINOR_BASE = 0,
+    RDMAABI_IB_UMAD_NUM_FIXED_MINOR = 64,
+    RDMAABI_IB_ISSM_MINOR_BASE = RDMAABI_IB_UMAD_NUM_FIXED_MINOR,
+};
+_Static_assert(RDMAABI_IB_UMAD_MAJOR == 231 && RDMAABI_IB_UVERBS_BASE_MINOR == 192 &&
+                   RDMAABI_IB_ISSM_MINOR_BASE == 64,
+               "InfiniBand char device numbers (ABI-FACTS sec. 1, sec. 10.7)");
+_Static_assert(RDMAABI_IB_UMAD_MINOR_BASE + 2 * RDMAABI_IB_UMAD_NUM_FIXED_MINOR <= RDMAABI_IB_UVERBS_BASE_MINOR,
+               "umad and issm fixed minors stay below the uverbs minors");
+
+/* RVT_UVERBS_ABI_VERSION (kernel-internal #define in drivers/infiniband/sw/rdmavt/vt.c; not in
+ * [UAPI] rdma/rvt-abi.h): the per-device uverbs ABI of rdmavt drivers (hfi1, qib), which
+ * sysfs uverbsN/abi_version and netlink CHARDEV_ABI show. */
+static const unsigned int RDMAABI_RVT_UVERBS_ABI_VERSION = 2;
+
+/* MAXSYMLINKS (kernel-internal include/linux/namei.h): symbolic links one path walk follows
+ * before fs/namei.c answers ELOOP. The emulator's path walk uses the same bound. */
+static const unsigned int RDMAABI_MAXSYMLINKS = 40;
+
+/* =====================================================================================
+ * Emulated hfi1/qib drivers: more kernel-internal numbers (driver audit follow-up).
+ * Added so Sources/RdmaEmulator/Drivers/Hfi1*.swift and Qib*.swift type no kernel
+ * number in Swift. Each cites the kernel file it copies; none is in a UAPI header.
+ * ===================================================================================== */
+
+/* x86_64 PAGE_SHIFT / PAGE_SIZE (arch/x86/include/asm/page_types.h): the page the drivers
+ * count in (offset_in_page, num_user_pages, pin_user_pages). The layouts above are x86_64. */
+static const unsigned int RDMAABI_PAGE_SHIFT = 12;
+static const unsigned long long RDMAABI_PAGE_SIZE = 1ULL << 12;
+_Static_assert((1ULL << 12) == 4096ULL, "x86_64 PAGE_SIZE");
+
+/* hfi1/common.h: the locked bit (HFI1_CAP_LOCKED_SHIFT 63) ends the misc bits that start at
+ * HFI1_CAP_MISC_SHIFT; HFI1_CAP_MISC_MASK = (1 << (LOCKED_SHIFT - MISC_SHIFT)) - 1. */
+static const unsigned int RDMAABI_HFI1_CAP_LOCKED_SHIFT = 63;
+static const unsigned long long RDMAABI_HFI1_CAP_MISC_MASK = (1ULL << (63 - 48)) - 1;
+_Static_assert(48 == 2 * 24, "HFI1_CAP_MISC_SHIFT = 2 * HFI1_CAP_USER_SHIFT");
+
+/* IBA P_Key layout: the low 15 bits are the key, bit 15 the full-member bit
+ * (qib_file_ops.c qib_set_part_key: `key & 0x7FFF`, `key |= 0x8000`). */
+static const unsigned short RDMAABI_IB_PKEY_BASE_MASK = 0x7FFF;
+static const unsigned short RDMAABI_IB_PKEY_FULL_MEMBER = 0x8000;
+_Static_assert((0x7FFF | 0x8000) == 0xFFFF && (0x7FFF & 0x8000) == 0, "P_Key = full bit + 15-bit key");
+
+/* hfi1 credit return (hfi1/pio.h `struct credit_return { volatile __le64 cr[8]; }`;
+ * pio.c cr_group_addresses: `&cr_base[node].va[gc].cr[hw_context & 0x7]`). */
+static const unsigned int RDMAABI_HFI1_CREDIT_RETURN_SLOTS = 8;
+static const unsigned int RDMAABI_HFI1_CREDIT_RETURN_SLOT_SIZE = sizeof(__u64);
+static const unsigned int RDMAABI_HFI1_CREDIT_RETURN_SIZE = 8 * sizeof(__u64);
+_Static_assert(8 * sizeof(__u64) == 64, "hfi1 struct credit_return is 64 bytes");
+
+/* hfi1 event flags (hfi1/hfi.h `unsigned long *events` in hfi1_devdata): one unsigned long
+ * per (context, sub-context); get_base_info() reports offset_in_page(slot * sizeof). */
+static const unsigned int RDMAABI_HFI1_EVENTS_ENTRY_SIZE = sizeof(unsigned long);
+_Static_assert(sizeof(unsigned long) == 8, "hfi1 events entry is an LP64 unsigned long");
+
+/* hfi1 expected receive (TID) programming: hfi1/chip.h MAX_EXPECTED_BUFFER (the largest
+ * buffer one RcvArray entry maps) and hfi1/exp_rcv.h EXP_TID_* (the u32 TID-list entry
+ * layout: IDX = RcvArray pair, CTRL = 1 or 2 for the even/odd entry of the pair, LEN = pages;
+ * user_exp_rcv.c create_tid). */
+static const unsigned int RDMAABI_HFI1_MAX_EXPECTED_BUFFER = 2048U * 1024U;
+static const unsigned int RDMAABI_HFI1_EXP_TID_TIDLEN_MASK = 0x7FF;
+static const unsigned int RDMAABI_HFI1_EXP_TID_TIDLEN_SHIFT = 0;
+static const unsigned int RDMAABI_HFI1_EXP_TID_TIDCTRL_MASK = 0x3;
+static const unsigned int RDMAABI_HFI1_EXP_TID_TIDCTRL_SHIFT = 20;
+static const unsigned int RDMAABI_HFI1_EXP_TID_TIDIDX_MASK = 0x3FF;
+static const unsigned int RDMAABI_HFI1_EXP_TID_TIDIDX_SHIFT = 22;
+_Static_assert((2048U * 1024U) >> 12 == 512, "MAX_EXPECTED_BUFFER is 512 pages");
+_Static_assert((0x7FFU << 0 & 0x3U << 20) == 0 && (0x3U << 20 & 0x3FFU << 22) == 0 && (0x3FFU << 22) >> 22 == 0x3FF,
+               "EXP_TID fields do not overlap and fit in 32 bits");
+
+/* qib_file_ops.c qib_get_base_info(): without context sharing the caller may pass the old,
+ * shorter struct (`sz -= 7 * sizeof(u64)`). */
+static const unsigned int RDMAABI_QIB_BASE_INFO_UNSHARED_SIZE =
+    sizeof(struct rdmaabi_qib_base_info) - 7 * sizeof(__u64);
+_Static_assert(sizeof(struct rdmaabi_qib_base_info) - 7 * sizeof(__u64) == 120,
+               "qib_base_info without the 7 sharing u64s");
+
+/* qib_file_ops.c qib_tid_update / qib_tid_free: the TID bitmap is `unsigned long tidmap[8]`,
+ * copied to or from qib_tid_info.tidmap whole. */
+static const unsigned int RDMAABI_QIB_TIDMAP_SIZE = 8 * sizeof(unsigned long);
+_Static_assert(8 * sizeof(unsigned long) == 64, "qib TID bitmap is 64 bytes");
+
+/* qib/qib.h struct qib_ctxtdata `u16 pkeys[4]`: P_Keys one context may set (SET_PART_KEY). */
+static const unsigned int RDMAABI_QIB_CTXT_PKEYS = 4;
+
+/* ================ end of the emulated hfi1/qib driver numbers block ================= */
+
 #endif /* CRDMAABI_H */

@@ -1,4 +1,5 @@
 import CRdmaABI
+import RdmaKit
 
 /// One receive context a user process holds: the user part of hfi1 `struct hfi1_ctxtdata` and
 /// qib `struct qib_ctxtdata`. Lives in `DeviceState.userContexts` (per device, under the
@@ -25,6 +26,17 @@ struct UserContext: Sendable, Equatable {
     var masterInitialized = false
     /// qib `rcd->pkeys[4]` set by SET_PART_KEY.
     var partitionKeys: [UInt16] = []
+    /// hfi1 `uctxt->flags`: the module's `cap_mask` when the context was allocated
+    /// (allocate_ctxt `uctxt->flags = hfi1_cap_mask`). CTXT_INFO's runtime flags and the
+    /// file's TID cache (`fd->use_mn`) come from it.
+    var capabilities: UInt64 = 0
+    /// hfi1 send context `sc->flags & SCF_HALTED` and `SCF_FROZEN`: set for every context of a
+    /// device when a freeze starts (start_freeze_handling → sc_stop), cleared by CTXT_RESET.
+    var sendContextHalted = false
+    var sendContextFrozen = false
+    /// hfi1 RcvArray expected entries programmed by TID_UPDATE, relative to the context's
+    /// `expected_base` (the groups' `map` bits), whoever of the sharers programmed them.
+    var expectedInUse: Set<Int> = []
 }
 
 /// Which context and sub-context an open file holds (hfi1 `fd->uctxt`/`fd->subctxt`, qib
@@ -89,21 +101,51 @@ extension DeviceState {
         probe.fixture.ports.first { $0.number == number }
     }
 
-    /// qib_file_ops.c `usable()`: a LID and the link ACTIVE (ABI-FACTS §11). hfi1's
-    /// `usable_device` (staging) asks only for ACTIVE.
+    /// qib_file_ops.c `usable()`, the port choice of ASSIGN_CTXT: the device present
+    /// (`QIB_PRESENT`), the port with a LID and its link ACTIVE (ABI-FACTS §11).
     func isUsable(port number: Int) -> Bool {
-        guard let port = port(number) else { return false }
-        return port.lid != 0 && port.state == 4
+        guard present, let port = port(number) else { return false }
+        return port.lid != 0 && port.state == PortState.active.rawValue
     }
 
-    /// Some port is usable (the unit counts in `*_count_units(&npresent, &nup)`'s `nup`).
-    var hasUsablePort: Bool { probe.fixture.ports.contains { isUsable(port: $0.number) } }
+    /// Whether a port is "up" as the driver's unit counting sees it (`nup` of
+    /// `hfi1_count_units`/`qib_count_units`, and `*_count_active_units`):
+    /// * hfi1 (init.c): `ppd->lid && ppd->linkup` — a LID and the physical link up (LinkUp),
+    ///   whatever the logical state (INIT and ARMED count);
+    /// * qib (qib_init.c): `ppd->lid && (ppd->lflags & (QIBL_LINKINIT | QIBL_LINKARMED |
+    ///   QIBL_LINKACTIVE))` — a LID and the logical state INIT, ARMED or ACTIVE.
+    func isUp(_ port: PortFixture) -> Bool {
+        guard port.lid != 0 else { return false }
+        switch probe.fixture.driver {
+        case .hfi1:
+            return port.physicalState == PhysicalState.linkUp.rawValue
+        case .qib:
+            return [PortState.initialize, .armed, .active].map(\.rawValue).contains(port.state)
+        }
+    }
 
-    /// Some port is ACTIVE (hfi1 `hfi1_count_active_units`, staging `usable_device`).
-    var hasActivePort: Bool { probe.fixture.ports.contains { $0.state == 4 } }
+    /// Some port is up (the unit adds to `*_count_units(&npresent, &nup)`'s `nup`, which
+    /// counts ports of present and absent units alike).
+    var hasUpPort: Bool { probe.fixture.ports.contains(where: isUp) }
+
+    /// The unit counts in `hfi1_count_active_units` / `qib_count_active_units` (CTXT_INFO
+    /// `num_active`): present (`HFI1_PRESENT`/`QIB_PRESENT`) with some port up.
+    var isActiveUnit: Bool { present && hasUpPort }
 }
 
 extension KernelState {
+    /// `*_count_units(&npresent, &nup)` over a driver's units: how many are present, and
+    /// whether any port of any unit is up (`nup > 0`).
+    func countUnits(_ driver: DeviceSet.Driver) -> (present: Int, anyUp: Bool) {
+        let units = deviceNames(driver).compactMap { devices[$0] }
+        return (units.filter(\.present).count, units.contains(where: \.hasUpPort))
+    }
+
+    /// `hfi1_count_active_units` / `qib_count_active_units`.
+    func countActiveUnits(_ driver: DeviceSet.Driver) -> Int {
+        deviceNames(driver).filter { devices[$0]?.isActiveUnit == true }.count
+    }
+
     /// The ib device name of a driver's unit (`hfi1_lookup(unit)`, `qib_lookup(unit)`).
     func deviceName(_ driver: DeviceSet.Driver, unit: Int) -> String? {
         devices.first { $0.value.probe.fixture.driver == driver && $0.value.probe.fixture.unit == unit }?.key

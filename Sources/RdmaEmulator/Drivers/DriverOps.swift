@@ -76,7 +76,7 @@ struct DriverOpsRequest: Sendable, Equatable {
         }
         guard bytes[reservedOffset..<size].allSatisfy({ $0 == 0 }) else { throw invalid("reserved words are not zero") }
         let field = bytes[0..<nameCapacity]
-        guard let nul = field.firstIndex(of: 0) else { throw invalid("name is not NUL-terminated within 64 bytes") }
+        guard let nul = field.firstIndex(of: 0) else { throw invalid("name is not NUL-terminated within \(nameCapacity) bytes") }
         guard field[nul...].allSatisfy({ $0 == 0 }) else { throw invalid("bytes after the name's NUL are not zero") }
         let name = Array(field[..<nul])
         if let problem = nameProblem(name) { throw invalid(problem) }

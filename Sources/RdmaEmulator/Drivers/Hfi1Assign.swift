@@ -30,8 +30,9 @@ extension KernelState {
     /// hfi1/file_ops.c (4.14+) `assign_ctxt` after its copy and version checks: under
     /// `hfi1_mutex`, `find_sub_ctxt` then `allocate_ctxt`, on the file's own device only.
     /// Errors in the kernel's order: a matching shared context with another userversion →
-    /// EINVAL, all its sub-contexts taken → EBUSY; no free context (`!dd->freectxts`) → EBUSY.
-    /// (A frozen SPC's EIO is not modelled: the emulated chip never freezes.)
+    /// EINVAL, all its sub-contexts taken → EBUSY; then allocate_ctxt: the device frozen
+    /// (`HFI1_FROZEN`, "a unique error … retry") → EIO; no free context (`!dd->freectxts`) →
+    /// EBUSY. A new context records the module's `cap_mask` (`uctxt->flags`).
     mutating func hfi1AssignModern(device name: String, _ request: Hfi1AssignRequest,
                                    credentials: Credentials) throws(KernelError) -> ContextRef {
         guard var device = devices[name] else { throw KernelError(.ENODEV) }
@@ -57,28 +58,32 @@ extension KernelState {
             }
         }
         // allocate_ctxt
+        if device.frozen { throw KernelError(.EIO, .other("\(name) is frozen (SPC freeze); retry")) }
         guard device.freeContexts > 0, let number = device.lowestFreeContext else {
             throw KernelError(.EBUSY, .other("\(name): no free user context"))
         }
         device.allocate(UserContext(number: number, port: 1, userVersion: request.userVersion,
                                     subcontextCount: request.subcontextCount,
-                                    subcontextID: request.subcontextID, uuid: request.uuid, jkey: jkey))
+                                    subcontextID: request.subcontextID, uuid: request.uuid, jkey: jkey,
+                                    capabilities: hfi1CapabilityMask))
         return ContextRef(device: name, number: number, subcontext: 0)
     }
 
     /// Staging hfi1 (4.5/4.6) `assign_ctxt` after the major check: `find_shared_ctxt` over every
-    /// unit (a match with another userversion, or with all `subctxt_cnt` taken → EINVAL), then
-    /// `get_user_context` for the file's unit: no units → ENXIO, no unit with an ACTIVE port →
-    /// ENETDOWN, the unit missing → ENODEV, `!dd->freectxts` → EBUSY; then `allocate_ctxt`
-    /// (no free slot → EBUSY) and `init_subctxts` (`subctxt_cnt > HFI1_MAX_SHARED_CTXTS` →
-    /// EINVAL — checked before anything is taken; the staging driver checked it after
-    /// allocating and left the slot behind).
+    /// present unit (a match with another userversion, or with all `subctxt_cnt` taken →
+    /// EINVAL), then `get_user_context` for the file's unit, from
+    /// `hfi1_count_units(&npresent, &nup)`: no present unit → ENXIO, no port of any unit up (a
+    /// LID and LinkUp, `ppd->lid && ppd->linkup`) → ENETDOWN, the unit missing → ENODEV,
+    /// `!dd->freectxts` → EBUSY; then `allocate_ctxt` (frozen → EIO, no free slot → EBUSY) and
+    /// `init_subctxts` (`subctxt_cnt > HFI1_MAX_SHARED_CTXTS` → EINVAL — checked before
+    /// anything is taken; the staging driver checked it after allocating and left the slot
+    /// behind).
     mutating func hfi1AssignStaging(unit: Int, _ request: Hfi1AssignRequest,
                                     credentials: Credentials) throws(KernelError) -> ContextRef {
         let jkey = Hfi1.jkey(for: credentials)
         let units = deviceNames(.hfi1)
         if request.subcontextCount > 0 {
-            for name in units {
+            for name in units where devices[name]!.present {
                 var device = devices[name]!
                 for number in device.userContexts.keys.sorted() {
                     var context = device.userContexts[number]!
@@ -96,18 +101,22 @@ extension KernelState {
                 }
             }
         }
-        if units.isEmpty { throw KernelError(.ENXIO) }
-        if !units.contains(where: { devices[$0]!.hasActivePort }) { throw KernelError(.ENETDOWN) }
+        let (present, anyUp) = countUnits(.hfi1)
+        if present == 0 { throw KernelError(.ENXIO) }
+        if !anyUp { throw KernelError(.ENETDOWN, .other("hfi1: no port has a LID and LinkUp")) }
         guard let name = deviceName(.hfi1, unit: unit), var device = devices[name] else {
             throw KernelError(.ENODEV)
         }
-        guard device.freeContexts > 0, let number = device.lowestFreeContext else {
+        if device.freeContexts == 0 { throw KernelError(.EBUSY, .other("\(name): no free user context")) }
+        if device.frozen { throw KernelError(.EIO, .other("\(name) is frozen (SPC freeze); retry")) }
+        guard let number = device.lowestFreeContext else {
             throw KernelError(.EBUSY, .other("\(name): no free user context"))
         }
         if request.subcontextCount > Int(RDMAABI_HFI1_MAX_SHARED_CTXTS) { throw KernelError(.EINVAL) }
         device.allocate(UserContext(number: number, port: 1, userVersion: request.userVersion,
                                     subcontextCount: request.subcontextCount,
-                                    subcontextID: request.subcontextID, uuid: request.uuid, jkey: jkey))
+                                    subcontextID: request.subcontextID, uuid: request.uuid, jkey: jkey,
+                                    capabilities: hfi1CapabilityMask))
         devices[name] = device
         return ContextRef(device: name, number: number, subcontext: 0)
     }

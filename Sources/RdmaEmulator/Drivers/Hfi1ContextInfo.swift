@@ -19,6 +19,15 @@ enum Hfi1Geometry {
     static let rcvHeaderEntryDwords: UInt16 = 32
     /// `hfi1_sdma_comp_ring_size` (module parameter, default 128).
     static let sdmaCompletionRingSize: UInt16 = 128
+
+    /// The eager entries rounded up to whole RcvArray groups
+    /// (`roundup(egrbufs.alloced, rcv_entries.group_size)`).
+    static var eagerEntriesInGroups: Int {
+        (eagerEntries + rcvArrayGroupSize - 1) / rcvArrayGroupSize * rcvArrayGroupSize
+    }
+
+    /// `uctxt->expected_count`: the RcvArray entries left for expected (TID) receives.
+    static var expectedCount: Int { rcvArrayEntries - eagerEntriesInGroups }
 }
 
 extension KernelState {
@@ -27,15 +36,14 @@ extension KernelState {
     func hfi1ContextInfo(_ ref: ContextRef, file: Hfi1FileState) throws(KernelError) -> hfi1_ctxt_info {
         guard let device = devices[ref.device] else { throw KernelError(.ENODEV) }
         var info = CStruct.zeroed(hfi1_ctxt_info.self)
-        info.runtime_flags = Hfi1Capabilities.runtimeFlags
-        info.num_active = UInt16(deviceNames(.hfi1).filter { devices[$0]?.hasActivePort == true }.count)
+        let flags = device.userContexts[ref.number]?.capabilities ?? hfi1CapabilityMask
+        info.runtime_flags = Hfi1Capabilities.runtimeFlags(flags)
+        info.num_active = UInt16(countActiveUnits(.hfi1))                 // hfi1_count_active_units
         info.unit = UInt16(device.probe.fixture.unit)
         info.ctxt = UInt16(ref.number)
         info.subctxt = UInt16(ref.subcontext)
         // roundup(egrbufs.alloced, group_size) + expected_count
-        let eager = (Hfi1Geometry.eagerEntries + Hfi1Geometry.rcvArrayGroupSize - 1)
-            / Hfi1Geometry.rcvArrayGroupSize * Hfi1Geometry.rcvArrayGroupSize
-        info.rcvtids = UInt16(eager + (Hfi1Geometry.rcvArrayEntries - eager))
+        info.rcvtids = UInt16(Hfi1Geometry.eagerEntriesInGroups + Hfi1Geometry.expectedCount)
         info.credits = Hfi1Geometry.sendCredits
         info.numa_node = UInt16(truncatingIfNeeded: device.probe.fixture.pci.numaNode)
         info.rec_cpu = UInt16(truncatingIfNeeded: file.receiveCPU)     // -1 → 0xffff
@@ -65,9 +73,13 @@ extension KernelState {
         info.jkey = context?.jkey ?? 0
         info.bthqp = RDMAABI_HFI1_KDETH_QP
         // offset of the context's credit-return slot in its page: pio.c cr_group_addresses,
-        // `&cr_base[node].va[hw_context].cr[hw_context & 7]`, 64-byte `struct credit_return`.
+        // `&cr_base[node].va[hw_context].cr[hw_context & 7]` (`struct credit_return` is
+        // `__le64 cr[8]`); get_base_info takes it `% PAGE_SIZE`.
         let sendContext = UInt64(Hfi1.sendContext(of: ref))
-        info.sc_credits_addr = token(RDMAABI_HFI1_MMAP_PIO_CRED, offset: (sendContext * 64 + (sendContext & 7) * 8) & 0xfff)
+        let slot = sendContext % UInt64(RDMAABI_HFI1_CREDIT_RETURN_SLOTS)
+        let creditReturn = sendContext * UInt64(RDMAABI_HFI1_CREDIT_RETURN_SIZE)
+            + slot * UInt64(RDMAABI_HFI1_CREDIT_RETURN_SLOT_SIZE)
+        info.sc_credits_addr = token(RDMAABI_HFI1_MMAP_PIO_CRED, offset: creditReturn % RDMAABI_PAGE_SIZE)
         info.pio_bufbase = token(RDMAABI_HFI1_MMAP_PIO_BUFS)
         info.pio_bufbase_sop = token(RDMAABI_HFI1_MMAP_PIO_BUFS_SOP)
         info.rcvhdr_bufbase = token(RDMAABI_HFI1_MMAP_RCV_HDRQ)
@@ -78,9 +90,10 @@ extension KernelState {
         // uctxt_offset = (ctxt - first_dyn_alloc_ctxt) * HFI1_MAX_SHARED_CTXTS.
         let eventSlot = UInt64((ref.number - device.firstUserContext) * Int(RDMAABI_HFI1_MAX_SHARED_CTXTS)
                                + ref.subcontext)
-        info.events_bufbase = token(RDMAABI_HFI1_MMAP_EVENTS, offset: (eventSlot * 8) & 0xfff)
+        info.events_bufbase = token(RDMAABI_HFI1_MMAP_EVENTS,
+                                    offset: eventSlot * UInt64(RDMAABI_HFI1_EVENTS_ENTRY_SIZE) % RDMAABI_PAGE_SIZE)
         info.status_bufbase = token(RDMAABI_HFI1_MMAP_STATUS)
-        if Hfi1Capabilities.userSet(RDMAABI_HFI1_CAP_DMA_RTAIL) {
+        if Hfi1Capabilities.userSet(RDMAABI_HFI1_CAP_DMA_RTAIL, in: hfi1CapabilityMask) {
             info.rcvhdrtail_base = token(RDMAABI_HFI1_MMAP_RTAIL)
         }
         if let context, context.subcontextCount > 0 {
@@ -98,29 +111,35 @@ extension Hfi1 {
     static func sendContext(of ref: ContextRef) -> Int { ref.number }
 }
 
-/// The module's capability mask (hfi1/common.h `HFI1_CAP_*` macros over `hfi1_cap_mask`, left at
-/// HFI1_CAP_MASK_DEFAULT) and what user space sees of it.
+/// The hfi1 capability mask (hfi1/common.h `HFI1_CAP_*` macros) read from a mask: the module's
+/// live `cap_mask` (`KernelState.hfi1CapabilityMask`, as HFI1_CAP_IS_USET/KSET read it) or a
+/// context's copy (`uctxt->flags`, as HFI1_CAP_UGET_MASK reads it).
 enum Hfi1Capabilities {
-    static let mask: UInt64 = RDMAABI_HFI1_CAP_MASK_DEFAULT
-
-    /// HFI1_CAP_IS_USET(cap): the user-context half of the mask has `cap`.
-    static func userSet(_ cap: UInt64) -> Bool {
+    /// HFI1_CAP_IS_USET(cap) / HFI1_CAP_UGET_MASK(flags, cap): the user-context half has `cap`.
+    static func userSet(_ cap: UInt64, in mask: UInt64) -> Bool {
         (mask >> UInt64(RDMAABI_HFI1_CAP_USER_SHIFT)) & cap != 0
     }
 
-    /// HFI1_CAP_IS_KSET(cap).
-    static func kernelSet(_ cap: UInt64) -> Bool { mask & cap != 0 }
+    /// HFI1_CAP_IS_KSET(cap): the kernel half has `cap`.
+    static func kernelSet(_ cap: UInt64, in mask: UInt64) -> Bool { mask & cap != 0 }
 
-    /// get_ctxt_info's `runtime_flags`: misc bits moved to the user position, the user half
-    /// (HFI1_CAP_UGET_MASK(flags, MASK)) and the kernel bits user space must know
-    /// (HFI1_CAP_KGET_MASK(flags, K2U)). `fd->use_mn` is true (TID caching works), so
-    /// HFI1_CAP_TID_UNMAP is not added.
-    static var runtimeFlags: UInt64 {
+    /// get_ctxt_info's `runtime_flags` from the context's `flags`: misc bits moved to the user
+    /// position, the user half (HFI1_CAP_UGET_MASK(flags, MASK)) and the kernel bits user space
+    /// must know (HFI1_CAP_KGET_MASK(flags, K2U)); then `if (!fd->use_mn) |= HFI1_CAP_TID_UNMAP`
+    /// — the file caches TIDs unless the context's user half has TID_UNMAP.
+    static func runtimeFlags(_ flags: UInt64) -> UInt64 {
         let userShift = UInt64(RDMAABI_HFI1_CAP_USER_SHIFT)
         let miscShift = UInt64(RDMAABI_HFI1_CAP_MISC_SHIFT)
-        let miscMask: UInt64 = (1 << (63 - miscShift)) - 1          // HFI1_CAP_MISC_MASK
-        return (((mask >> miscShift) & miscMask) << userShift)
-            | ((mask >> userShift) & RDMAABI_HFI1_CAP_MASK)
-            | (mask & RDMAABI_HFI1_CAP_K2U)
+        var runtime = (((flags >> miscShift) & RDMAABI_HFI1_CAP_MISC_MASK) << userShift)
+            | ((flags >> userShift) & RDMAABI_HFI1_CAP_MASK)
+            | (flags & RDMAABI_HFI1_CAP_K2U)
+        if !usesTIDCache(flags) { runtime |= RDMAABI_HFI1_CAP_TID_UNMAP }
+        return runtime
+    }
+
+    /// `fd->use_mn` (hfi1_user_exp_rcv_init): the file keeps a TID cache and an invalidation
+    /// list (`fd->invalid_tids`) unless the context's flags have TID_UNMAP for user contexts.
+    static func usesTIDCache(_ flags: UInt64) -> Bool {
+        !userSet(RDMAABI_HFI1_CAP_TID_UNMAP, in: flags)
     }
 }

@@ -12,6 +12,12 @@ struct Hfi1FileState: Sendable, Equatable {
     /// `fd->rec_cpu_num`: -1, no CPU affinity (hfi1_file_open). The emulator never pins a CPU,
     /// so CTXT_INFO's `rec_cpu` is 0xffff ("none").
     var receiveCPU: Int32 = -1
+    /// `fd->entry_to_rb`: the context's expected RcvArray entries this file programmed with
+    /// TID_UPDATE (relative to `expected_base`) and the pages each maps.
+    var programmedTIDs: [Int: Int] = [:]
+
+    /// `fd->tid_used`: TID entries the file holds.
+    var tidUsed: Int { programmedTIDs.count }
 }
 
 extension OpenFile {
@@ -36,16 +42,27 @@ enum Hfi1 {
         return jkey
     }
 
-    /// hfi1_file_open: a device that is gone (`user_refcount` already 0) → ENXIO; else a zeroed
-    /// `hfi1_filedata`.
-    static func open(_ file: inout OpenFile, unit: Int, kernel: KernelState) throws(KernelError) {
-        guard kernel.deviceName(.hfi1, unit: unit) != nil else { throw KernelError(.ENXIO) }
+    /// hfi1_file_open. 4.10+ (`checksPresence`, the ioctl era): the chip not present
+    /// (`!(dd->flags & HFI1_PRESENT)`) → EINVAL, then a device that is gone (`user_refcount`
+    /// already 0) → ENXIO. The staging open only allocated the file data; the emulator keeps
+    /// its ENXIO for a unit that is gone (there is no device behind the node any more). Then a
+    /// zeroed `hfi1_filedata`.
+    static func open(_ file: inout OpenFile, unit: Int, checksPresence: Bool, kernel: KernelState) throws(KernelError) {
+        guard let name = kernel.deviceName(.hfi1, unit: unit), let device = kernel.devices[name] else {
+            throw KernelError(.ENXIO)
+        }
+        if checksPresence, !device.present { throw KernelError(.EINVAL, .other("\(name) is not present")) }
         file.privateData = Hfi1FileState()
     }
 
-    /// hfi1_file_close: the last user of a context frees it (`deallocate_ctxt`, freectxts++).
+    /// hfi1_file_close: the file's programmed TIDs are released (hfi1_user_exp_rcv_free), then
+    /// the last user of a context frees it (`deallocate_ctxt`, freectxts++).
     static func release(_ file: inout OpenFile, kernel: inout KernelState) {
-        if let ref = file.hfi1State.context { kernel.releaseContext(ref) }
+        let state = file.hfi1State
+        if let ref = state.context {
+            kernel.devices[ref.device]?.userContexts[ref.number]?.expectedInUse.subtract(state.programmedTIDs.keys)
+            kernel.releaseContext(ref)
+        }
         file.privateData = nil
     }
 

@@ -8,7 +8,7 @@ struct Hfi1IoctlDriver: EmulatedDriver {
     let unit: Int
 
     func open(_ file: inout OpenFile, kernel: inout KernelState) throws(KernelError) {
-        try Hfi1.open(&file, unit: unit, kernel: kernel)
+        try Hfi1.open(&file, unit: unit, checksPresence: true, kernel: kernel)
     }
 
     func release(_ file: inout OpenFile, kernel: inout KernelState) {
@@ -39,7 +39,7 @@ struct Hfi1IoctlDriver: EmulatedDriver {
         case RDMAABI_HFI1_IOCTL_CREDIT_UPD:
             break                                   // sc_return_credits
         case RDMAABI_HFI1_IOCTL_TID_UPDATE, RDMAABI_HFI1_IOCTL_TID_FREE, RDMAABI_HFI1_IOCTL_TID_INVAL_READ:
-            try Hfi1Commands.tid(cmd: cmd, argument: argument, size: cmd.size, kernel: &kernel)
+            try Hfi1Commands.tid(cmd: cmd, argument: argument, size: cmd.size, state: &state, kernel: &kernel)
         case RDMAABI_HFI1_IOCTL_RECV_CTRL:
             try Hfi1Commands.receiveControl(state, pointer: argument, kernel: kernel)
         case RDMAABI_HFI1_IOCTL_POLL_TYPE:
@@ -49,7 +49,7 @@ struct Hfi1IoctlDriver: EmulatedDriver {
         case RDMAABI_HFI1_IOCTL_SET_PKEY:
             try Hfi1Commands.setPartitionKey(state, pointer: argument, kernel: kernel)
         case RDMAABI_HFI1_IOCTL_CTXT_RESET:
-            throw Hfi1Commands.contextReset()
+            try Hfi1Commands.contextReset(state.context!, kernel: &kernel)
         case RDMAABI_HFI1_IOCTL_GET_VERS:
             // put_user(HFI1_USER_SWVERSION, (int __user *)arg)
             try kernel.copyToUser(Int32(bitPattern: RDMAABI_HFI1_USER_SWVERSION), at: argument)
@@ -65,7 +65,7 @@ struct Hfi1IoctlDriver: EmulatedDriver {
     /// context the bytes would be SDMA requests; the emulator has no SDMA engine and answers
     /// EINVAL, as hfi1_user_sdma_process_request does for a request it cannot parse.
     func write(_ file: inout OpenFile, _ bytes: [UInt8], kernel: inout KernelState) throws(KernelError) -> Int {
-        if !Hfi1Capabilities.kernelSet(RDMAABI_HFI1_CAP_SDMA) { throw KernelError(.EINVAL) }
+        if !Hfi1Capabilities.kernelSet(RDMAABI_HFI1_CAP_SDMA, in: kernel.hfi1CapabilityMask) { throw KernelError(.EINVAL) }
         guard file.hfi1State.context != nil else {
             throw KernelError(.EIO, .other("hfi1: write() before ASSIGN_CTXT (no SDMA queues)"))
         }

@@ -16,7 +16,7 @@ struct Hfi1WriteDriver: EmulatedDriver {
         | (RDMAABI_HFI1_WRITE_ERA_SWMAJOR << RDMAABI_HFI1_SWMAJOR_SHIFT) | 0
 
     func open(_ file: inout OpenFile, kernel: inout KernelState) throws(KernelError) {
-        try Hfi1.open(&file, unit: unit, kernel: kernel)
+        try Hfi1.open(&file, unit: unit, checksPresence: false, kernel: kernel)
     }
 
     func release(_ file: inout OpenFile, kernel: inout KernelState) {
@@ -37,6 +37,11 @@ struct Hfi1WriteDriver: EmulatedDriver {
     /// EINVAL; the payload is copied from `addr` *before* the context check (EFAULT); a command
     /// that needs a context without one → EINVAL; EP_* without CAP_SYS_ADMIN (the opener is not
     /// uid 0) → EPERM; success returns `consumed` = 16 + bytes copied.
+    ///
+    /// Not modelled: the 2016 security fix's first check, `ib_safe_file_access(fp)` → EACCES
+    /// (the writer's credentials are not the opener's `f_cred`, or a kernel-mode access). The
+    /// emulated process has one fixed set of credentials and passes no files around, so every
+    /// write comes from the credentials that opened the file and the check always passes.
     func write(_ file: inout OpenFile, _ bytes: [UInt8], kernel: inout KernelState) throws(KernelError) -> Int {
         let header = CStruct.size(of: rdmaabi_hfi1_cmd.self)
         if bytes.count < header { throw KernelError(.EINVAL, .other("hfi1: write of \(bytes.count) bytes, need \(header)")) }
@@ -104,17 +109,27 @@ struct Hfi1WriteDriver: EmulatedDriver {
         case RDMAABI_HFI1_CMD_SDMA_STATUS_UPD, RDMAABI_HFI1_CMD_CREDIT_UPD, RDMAABI_HFI1_CMD_RECV_CTRL,
              RDMAABI_HFI1_CMD_ACK_EVENT:
             break                                                   // values; cannot fail
-        case RDMAABI_HFI1_CMD_TID_UPDATE, RDMAABI_HFI1_CMD_TID_FREE, RDMAABI_HFI1_CMD_TID_INVAL_READ:
-            try Hfi1Commands.tidOperation(isUpdate: cmd.type == RDMAABI_HFI1_CMD_TID_UPDATE,
-                                          CStruct.decode(hfi1_tid_info.self, from: payload),
-                                          address: cmd.addr, kernel: &kernel)
+        case RDMAABI_HFI1_CMD_TID_UPDATE:
+            // hfi1_user_exp_rcv_setup, then tidcnt and length (adjacent) copied back in one
+            // copy_to_user — the caller's own values when nothing was programmed.
+            let info = CStruct.decode(hfi1_tid_info.self, from: payload)
+            let result = try Hfi1Commands.setup(info, era: .write, state: &state, kernel: &kernel)
+                ?? Hfi1Commands.Programmed(tidcnt: info.tidcnt, length: info.length)
+            let tidcnt = UInt64(MemoryLayout<hfi1_tid_info>.offset(of: \.tidcnt)!)
+            try kernel.memory.copyToUser(cmd.addr + tidcnt, CStruct.encode(result.tidcnt) + CStruct.encode(result.length))
+        case RDMAABI_HFI1_CMD_TID_FREE, RDMAABI_HFI1_CMD_TID_INVAL_READ:
+            let info = CStruct.decode(hfi1_tid_info.self, from: payload)
+            let count = cmd.type == RDMAABI_HFI1_CMD_TID_FREE
+                ? try Hfi1Commands.clear(info, state: &state, kernel: &kernel)
+                : try Hfi1Commands.invalidRead(state, kernel: kernel)
+            try kernel.copyToUser(count, at: cmd.addr + UInt64(MemoryLayout<hfi1_tid_info>.offset(of: \.tidcnt)!))
         case RDMAABI_HFI1_CMD_POLL_TYPE:
             state.pollType = Int32(truncatingIfNeeded: value)
         case RDMAABI_HFI1_CMD_SET_PKEY:
-            if !Hfi1Capabilities.userSet(RDMAABI_HFI1_CAP_PKEY_CHECK) { throw KernelError(.EPERM) }
+            if !Hfi1Commands.pkeyCheckEnabled(kernel) { throw KernelError(.EPERM) }
             try Hfi1Commands.checkPartitionKey(UInt16(truncatingIfNeeded: value), kernel, state.context!)
         case RDMAABI_HFI1_CMD_CTXT_RESET:
-            throw Hfi1Commands.contextReset()
+            try Hfi1Commands.contextReset(state.context!, kernel: &kernel)
         default:
             // EP_* as root: eprom.c handle_eprom_command — "some devices do not have an EPROM";
             // the emulated adapter has none.

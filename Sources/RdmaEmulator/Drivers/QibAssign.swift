@@ -44,12 +44,12 @@ extension KernelState {
         return try qibGetAny(request)
     }
 
-    /// find_shared_ctxt: across every unit, an open context with the same `subctxt_id`; one
-    /// with another `subctxt_cnt` or userversion, or already full, → EINVAL; else the file
-    /// joins as sub-context `rcd->cnt++`.
+    /// find_shared_ctxt: across every present unit ("device portion of usable()"), an open
+    /// context with the same `subctxt_id`; one with another `subctxt_cnt` or userversion, or
+    /// already full, → EINVAL; else the file joins as sub-context `rcd->cnt++`.
     private mutating func qibFindShared(_ request: QibAssignRequest) throws(KernelError) -> ContextRef? {
         for name in deviceNames(.qib) {
-            guard var device = devices[name] else { continue }
+            guard var device = devices[name], device.present else { continue }
             for number in device.userContexts.keys.sorted() {
                 var context = device.userContexts[number]!
                 guard context.openCount > 0, context.subcontextID == request.subcontextID else { continue }
@@ -77,15 +77,18 @@ extension KernelState {
         return try qibChoosePortContext(device: name, request)
     }
 
-    /// get_a_ctxt for the wildcard node: no units → ENXIO; no unit with a usable port →
-    /// ENETDOWN. ACROSS: the unit with a usable (requested, or any) port and the fewest contexts
-    /// in use that still has a free one, then choose_port_ctxt; no such unit → ENETDOWN (the
-    /// kernel's `dusable ? -EBUSY : -ENETDOWN` with `dusable` never counted on this path).
+    /// get_a_ctxt for the wildcard node, from `qib_count_units(&npresent, &nup)`: no present
+    /// unit → ENXIO; no port of any unit up (a LID and INIT, ARMED or ACTIVE) → ENETDOWN.
+    /// ACROSS: the unit with a usable (LID and ACTIVE; requested, or any) port and the fewest
+    /// contexts in use that still has a free one, then choose_port_ctxt; no such unit →
+    /// ENETDOWN (the kernel's `dusable ? -EBUSY : -ENETDOWN` with `dusable` never counted on
+    /// this path).
     /// WITHIN: choose_port_ctxt on each unit in turn; any EBUSY → EBUSY, else ENETDOWN.
     private mutating func qibGetAny(_ request: QibAssignRequest) throws(KernelError) -> ContextRef {
         let units = deviceNames(.qib)
-        if units.isEmpty { throw KernelError(.ENXIO) }
-        if !units.contains(where: { devices[$0]!.hasUsablePort }) { throw KernelError(.ENETDOWN) }
+        let (present, anyUp) = countUnits(.qib)
+        if present == 0 { throw KernelError(.ENXIO) }
+        if !anyUp { throw KernelError(.ENETDOWN, .other("qib: no port has a LID and is INIT, ARMED or ACTIVE")) }
         var busy = 0
         if request.algorithm == RDMAABI_QIB_PORT_ALG_ACROSS {
             var chosen: String?

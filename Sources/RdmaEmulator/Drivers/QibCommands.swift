@@ -7,8 +7,8 @@ enum QibCommands {
     /// QIB_CMD_USER_INIT: `qib_do_user_init` then `qib_get_base_info(spu_base_info,
     /// spu_base_info_size)`. A slave sub-context waits for its master's USER_INIT in the kernel;
     /// the emulator never blocks and answers EAGAIN instead. qib_get_base_info: a buffer smaller
-    /// than the struct (minus the 7 trailing u64 when the context is not shared) → EINVAL;
-    /// copy_to_user of min(size, sizeof) → EFAULT.
+    /// than the struct (than its old, 7 u64 shorter size when the context is not shared) →
+    /// EINVAL; copy_to_user of min(size, sizeof) → EFAULT.
     static func userInit(_ ref: ContextRef, _ info: rdmaabi_qib_user_info, kernel: inout KernelState)
         throws(KernelError) {
         guard var context = kernel.devices[ref.device]?.userContexts[ref.number] else { throw KernelError(.EINVAL) }
@@ -19,7 +19,7 @@ enum QibCommands {
             throw KernelError(.EAGAIN, .other("qib: the master of \(ref) has not run USER_INIT (the kernel would sleep)"))
         }
         let full = CStruct.size(of: rdmaabi_qib_base_info.self)
-        let minimum = context.subcontextCount > 0 ? full : full - 7 * MemoryLayout<UInt64>.size
+        let minimum = context.subcontextCount > 0 ? full : Int(RDMAABI_QIB_BASE_INFO_UNSHARED_SIZE)
         let size = Int(info.spu_base_info_size)
         if size < minimum {
             throw KernelError(.EINVAL, .other("qib: spu_base_info_size \(size) < \(minimum)"))
@@ -29,14 +29,14 @@ enum QibCommands {
 
     /// QIB_CMD_TID_UPDATE (qib_tid_update): `tidcnt` 0 → EFAULT (sic); the pages at `tidvaddr`
     /// must be pinnable (the emulator: registered user memory) → EFAULT; then the TID list
-    /// (`tidcnt` u16, capped at the context's TIDs) and the 64-byte TID bitmap are copied out →
+    /// (`tidcnt` u16, capped at the context's TIDs) and the TID bitmap are copied out →
     /// EFAULT. The emulator hands out TIDs 0..cnt-1 and does not track them.
     static func tidUpdate(_ info: rdmaabi_qib_tid_info, kernel: inout KernelState) throws(KernelError) {
         let count = Int(min(info.tidcnt, QibGeometry.expectedTIDs))
         if count == 0 { throw KernelError(.EFAULT) }
-        _ = try kernel.memory.copyFromUser(info.tidvaddr, count: count * Int(QibGeometry.pageSize))
+        _ = try kernel.memory.copyFromUser(info.tidvaddr, count: count * Int(RDMAABI_PAGE_SIZE))
         var list: [UInt8] = []
-        var map = [UInt8](repeating: 0, count: 64)                  // unsigned long tidmap[8]
+        var map = [UInt8](repeating: 0, count: Int(RDMAABI_QIB_TIDMAP_SIZE))   // unsigned long tidmap[8]
         for tid in 0..<count {
             list += CStruct.encode(UInt16(tid))
             map[tid / 8] |= 1 << (tid % 8)
@@ -45,23 +45,24 @@ enum QibCommands {
         try kernel.memory.copyToUser(info.tidmap, map)
     }
 
-    /// QIB_CMD_TID_FREE (qib_tid_free): the 64-byte TID bitmap is copied in from `tidmap` → EFAULT.
+    /// QIB_CMD_TID_FREE (qib_tid_free): the TID bitmap (`unsigned long tidmap[8]`) is copied in
+    /// from `tidmap` → EFAULT.
     static func tidFree(_ info: rdmaabi_qib_tid_info, kernel: KernelState) throws(KernelError) {
-        _ = try kernel.memory.copyFromUser(info.tidmap, count: 64)
+        _ = try kernel.memory.copyFromUser(info.tidmap, count: Int(RDMAABI_QIB_TIDMAP_SIZE))
     }
 
-    /// QIB_CMD_SET_PART_KEY (qib_set_part_key): the default key (low 15 bits 0x7fff) is always
-    /// valid → 0; low bits 0 → EINVAL; the key (full-member bit set) already set on this
-    /// context → EEXIST; all four per-context slots used → EBUSY. The port-wide key table and its
-    /// reference counts are not modelled.
+    /// QIB_CMD_SET_PART_KEY (qib_set_part_key): the default key (its 15 key bits those of
+    /// QIB_DEFAULT_P_KEY) is always valid → 0; key bits 0 → EINVAL; the key (full-member bit
+    /// set) already set on this context → EEXIST; all of the context's `pkeys[4]` slots used →
+    /// EBUSY. The port-wide key table and its reference counts are not modelled.
     static func setPartitionKey(_ key: UInt16, _ ref: ContextRef, kernel: inout KernelState) throws(KernelError) {
-        let limited = key & 0x7fff
-        if limited == RDMAABI_QIB_DEFAULT_P_KEY & 0x7fff { return }
+        let limited = key & RDMAABI_IB_PKEY_BASE_MASK
+        if limited == RDMAABI_QIB_DEFAULT_P_KEY & RDMAABI_IB_PKEY_BASE_MASK { return }
         if limited == 0 { throw KernelError(.EINVAL) }
-        let full = key | 0x8000
+        let full = key | RDMAABI_IB_PKEY_FULL_MEMBER
         guard var context = kernel.devices[ref.device]?.userContexts[ref.number] else { throw KernelError(.EINVAL) }
         if context.partitionKeys.contains(full) { throw KernelError(.EEXIST) }
-        if context.partitionKeys.count >= 4 { throw KernelError(.EBUSY) }
+        if context.partitionKeys.count >= Int(RDMAABI_QIB_CTXT_PKEYS) { throw KernelError(.EBUSY) }
         context.partitionKeys.append(full)
         kernel.devices[ref.device]!.userContexts[ref.number] = context
     }

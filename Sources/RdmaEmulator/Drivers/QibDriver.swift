@@ -26,6 +26,11 @@ struct QibDriver: EmulatedDriver {
     ///
     /// The kernel checks `count - 4` but copies from offset 8, so a 36-byte ASSIGN_CTXT reads
     /// four bytes past `count`; the emulator reads bytes it was not given as zero.
+    ///
+    /// Not modelled: qib_write's first check since the 2016 security fix,
+    /// `ib_safe_file_access(fp)` → EACCES (writer's credentials not the opener's `f_cred`). The
+    /// emulated process has one fixed set of credentials and passes no files around, so the
+    /// check always passes.
     func write(_ file: inout OpenFile, _ bytes: [UInt8], kernel: inout KernelState) throws(KernelError) -> Int {
         let typeSize = MemoryLayout.size(ofValue: CStruct.zeroed(rdmaabi_qib_cmd.self).type)
         if bytes.count < typeSize { throw KernelError(.EINVAL, .other("qib: write of \(bytes.count) bytes")) }

@@ -32,7 +32,7 @@ extension KernelState {
         guard let device = devices[ref.device] else { throw KernelError(.ENODEV) }
         let context = device.userContexts[ref.number]
         var info = CStruct.zeroed(rdmaabi_qib_ctxt_info.self)
-        info.num_active = UInt16(deviceNames(.qib).filter { devices[$0]?.hasUsablePort == true }.count)
+        info.num_active = UInt16(countActiveUnits(.qib))                  // qib_count_active_units
         info.unit = UInt16(device.probe.fixture.unit)
         info.port = UInt16(context?.port ?? 0)
         info.ctxt = UInt16(ref.number)

@@ -15,10 +15,20 @@ struct UverbsDriver: EmulatedDriver {
     /// files to disassociate on hot-unplug (left to the hot-unplug work). Handle ids are never
     /// reused, so entries of closed handles are harmless; filter by `KernelState.files`.
     var driverOpsFiles: [Int: String] = [:]
+    /// `uverbs_api.driver_id` (enum rdma_driver_id): the kernel builds the device's uverbs API
+    /// when the device registers and keeps it until the last file is gone, so a file whose
+    /// device was removed still has it. Recorded at the first open, while the device exists.
+    private(set) var driverID: UInt32?
 
     init(device: String, profile: Profile) {
         self.device = device
         self.profile = profile
+    }
+
+    mutating func open(_ file: inout OpenFile, kernel: inout KernelState) throws(KernelError) {
+        if driverID == nil, let probe = kernel.devices[device]?.probe {
+            driverID = NldevDevice(probe: probe).driverID
+        }
     }
 
     mutating func ioctl(_ file: inout OpenFile, request: UInt, argument: UInt64,
@@ -41,26 +51,27 @@ struct UverbsDriver: EmulatedDriver {
     }
 
     /// RDMA_VERBS_IOCTL (core/uverbs_ioctl.c `ib_uverbs_ioctl`, `ib_uverbs_cmd_verbs`;
-    /// ABI-FACTS §4.2), header checks in the kernel's order: copy fault → EFAULT; `length` over
-    /// a page or not 24 + 16·num_attrs → EINVAL; reserved1/2 non-zero → EPROTONOSUPPORT;
-    /// `driver_id` not the device's → EINVAL. The emulated core registers no objects or methods,
-    /// so a well-formed header names an unknown method: EPROTONOSUPPORT, rdma-core's cue to fall
-    /// back to write() for that command.
+    /// ABI-FACTS §4.2), in the kernel's order: copy fault → EFAULT; `length` over PAGE_SIZE or not
+    /// `struct_size(hdr, attrs, num_attrs)` → EINVAL; reserved1/2 non-zero → EPROTONOSUPPORT;
+    /// `driver_id` not the device's → EINVAL; then the method lookup. The emulated core registers
+    /// no objects or methods, so a well-formed header names an unknown method: EPROTONOSUPPORT,
+    /// rdma-core's cue to fall back to write() for that command. A removed (disassociated) device
+    /// changes none of this: EIO comes only from a method running on the dead ucontext, and no
+    /// method runs.
     private func verbsIoctl(argument: UInt64, kernel: KernelState) throws(KernelError) -> Int {
-        let header = try kernel.memory.copyFromUser(argument, count: MemoryLayout<ib_uverbs_ioctl_hdr>.size)
-        func u16(_ at: Int) -> UInt64 { UInt64(header[at]) | UInt64(header[at + 1]) << 8 }
-        func u32(_ at: Int) -> UInt64 { u16(at) | u16(at + 2) << 16 }
-        func u64(_ at: Int) -> UInt64 { u32(at) | u32(at + 4) << 32 }
-        let length = u16(0), numAttrs = u16(6)
-        let attrSize = UInt64(MemoryLayout<ib_uverbs_attr>.size)
-        guard length <= 4096, length == UInt64(header.count) + numAttrs * attrSize else {
+        let header = try kernel.copyFromUser(ib_uverbs_ioctl_hdr.self, at: argument)
+        let length = Int(header.length), numAttrs = Int(header.num_attrs)
+        let expected = MemoryLayout<ib_uverbs_ioctl_hdr>.size + numAttrs * MemoryLayout<ib_uverbs_attr>.size
+        guard UInt64(length) <= UInt64(RDMAABI_PAGE_SIZE), length == expected else {
             throw KernelError(.EINVAL, .other("ioctl header length \(length) for \(numAttrs) attributes"))
         }
-        guard u64(8) == 0, u32(20) == 0 else { throw KernelError(.EPROTONOSUPPORT) }
-        guard let fixture = kernel.devices[device]?.probe.fixture else { throw KernelError(.EIO) }
-        let driverID = fixture.driver == .hfi1 ? RDMAABI_DRIVER_HFI1 : RDMAABI_DRIVER_QIB
-        guard u32(16) == UInt64(driverID) else {
-            throw KernelError(.EINVAL, .other("driver_id \(u32(16)) is not \(device)'s \(driverID)"))
+        guard header.reserved1 == 0, header.reserved2 == 0 else { throw KernelError(.EPROTONOSUPPORT) }
+        // The id recorded at open; a file opened with no device behind it has no uverbs API.
+        guard let driverID = driverID ?? kernel.devices[device].map({ NldevDevice(probe: $0.probe).driverID }) else {
+            throw KernelError(.EIO, .other("\(device) has no uverbs API"))
+        }
+        guard header.driver_id == driverID else {
+            throw KernelError(.EINVAL, .other("driver_id \(header.driver_id) is not \(device)'s \(driverID)"))
         }
         throw KernelError(.EPROTONOSUPPORT, .other("the emulated uverbs core has no ioctl methods"))
     }

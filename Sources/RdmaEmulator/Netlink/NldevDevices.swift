@@ -20,10 +20,13 @@ struct NldevDevice: Sendable {
     /// PORT_ACTIVE_EVENT | SRQ_RESIZE, hfi1 also MEM_MGT_EXTENSIONS (its RDMA_NETDEV_OPA moved to
     /// kernel_cap_flags in 6.0).
     var capabilityFlags: UInt64 {
-        let common: UInt64 = 1 << 1 | 1 << 2 | 1 << 8 | 1 << 10 | 1 << 11 | 1 << 12 | 1 << 13
+        let common = RDMAABI_IB_UVERBS_DEVICE_BAD_PKEY_CNTR | RDMAABI_IB_UVERBS_DEVICE_BAD_QKEY_CNTR
+            | RDMAABI_IB_UVERBS_DEVICE_SHUTDOWN_PORT | RDMAABI_IB_UVERBS_DEVICE_SYS_IMAGE_GUID
+            | RDMAABI_IB_UVERBS_DEVICE_RC_RNR_NAK_GEN | RDMAABI_IB_UVERBS_DEVICE_PORT_ACTIVE_EVENT
+            | RDMAABI_IB_UVERBS_DEVICE_SRQ_RESIZE
         switch fixture.driver {
-        case .hfi1: return common | 1 << 21   // 0x203d06
-        case .qib: return common               // 0x3d06
+        case .hfi1: return common | RDMAABI_IB_UVERBS_DEVICE_MEM_MGT_EXTENSIONS   // 0x203d06
+        case .qib: return common                                                   // 0x3d06
         }
     }
 
@@ -74,7 +77,7 @@ extension Nldev {
         a += [
             .u64(A.nodeGUID, d.fixture.nodeGUID),          // be64_to_cpu(node_guid)
             .u64(A.systemImageGUID, d.fixture.nodeGUID),   // as sysfs sys_image_guid shows it
-            .u8(A.nodeType, 1),                            // RDMA_NODE_IB_CA
+            .u8(A.nodeType, UInt8(RDMAABI_NODE_IB_CA)),    // device->node_type
             .u8(A.dim, 0),
             .string(A.protocolName, d.protocolName),
         ]
@@ -90,7 +93,7 @@ extension Nldev {
                            portID: portID, attributes: deviceInfo($0))
         }
         out.append(NetlinkMessage(type: Netlink.done, flags: Netlink.multi, sequence: request.sequence,
-                                  portID: portID, payload: [0, 0, 0, 0]))
+                                  portID: portID, payload: withUnsafeBytes(of: Int32(0)) { Array($0) }))   // int errno
         return out
     }
 

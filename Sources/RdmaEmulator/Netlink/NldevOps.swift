@@ -17,30 +17,30 @@ enum NldevOps {
     /// numbers, dump support and permission answer as the kernel's do, and then refuse with
     /// EOPNOTSUPP (the emulator's answer for "not modelled").
     static let linux61: [UInt16: NldevOp] = [
-        1: NldevOp(doit: true, dumpit: true),               // GET: nldev_get_doit / nldev_get_dumpit
-        2: NldevOp(doit: true, admin: true),                // SET
-        3: NldevOp(doit: true, admin: true),                // NEWLINK
-        4: NldevOp(doit: true, admin: true),                // DELLINK
-        5: NldevOp(doit: true, dumpit: true),               // PORT_GET
-        6: NldevOp(doit: true),                             // SYS_GET: nldev_sys_get_doit
-        7: NldevOp(doit: true, admin: true),                // SYS_SET
+        RDMAABI_NLDEV_CMD_GET: NldevOp(doit: true, dumpit: true),     // nldev_get_doit / nldev_get_dumpit
+        RDMAABI_NLDEV_CMD_SET: NldevOp(doit: true, admin: true),
+        RDMAABI_NLDEV_CMD_NEWLINK: NldevOp(doit: true, admin: true),
+        RDMAABI_NLDEV_CMD_DELLINK: NldevOp(doit: true, admin: true),
+        RDMAABI_NLDEV_CMD_PORT_GET: NldevOp(doit: true, dumpit: true),
+        RDMAABI_NLDEV_CMD_SYS_GET: NldevOp(doit: true),               // nldev_sys_get_doit
+        RDMAABI_NLDEV_CMD_SYS_SET: NldevOp(doit: true, admin: true),
         // 8: unused
-        9: NldevOp(doit: true, dumpit: true),               // RES_GET
-        10: NldevOp(doit: true, dumpit: true),              // RES_QP_GET
-        11: NldevOp(doit: true, dumpit: true),              // RES_CM_ID_GET
-        12: NldevOp(doit: true, dumpit: true),              // RES_CQ_GET
-        13: NldevOp(doit: true, dumpit: true),              // RES_MR_GET
-        14: NldevOp(doit: true, dumpit: true),              // RES_PD_GET
-        15: NldevOp(doit: true),                            // GET_CHARDEV: nldev_get_chardev
-        16: NldevOp(doit: true, admin: true),               // STAT_SET
-        17: NldevOp(doit: true, dumpit: true),              // STAT_GET
-        18: NldevOp(doit: true, admin: true),               // STAT_DEL
-        19: NldevOp(doit: true, dumpit: true, admin: true), // RES_QP_GET_RAW
-        20: NldevOp(doit: true, dumpit: true, admin: true), // RES_CQ_GET_RAW
-        21: NldevOp(doit: true, dumpit: true, admin: true), // RES_MR_GET_RAW
-        22: NldevOp(doit: true, dumpit: true),              // RES_CTX_GET
-        23: NldevOp(doit: true, dumpit: true),              // RES_SRQ_GET
-        24: NldevOp(doit: true, dumpit: true),              // STAT_GET_STATUS
+        RDMAABI_NLDEV_CMD_RES_GET: NldevOp(doit: true, dumpit: true),
+        RDMAABI_NLDEV_CMD_RES_QP_GET: NldevOp(doit: true, dumpit: true),
+        RDMAABI_NLDEV_CMD_RES_CM_ID_GET: NldevOp(doit: true, dumpit: true),
+        RDMAABI_NLDEV_CMD_RES_CQ_GET: NldevOp(doit: true, dumpit: true),
+        RDMAABI_NLDEV_CMD_RES_MR_GET: NldevOp(doit: true, dumpit: true),
+        RDMAABI_NLDEV_CMD_RES_PD_GET: NldevOp(doit: true, dumpit: true),
+        RDMAABI_NLDEV_CMD_GET_CHARDEV: NldevOp(doit: true),           // nldev_get_chardev
+        RDMAABI_NLDEV_CMD_STAT_SET: NldevOp(doit: true, admin: true),
+        RDMAABI_NLDEV_CMD_STAT_GET: NldevOp(doit: true, dumpit: true),
+        RDMAABI_NLDEV_CMD_STAT_DEL: NldevOp(doit: true, admin: true),
+        RDMAABI_NLDEV_CMD_RES_QP_GET_RAW: NldevOp(doit: true, dumpit: true, admin: true),
+        RDMAABI_NLDEV_CMD_RES_CQ_GET_RAW: NldevOp(doit: true, dumpit: true, admin: true),
+        RDMAABI_NLDEV_CMD_RES_MR_GET_RAW: NldevOp(doit: true, dumpit: true, admin: true),
+        RDMAABI_NLDEV_CMD_RES_CTX_GET: NldevOp(doit: true, dumpit: true),
+        RDMAABI_NLDEV_CMD_RES_SRQ_GET: NldevOp(doit: true, dumpit: true),
+        RDMAABI_NLDEV_CMD_STAT_GET_STATUS: NldevOp(doit: true, dumpit: true),
     ]
 
     /// The op, if the profile's kernel has it (core/netlink.c `is_nl_valid`: op below
@@ -52,12 +52,13 @@ enum NldevOps {
 }
 
 extension Profile {
-    /// RDMA_NLDEV_NUM_OPS of the profile's kernel: 25 as in 6.1; `legacy` plays a kernel before
-    /// 5.3, whose last op was RES_PD_GET (14), so GET_CHARDEV (15) is unknown (DESIGN §5).
+    /// RDMA_NLDEV_NUM_OPS of the profile's kernel: the header's (25 in 6.1; ops past the 6.1
+    /// table are unknown either way); `legacy` plays a kernel before 5.3, whose last op was
+    /// RES_PD_GET (14), so GET_CHARDEV (15) is unknown (DESIGN §5).
     var nldevOpCount: UInt16 {
         switch self {
-        case .proposed, .mainline: return 25
-        case .legacy: return 15
+        case .proposed, .mainline: return RDMAABI_NLDEV_NUM_OPS
+        case .legacy: return RDMAABI_NLDEV_CMD_RES_PD_GET + 1
         }
     }
 

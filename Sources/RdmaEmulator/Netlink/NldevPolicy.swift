@@ -1,3 +1,4 @@
+import CRdmaABI
 import RdmaKit
 
 /// Request attribute validation as lib/nlattr.c `__nla_validate_parse` does it with
@@ -13,20 +14,33 @@ import RdmaKit
 enum NldevPolicy {
     enum Kind { case u8, u32, u64, nulString(maxLength: Int) }
 
-    /// RDMA_NLDEV_ATTR_MAX - 1 of the 6.1 header (STAT_HWCOUNTER_DYNAMIC, 95).
-    static let maxType: UInt16 = 95
+    /// RDMA_NLDEV_ATTR_MAX - 1 of the 6.1 header: its last attribute, STAT_HWCOUNTER_DYNAMIC (95).
+    static let maxType: UInt16 = RDMAABI_NLDEV_ATTR_STAT_HWCOUNTER_DYNAMIC
 
+    /// core/nldev.c `nldev_policy`, for the attributes listed.
     static let table: [UInt16: Kind] = [
-        1: .u32,                                // DEV_INDEX
-        2: .nulString(maxLength: 63),           // DEV_NAME: IB_DEVICE_NAME_MAX - 1
-        3: .u32,                                // PORT_INDEX
-        4: .u64, 6: .u64, 7: .u64, 8: .u64,     // CAP_FLAGS, NODE_GUID, SYS_IMAGE_GUID, SUBNET_PREFIX
-        9: .u32, 10: .u32, 11: .u8, 12: .u8, 13: .u8, 14: .u8,  // LID, SM_LID, LMC, states, node type
-        66: .u8,                                // SYS_ATTR_NETNS_MODE
-        68: .u32,                               // NET_NS_FD
-        69: .nulString(maxLength: 32),          // CHARDEV_TYPE: RDMA_NLDEV_ATTR_CHARDEV_TYPE_SIZE
-        71: .u64, 72: .u64, 73: .u32,           // CHARDEV_ABI, CHARDEV, UVERBS_DRIVER_ID
-        84: .u8, 93: .u8,                       // DEV_DIM, SYS_ATTR_COPY_ON_FORK
+        RDMAABI_NLDEV_ATTR_DEV_INDEX: .u32,
+        // IB_DEVICE_NAME_MAX - 1, as 6.1's nldev_policy bounds it.
+        RDMAABI_NLDEV_ATTR_DEV_NAME: .nulString(maxLength: Int(RDMAABI_IB_DEVICE_NAME_MAX) - 1),
+        RDMAABI_NLDEV_ATTR_PORT_INDEX: .u32,
+        RDMAABI_NLDEV_ATTR_CAP_FLAGS: .u64,
+        RDMAABI_NLDEV_ATTR_NODE_GUID: .u64,
+        RDMAABI_NLDEV_ATTR_SYS_IMAGE_GUID: .u64,
+        RDMAABI_NLDEV_ATTR_SUBNET_PREFIX: .u64,
+        RDMAABI_NLDEV_ATTR_LID: .u32,
+        RDMAABI_NLDEV_ATTR_SM_LID: .u32,
+        RDMAABI_NLDEV_ATTR_LMC: .u8,
+        RDMAABI_NLDEV_ATTR_PORT_STATE: .u8,
+        RDMAABI_NLDEV_ATTR_PORT_PHYS_STATE: .u8,
+        RDMAABI_NLDEV_ATTR_DEV_NODE_TYPE: .u8,
+        RDMAABI_NLDEV_SYS_ATTR_NETNS_MODE: .u8,
+        RDMAABI_NLDEV_NET_NS_FD: .u32,
+        RDMAABI_NLDEV_ATTR_CHARDEV_TYPE: .nulString(maxLength: Int(RDMAABI_NLDEV_ATTR_CHARDEV_TYPE_SIZE)),
+        RDMAABI_NLDEV_ATTR_CHARDEV_ABI: .u64,
+        RDMAABI_NLDEV_ATTR_CHARDEV: .u64,
+        RDMAABI_NLDEV_ATTR_UVERBS_DRIVER_ID: .u32,
+        RDMAABI_NLDEV_ATTR_DEV_DIM: .u8,
+        RDMAABI_NLDEV_SYS_ATTR_COPY_ON_FORK: .u8,
     ]
 
     /// The attributes by type (the last of duplicates wins), or the errno parsing fails with.
@@ -35,11 +49,12 @@ enum NldevPolicy {
         var offset = 0
         // nla_for_each_attr: stops at the first header that does not fit.
         while payload.count - offset >= Netlink.attributeHeaderLength {
-            let length = Int(hostU16(payload, at: offset))
+            let header = Netlink.attributeHeader(payload, at: offset)
+            let length = Int(header.nla_len)
             guard length >= Netlink.attributeHeaderLength, length <= payload.count - offset else { break }
-            let type = hostU16(payload, at: offset + 2) & 0x3fff   // NLA_TYPE_MASK
-            let value = Array(payload[(offset + 4)..<(offset + length)])
-            offset += min(Netlink.align(length), payload.count - offset)
+            let type = header.nla_type & RDMAABI_NLA_TYPE_MASK
+            let value = Array(payload[(offset + Netlink.attributeHeaderLength)..<(offset + length)])
+            offset += min(Netlink.attributeAlign(length), payload.count - offset)
             if type == 0 || type > maxType {
                 if strict { return .failure(KernelError(.EINVAL)) }  // "Unknown attribute type"
                 continue
@@ -51,16 +66,13 @@ enum NldevPolicy {
         return .success(NetlinkAttributes(accepted))
     }
 
-    /// ERANGE (asm-generic/errno-base.h; the shim exports no RDMAABI_ERANGE).
-    static let ERANGE = Errno(rawValue: 34)
-
     /// lib/nlattr.c `validate_nla` for one value: nil when valid, else its errno. Strict
     /// (NL_VALIDATE_STRICT_ATTRS) wants integers of exactly their size (EINVAL); otherwise only a
     /// short one fails the minimum length (ERANGE).
     static func invalid(_ value: [UInt8], _ kind: Kind, strict: Bool) -> Errno? {
         func integer(_ size: Int) -> Errno? {
             if strict { return value.count == size ? nil : .EINVAL }
-            return value.count >= size ? nil : ERANGE
+            return value.count >= size ? nil : .ERANGE
         }
         switch kind {
         case .u8: return integer(1)
@@ -72,17 +84,13 @@ enum NldevPolicy {
             let window = min(value.count, maxLength + 1)
             guard window > 0, value[..<window].contains(0) else { return .EINVAL }
             let length = value.last == 0 ? value.count - 1 : value.count
-            return length <= maxLength ? nil : ERANGE
+            return length <= maxLength ? nil : .ERANGE
         }
     }
 
     /// nla_get_u32 / nla_get_u8: the first bytes of a value the policy already checked.
     static func u32(_ attributes: NetlinkAttributes, _ type: UInt16) -> UInt32? {
         attributes[type].map { v in v.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) } }
-    }
-
-    static func hostU16(_ bytes: [UInt8], at offset: Int) -> UInt16 {
-        bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt16.self) }
     }
 
     /// nla_strscpy into `char buf[size]`: the bytes before the first NUL, cut to size - 1.

@@ -186,27 +186,75 @@ struct DriverOpsErrnoTests {
         #expect(k.leakReport == [])
     }
 
-    @Test func verbsIoctlHeaderChecks() throws {
+    @Test func verbsIoctlFaultAndWrite() throws {
         let k = EmulatedKernel(credentials: root)
         let uverbs = try k.open("/dev/infiniband/uverbs0", flags: .probe)
         defer { k.close(uverbs) }
-        func header(length: UInt16, numAttrs: UInt16 = 0, reserved1: UInt64 = 0, driverID: UInt32 = 15) -> [UInt8] {
-            var h = ib_uverbs_ioctl_hdr()
-            h.length = length; h.num_attrs = numAttrs; h.reserved1 = reserved1; h.driver_id = driverID
-            return withUnsafeBytes(of: h) { Array($0) }
-        }
-        func call(_ bytes: [UInt8]) throws -> Errno? {
-            let buffer = try k.allocateUserMemory(count: 24)
-            buffer.store(bytes, at: 0)
-            return failure { try k.ioctl(uverbs, request: RDMAABI_VERBS_IOCTL, argument: buffer.address) }?.errno
-        }
-        #expect(try call(header(length: 25)) == .EINVAL)
-        #expect(try call(header(length: 24, numAttrs: 1)) == .EINVAL)
-        #expect(try call(header(length: 24, reserved1: 1)) == .EPROTONOSUPPORT)
-        #expect(try call(header(length: 24, driverID: 16)) == .EINVAL)          // qib's id on hfi1's fd
-        #expect(try call(header(length: 24)) == .EPROTONOSUPPORT)              // no methods emulated
         #expect(failure { try k.ioctl(uverbs, request: RDMAABI_VERBS_IOCTL, argument: 0x1000) }?.errno == .EFAULT)
         #expect(failure { try k.write(uverbs, [0, 0, 0, 0]) }?.errno == .EINVAL)
+    }
+}
+
+// MARK: - RDMA_VERBS_IOCTL header checks (core/uverbs_ioctl.c)
+
+/// One RDMA_VERBS_IOCTL header on hfi1_0's uverbs file.
+struct VerbsIoctlRow: Sendable, CustomTestStringConvertible {
+    static let headerSize = MemoryLayout<ib_uverbs_ioctl_hdr>.size
+    static let attrSize = MemoryLayout<ib_uverbs_attr>.size
+
+    var label: String
+    var length = UInt16(headerSize)
+    var numAttrs: UInt16 = 0
+    var reserved1: UInt64 = 0
+    var reserved2: UInt32 = 0
+    var driverID = RDMAABI_DRIVER_HFI1
+    /// The ib device is removed (the file disassociated) after the open.
+    var removed = false
+    var errno: Errno
+    var testDescription: String { label }
+
+    var bytes: [UInt8] {
+        var h = ib_uverbs_ioctl_hdr()
+        h.length = length; h.num_attrs = numAttrs; h.reserved1 = reserved1; h.reserved2 = reserved2
+        h.driver_id = driverID
+        return withUnsafeBytes(of: h) { Array($0) }
+    }
+
+    /// `struct_size(hdr, attrs, n)`.
+    static func length(attrs n: Int) -> UInt16 { UInt16(headerSize + n * attrSize) }
+}
+
+@Suite("RDMA_VERBS_IOCTL: header checks in the kernel's order")
+struct DriverOpsVerbsIoctlTests {
+    static let rows: [VerbsIoctlRow] = [
+        VerbsIoctlRow(label: "length not struct_size", length: VerbsIoctlRow.length(attrs: 0) + 1, errno: .EINVAL),
+        VerbsIoctlRow(label: "num_attrs without their length", numAttrs: 1, errno: .EINVAL),
+        VerbsIoctlRow(label: "length over PAGE_SIZE", length: VerbsIoctlRow.length(attrs: 255), numAttrs: 255,
+                      errno: .EINVAL),
+        VerbsIoctlRow(label: "length just under PAGE_SIZE", length: VerbsIoctlRow.length(attrs: 254), numAttrs: 254,
+                      errno: .EPROTONOSUPPORT),
+        VerbsIoctlRow(label: "reserved1 non-zero", reserved1: 1, errno: .EPROTONOSUPPORT),
+        VerbsIoctlRow(label: "reserved2 non-zero", reserved2: 1, errno: .EPROTONOSUPPORT),
+        VerbsIoctlRow(label: "qib's driver_id on hfi1's file", driverID: RDMAABI_DRIVER_QIB, errno: .EINVAL),
+        VerbsIoctlRow(label: "well-formed: no methods emulated", errno: .EPROTONOSUPPORT),
+        // A removed device: the same checks in the same order, then the method lookup. EIO would
+        // need a method to run on the disassociated ucontext, and none does.
+        VerbsIoctlRow(label: "removed: bad length", length: VerbsIoctlRow.length(attrs: 0) + 1, removed: true,
+                      errno: .EINVAL),
+        VerbsIoctlRow(label: "removed: reserved1 non-zero", reserved1: 1, removed: true, errno: .EPROTONOSUPPORT),
+        VerbsIoctlRow(label: "removed: wrong driver_id", driverID: RDMAABI_DRIVER_QIB, removed: true, errno: .EINVAL),
+        VerbsIoctlRow(label: "removed: well-formed", removed: true, errno: .EPROTONOSUPPORT),
+    ]
+
+    @Test(arguments: rows)
+    func row(_ row: VerbsIoctlRow) throws {
+        let k = EmulatedKernel(credentials: root)
+        let uverbs = try k.open("/dev/infiniband/uverbs0", flags: .probe)
+        if row.removed { k.withState { $0.devices["hfi1_0"] = nil } }
+        let buffer = try k.allocateUserMemory(count: row.bytes.count)
+        buffer.store(row.bytes, at: 0)
+        #expect(failure { try k.ioctl(uverbs, request: RDMAABI_VERBS_IOCTL, argument: buffer.address) }?.errno == row.errno)
+        k.close(uverbs)
     }
 }
 

@@ -23,8 +23,11 @@ func driverErrno<T>(_ body: () throws -> T) -> Errno? {
     }
 }
 
-/// One emulated kernel plus the handles and user buffers a test made. `finish()` closes every
-/// handle and drops every buffer, so `leakReport` must then be empty.
+/// One emulated kernel plus the handles and user buffers a test made. A test closes what it
+/// opens; `finish()` records an Issue naming every handle still open (and the context it
+/// holds), then closes them and drops the buffers so the kernel ends clean. An errno-table row
+/// is the exception: the row harness (`DriverRow.check`) closes the files a row opened once it
+/// has checked the row's answer — a row is one call on files opened for it.
 final class DriverSession {
     let kernel: EmulatedKernel
     private(set) var handles: [KernelHandle] = []
@@ -36,8 +39,8 @@ final class DriverSession {
 
     init(kernel: EmulatedKernel) { self.kernel = kernel }
 
-    func open(_ path: String) throws -> KernelHandle {
-        let handle = try kernel.open(path, flags: .probe)
+    func open(_ path: String, flags: OpenFlags = .probe) throws -> KernelHandle {
+        let handle = try kernel.open(path, flags: flags)
         handles.append(handle)
         return handle
     }
@@ -45,6 +48,15 @@ final class DriverSession {
     func close(_ handle: KernelHandle) {
         kernel.close(handle)
         handles.removeAll { $0 == handle }
+    }
+
+    func close(_ handles: [KernelHandle]) {
+        for handle in handles { close(handle) }
+    }
+
+    /// Closes every handle the session opened (the row harness's end of a row).
+    func closeAll() {
+        close(handles)
     }
 
     /// A registered user buffer holding `bytes`.
@@ -74,15 +86,23 @@ final class DriverSession {
         return Int(text.trimmingBlanks) ?? -1
     }
 
-    func finish() {
+    /// Ends the session. A handle the test left open is a failure: the Issue lists each with
+    /// what the kernel says it holds; then the handles are closed and the buffers dropped.
+    func finish(sourceLocation: SourceLocation = #_sourceLocation) {
+        if !handles.isEmpty {
+            let open = Set(handles.map { "handle \($0.id):" })
+            let held = kernel.leakReport.filter { line in open.contains { line.hasPrefix($0) } }
+            Issue.record("the test left \(handles.count) handle(s) open: \(held)", sourceLocation: sourceLocation)
+        }
         for handle in handles { kernel.close(handle) }
         handles = []
         buffers = []
     }
 }
 
-/// Runs `body` on a fresh session, closes everything, then checks what every driver test must
-/// end with: nothing leaked, and every device's `nfreectxts` back at 16.
+/// Runs `body` on a fresh session, then checks what every driver test must end with: no
+/// handle left open by the test (finish()), nothing leaked, and every device's `nfreectxts`
+/// back at 16.
 func withDriverSession(profile: Profile = .proposed, devices: DeviceSet = .default,
                        as credentials: Credentials = driverRoot,
                        sourceLocation: SourceLocation = #_sourceLocation,
@@ -90,7 +110,7 @@ func withDriverSession(profile: Profile = .proposed, devices: DeviceSet = .defau
     let session = DriverSession(profile: profile, devices: devices, as: credentials)
     let kernel = session.kernel
     defer {
-        session.finish()
+        session.finish(sourceLocation: sourceLocation)
         #expect(kernel.leakReport.isEmpty, "\(kernel.leakReport)", sourceLocation: sourceLocation)
         for device in kernel.deviceNames {
             let free = try? session.freeContexts(device)
@@ -116,11 +136,50 @@ func withDevice(_ s: DriverSession, _ name: String, _ change: (inout DeviceState
     try body()
 }
 
-/// The device with its port 1 changed (the probe is immutable: a new DeviceState).
-func withPort1(_ device: DeviceState, _ change: (inout PortFixture) -> Void) -> DeviceState {
+/// The device with its port `number` (default 1) changed (the probe is immutable: a new
+/// DeviceState carrying every other field over).
+func withPort1(_ device: DeviceState, port number: Int = 1, _ change: (inout PortFixture) -> Void) -> DeviceState {
     var probe = device.probe
-    change(&probe.fixture.ports[0])
-    return DeviceState(probe: probe, freeContexts: device.freeContexts, userContexts: device.userContexts)
+    change(&probe.fixture.ports[number - 1])
+    return DeviceState(probe: probe, freeContexts: device.freeContexts, userContexts: device.userContexts,
+                       present: device.present, frozen: device.frozen, forcedFreeze: device.forcedFreeze)
+}
+
+/// Changes a port of a session's device for the rest of the session (errno rows: each row has
+/// its own kernel, so nothing needs putting back).
+func setPort(_ s: DriverSession, _ name: String, port number: Int = 1, _ change: (inout PortFixture) -> Void) {
+    s.kernel.withState { state in
+        if let device = state.devices[name] { state.devices[name] = withPort1(device, port: number, change) }
+    }
+}
+
+/// Port states the tests set (IBA PortState / PortPhysicalState, through RdmaKit's enums).
+enum PortLink {
+    /// DOWN and Polling without a LID: a cable-less port.
+    static func down(_ port: inout PortFixture) {
+        port.state = PortState.down.rawValue
+        port.physicalState = PhysicalState.polling.rawValue
+        port.lid = 0
+    }
+
+    /// The logical state `state` with the physical link up and LID `lid`.
+    static func up(_ state: PortState, lid: UInt32) -> (inout PortFixture) -> Void {
+        { port in
+            port.state = state.rawValue
+            port.physicalState = PhysicalState.linkUp.rawValue
+            port.lid = lid
+        }
+    }
+}
+
+/// The hfi1 `cap_mask` default with `cap` cleared from the user-context half.
+func hfi1CapMask(withoutUser cap: UInt64) -> UInt64 {
+    RDMAABI_HFI1_CAP_MASK_DEFAULT & ~(cap << UInt64(RDMAABI_HFI1_CAP_USER_SHIFT))
+}
+
+/// The hfi1 `cap_mask` default with `cap` set in the user-context half.
+func hfi1CapMask(withUser cap: UInt64) -> UInt64 {
+    RDMAABI_HFI1_CAP_MASK_DEFAULT | (cap << UInt64(RDMAABI_HFI1_CAP_USER_SHIFT))
 }
 
 // MARK: - bytes at C offsets
@@ -196,13 +255,64 @@ enum Hfi1Request {
 
 extension DriverSession {
     /// Opens /dev/hfi1_`unit` and runs ioctl ASSIGN_CTXT; returns the handle.
-    func hfi1Assigned(unit: Int = 0, version: UInt32 = Hfi1Request.ioctlVersion) throws -> KernelHandle {
+    func hfi1Assigned(unit: Int = 0, version: UInt32 = Hfi1Request.ioctlVersion,
+                      subcontexts: UInt16 = 0) throws -> KernelHandle {
         let handle = try open("/dev/hfi1_\(unit)")
-        let info = try buffer(Hfi1Request.userInfo(version: version))
+        let info = try buffer(Hfi1Request.userInfo(version: version, subcontexts: subcontexts))
         #expect(try ioctl(handle, RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, info.address) == 0)
         return handle
     }
 
+    /// CTXT_INFO's `num_active`.
+    func hfi1NumActive(_ handle: KernelHandle) throws -> Int {
+        Int(Bytes.get(UInt16.self, at: offset(\hfi1_ctxt_info.num_active), in: try hfi1ContextInfo(handle)))
+    }
+
+    /// What one hfi1 TID_UPDATE answered: the written-back `tidcnt` and `length`, and the
+    /// TID list the driver wrote to `tidlist`.
+    struct TIDUpdate {
+        var tidcnt: UInt32
+        var length: UInt32
+        var list: [UInt32]
+    }
+
+    /// ioctl TID_UPDATE of `pages` pages of a fresh buffer (`bufferPages`, default `pages`),
+    /// with a TID list buffer of `listEntries` u32 (default 64).
+    func hfi1TIDUpdate(_ handle: KernelHandle, pages: Int, bufferPages: Int? = nil,
+                       listEntries: Int = 64) throws -> TIDUpdate {
+        let page = Int(RDMAABI_PAGE_SIZE)
+        let memory = try buffer(count: (bufferPages ?? pages) * page)
+        let list = try buffer(count: listEntries * 4, fill: 0xee)
+        let info = try buffer(Hfi1Request.tidInfo(vaddr: memory.address, tidlist: list.address,
+                                                  length: UInt32(pages * page)))
+        _ = try ioctl(handle, RDMAABI_HFI1_IOCTL_TID_UPDATE, info.address)
+        let b = info.load()
+        let tidcnt = Bytes.get(UInt32.self, at: offset(\hfi1_tid_info.tidcnt), in: b)
+        let entries = list.load()
+        return TIDUpdate(tidcnt: tidcnt, length: Bytes.get(UInt32.self, at: offset(\hfi1_tid_info.length), in: b),
+                         list: (0..<Int(tidcnt)).map { Bytes.get(UInt32.self, at: $0 * 4, in: entries) })
+    }
+
+    /// ioctl TID_FREE of `tids`; returns the written-back `tidcnt`.
+    func hfi1TIDFree(_ handle: KernelHandle, _ tids: [UInt32]) throws -> UInt32 {
+        var bytes = [UInt8](repeating: 0, count: max(tids.count, 1) * 4)
+        for (i, tid) in tids.enumerated() { Bytes.put(tid, at: i * 4, in: &bytes) }
+        let list = try buffer(bytes)
+        let info = try buffer(Hfi1Request.tidInfo(tidlist: list.address, tidcnt: UInt32(tids.count)))
+        _ = try ioctl(handle, RDMAABI_HFI1_IOCTL_TID_FREE, info.address)
+        return Bytes.get(UInt32.self, at: offset(\hfi1_tid_info.tidcnt), in: info.load())
+    }
+}
+
+/// An hfi1 TID-list entry as `create_tid` builds it, from the EXP_TID_* shim constants.
+func hfi1TID(entry: Int, pages: Int) -> UInt32 {
+    let pair = entry & ~1
+    return UInt32(pair >> 1) << RDMAABI_HFI1_EXP_TID_TIDIDX_SHIFT
+        | UInt32(1 << (entry - pair)) << RDMAABI_HFI1_EXP_TID_TIDCTRL_SHIFT
+        | UInt32(pages) << RDMAABI_HFI1_EXP_TID_TIDLEN_SHIFT
+}
+
+extension DriverSession {
     /// ioctl CTXT_INFO: the 40 bytes the driver wrote.
     func hfi1ContextInfo(_ handle: KernelHandle) throws -> [UInt8] {
         let out = try buffer(count: MemoryLayout<hfi1_ctxt_info>.size)
@@ -301,11 +411,13 @@ struct DriverRow: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    /// Runs the row on `session` and checks the outcome.
+    /// Runs the row on `session`, checks the outcome, then closes the files the row opened
+    /// (the session's end then checks that closing them gave back every context).
     func check(_ session: DriverSession, sourceLocation: SourceLocation = #_sourceLocation) {
         var result: Int?
         let errno = driverErrno { result = try run(session) }
         #expect(errno == expected, "\(name)", sourceLocation: sourceLocation)
         if expected == nil, let returns { #expect(result == returns, "\(name)", sourceLocation: sourceLocation) }
+        session.closeAll()
     }
 }

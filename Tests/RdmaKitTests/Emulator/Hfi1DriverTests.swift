@@ -134,6 +134,102 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
             for _ in 0..<2 { _ = try s.ioctl(try s.open("/dev/hfi1_0"), RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, info.address) }
             return try s.ioctl(try s.open("/dev/hfi1_0"), RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, info.address)
         },
+        DriverRow("§2.7 ASSIGN_CTXT with all 16 contexts taken → EBUSY", .EBUSY) { s in
+            for _ in 0..<16 { _ = try s.hfi1Assigned() }
+            let info = try s.buffer(Hfi1Request.userInfo())
+            return try s.ioctl(try s.open("/dev/hfi1_0"), RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, info.address)
+        },
+        DriverRow("§2.7 ASSIGN_CTXT on a frozen device → EIO", .EIO) { s in
+            s.kernel.setFrozen("hfi1_0", true)
+            let info = try s.buffer(Hfi1Request.userInfo())
+            return try s.ioctl(try s.open("/dev/hfi1_0"), RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, info.address)
+        },
+        DriverRow("§2.7 ASSIGN_CTXT on a frozen device with all contexts taken: EIO first", .EIO) { s in
+            for _ in 0..<16 { _ = try s.hfi1Assigned() }
+            s.kernel.setFrozen("hfi1_0", true)
+            let info = try s.buffer(Hfi1Request.userInfo())
+            return try s.ioctl(try s.open("/dev/hfi1_0"), RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, info.address)
+        },
+        DriverRow("§2.7 ASSIGN_CTXT after the freeze ended → 0", nil, returns: 0) { s in
+            s.kernel.setFrozen("hfi1_0", true)
+            s.kernel.setFrozen("hfi1_0", false)
+            let info = try s.buffer(Hfi1Request.userInfo())
+            return try s.ioctl(try s.open("/dev/hfi1_0"), RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, info.address)
+        },
+        DriverRow("§2.7 frozen: joining a shared context allocates nothing → 0", nil, returns: 0) { s in
+            // find_sub_ctxt runs before allocate_ctxt's HFI1_FROZEN check.
+            let info = try s.buffer(Hfi1Request.userInfo(subcontexts: 2, uuid: [UInt8](repeating: 5, count: 16)))
+            _ = try s.ioctl(try s.open("/dev/hfi1_0"), RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, info.address)
+            s.kernel.setFrozen("hfi1_0", true)
+            return try s.ioctl(try s.open("/dev/hfi1_0"), RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, info.address)
+        },
+        DriverRow("§2.7 ASSIGN_CTXT does not look at the port: DOWN, Polling, no LID → 0", nil, returns: 0) { s in
+            setPort(s, "hfi1_0", PortLink.down)
+            let info = try s.buffer(Hfi1Request.userInfo())
+            return try s.ioctl(try s.open("/dev/hfi1_0"), RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, info.address)
+        },
+    ]
+
+    /// hfi1_file_open (ABI-FACTS §2.3): the chip not present → EINVAL, then a unit being
+    /// removed (`user_refcount` 0) → ENXIO.
+    static let openRows: [DriverRow] = [
+        DriverRow("§2.3 open → 0 (a handle)", nil) { s in try s.open("/dev/hfi1_0").id },
+        DriverRow("§2.3 open of a device not present (HFI1_PRESENT clear) → EINVAL", .EINVAL) { s in
+            s.kernel.setPresent("hfi1_0", false)
+            return try s.open("/dev/hfi1_0").id
+        },
+        DriverRow("§2.3 open of a unit being removed → ENXIO", .ENXIO) { s in
+            try withDevice(s, "hfi1_0", { $0 = nil }) { _ = try s.open("/dev/hfi1_0") }
+            return 0
+        },
+    ]
+
+    /// The unit's device data gone under an open file (the emulator's stand-in for a removal
+    /// it does not model further): commands that need the device answer ENODEV.
+    static let removedUnitRows: [DriverRow] = [
+        ("ASSIGN_CTXT", RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, false), ("CTXT_INFO", RDMAABI_HFI1_IOCTL_CTXT_INFO, true),
+        ("USER_INFO", RDMAABI_HFI1_IOCTL_USER_INFO, true), ("CTXT_RESET", RDMAABI_HFI1_IOCTL_CTXT_RESET, true),
+    ].map { name, request, assigned in
+        DriverRow("emulator: \(name) after the unit's device data went away → ENODEV", .ENODEV) { s in
+            let h = assigned ? try s.hfi1Assigned() : try s.open("/dev/hfi1_0")
+            let arg = try s.buffer(assigned ? [UInt8](repeating: 0, count: 128) : Hfi1Request.userInfo())
+            var result = 0
+            try withDevice(s, "hfi1_0", { $0 = nil }) { result = try s.ioctl(h, request, arg.address) }
+            return result
+        }
+    }
+
+    /// CTXT_INFO `num_active` = hfi1_count_active_units: present units with a port that has a
+    /// LID and the physical link up (`ppd->lid && ppd->linkup`), whatever the logical state.
+    static let activeUnitRows: [DriverRow] = [
+        DriverRow("§2.4 num_active: ACTIVE, LinkUp, LID 0x1 → 1", nil, returns: 1) { s in
+            try s.hfi1NumActive(try s.hfi1Assigned())
+        },
+        DriverRow("§2.4 num_active: ARMED + LinkUp + LID → 1", nil, returns: 1) { s in
+            setPort(s, "hfi1_0", PortLink.up(.armed, lid: 1))
+            return try s.hfi1NumActive(try s.hfi1Assigned())
+        },
+        DriverRow("§2.4 num_active: INIT + LinkUp + LID → 1", nil, returns: 1) { s in
+            setPort(s, "hfi1_0", PortLink.up(.initialize, lid: 1))
+            return try s.hfi1NumActive(try s.hfi1Assigned())
+        },
+        DriverRow("§2.4 num_active: ACTIVE but LID 0 → 0", nil, returns: 0) { s in
+            setPort(s, "hfi1_0", PortLink.up(.active, lid: 0))
+            return try s.hfi1NumActive(try s.hfi1Assigned())
+        },
+        DriverRow("§2.4 num_active: ACTIVE with a LID but the physical link Polling → 0", nil, returns: 0) { s in
+            setPort(s, "hfi1_0") { $0.physicalState = PhysicalState.polling.rawValue }
+            return try s.hfi1NumActive(try s.hfi1Assigned())
+        },
+        DriverRow("§2.4 num_active: DOWN, Polling, no LID → 0", nil, returns: 0) { s in
+            setPort(s, "hfi1_0", PortLink.down)
+            return try s.hfi1NumActive(try s.hfi1Assigned())
+        },
+        DriverRow("§2.4 num_active: a unit no longer present does not count → 0", nil, returns: 0) { s in
+            let h = try s.hfi1Assigned()
+            s.kernel.setPresent("hfi1_0", false)
+            return try s.hfi1NumActive(h)
+        },
     ]
 
     /// Commands after ASSIGN_CTXT: dispatch, size and copy checks.
@@ -159,22 +255,96 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
         DriverRow("§2.4 TID_UPDATE from an unknown address → EFAULT", .EFAULT) { s in
             try s.ioctl(try s.hfi1Assigned(), RDMAABI_HFI1_IOCTL_TID_UPDATE, unmappedAddress)
         },
+        DriverRow("§2.4 TID_UPDATE with 32 bytes encoded → EINVAL", .EINVAL) { s in
+            let info = try s.buffer(count: 32)
+            return try s.ioctl(try s.hfi1Assigned(), resized(RDMAABI_HFI1_IOCTL_TID_UPDATE, size: 32), info.address)
+        },
         DriverRow("§2.4 TID_UPDATE of length 0 → EINVAL", .EINVAL) { s in
-            let info = try s.buffer(Hfi1Request.tidInfo(vaddr: 0x7f00_0000_0000, length: 0))
+            let pages = try s.buffer(count: 4096)
+            let list = try s.buffer(count: 64)
+            let info = try s.buffer(Hfi1Request.tidInfo(vaddr: pages.address, tidlist: list.address, length: 0))
             return try s.ioctl(try s.hfi1Assigned(), RDMAABI_HFI1_IOCTL_TID_UPDATE, info.address)
         },
         DriverRow("§2.4 TID_UPDATE of an unaligned vaddr → EINVAL", .EINVAL) { s in
-            let info = try s.buffer(Hfi1Request.tidInfo(vaddr: 0x7f00_0000_0010, length: 4096))
+            let pages = try s.buffer(count: 8192)
+            let list = try s.buffer(count: 64)
+            let info = try s.buffer(Hfi1Request.tidInfo(vaddr: pages.address + 0x10, tidlist: list.address, length: 4096))
+            return try s.ioctl(try s.hfi1Assigned(), RDMAABI_HFI1_IOCTL_TID_UPDATE, info.address)
+        },
+        DriverRow("§2.4 TID_UPDATE of 1985 pages (more than the 1984 expected TIDs) → EINVAL", .EINVAL) { s in
+            let list = try s.buffer(count: 64)
+            let info = try s.buffer(Hfi1Request.tidInfo(vaddr: 0x7e00_0000_0000, tidlist: list.address,
+                                                        length: 1985 * 4096))
+            return try s.ioctl(try s.hfi1Assigned(), RDMAABI_HFI1_IOCTL_TID_UPDATE, info.address)
+        },
+        DriverRow("§2.4 TID_UPDATE of pages no user memory backs (pin fails) → EFAULT", .EFAULT) { s in
+            let list = try s.buffer(count: 64)
+            let info = try s.buffer(Hfi1Request.tidInfo(vaddr: 0x7e00_0000_0000, tidlist: list.address, length: 4096))
+            return try s.ioctl(try s.hfi1Assigned(), RDMAABI_HFI1_IOCTL_TID_UPDATE, info.address)
+        },
+        DriverRow("§2.4 TID_UPDATE with an unknown tidlist → EFAULT", .EFAULT) { s in
+            let pages = try s.buffer(count: 4096)
+            let info = try s.buffer(Hfi1Request.tidInfo(vaddr: pages.address, tidlist: unmappedAddress, length: 4096))
             return try s.ioctl(try s.hfi1Assigned(), RDMAABI_HFI1_IOCTL_TID_UPDATE, info.address)
         },
         DriverRow("§2.4 TID_UPDATE → 0", nil, returns: 0) { s in
             let pages = try s.buffer(count: 8192)
-            let info = try s.buffer(Hfi1Request.tidInfo(vaddr: pages.address, tidcnt: 7, length: 8192))
+            let list = try s.buffer(count: 64)
+            let info = try s.buffer(Hfi1Request.tidInfo(vaddr: pages.address, tidlist: list.address, tidcnt: 7, length: 8192))
             return try s.ioctl(try s.hfi1Assigned(), RDMAABI_HFI1_IOCTL_TID_UPDATE, info.address)
         },
-        DriverRow("§2.4 TID_FREE → 0", nil, returns: 0) { s in
+        DriverRow("§2.4 TID_UPDATE past the file's share (8-way shared: 248 TIDs) → ENOSPC", .ENOSPC) { s in
+            let h = try s.hfi1Assigned(subcontexts: 8)
+            for _ in 0..<248 { _ = try s.hfi1TIDUpdate(h, pages: 1) }
+            return try s.ioctl(h, RDMAABI_HFI1_IOCTL_TID_UPDATE,
+                               try s.buffer(Hfi1Request.tidInfo(vaddr: try s.buffer(count: 4096).address,
+                                                                tidlist: try s.buffer(count: 4).address,
+                                                                length: 4096)).address)
+        },
+        DriverRow("§2.4 TID_FREE of what TID_UPDATE programmed → 0", nil, returns: 0) { s in
+            let h = try s.hfi1Assigned()
+            let update = try s.hfi1TIDUpdate(h, pages: 3)
+            let list = try s.buffer(update.list.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } })
+            let info = try s.buffer(Hfi1Request.tidInfo(tidlist: list.address, tidcnt: update.tidcnt))
+            return try s.ioctl(h, RDMAABI_HFI1_IOCTL_TID_FREE, info.address)
+        },
+        DriverRow("§2.4 TID_FREE of 0 entries → 0", nil, returns: 0) { s in
+            let info = try s.buffer(Hfi1Request.tidInfo(tidcnt: 0))
+            return try s.ioctl(try s.hfi1Assigned(), RDMAABI_HFI1_IOCTL_TID_FREE, info.address)
+        },
+        DriverRow("§2.4 TID_FREE of more entries than the file programmed → EINVAL", .EINVAL) { s in
             let info = try s.buffer(Hfi1Request.tidInfo(tidcnt: 3))
             return try s.ioctl(try s.hfi1Assigned(), RDMAABI_HFI1_IOCTL_TID_FREE, info.address)
+        },
+        DriverRow("§2.4 TID_FREE from an unknown tidlist → EFAULT", .EFAULT) { s in
+            let h = try s.hfi1Assigned()
+            _ = try s.hfi1TIDUpdate(h, pages: 1)
+            let info = try s.buffer(Hfi1Request.tidInfo(tidlist: unmappedAddress, tidcnt: 1))
+            return try s.ioctl(h, RDMAABI_HFI1_IOCTL_TID_FREE, info.address)
+        },
+        DriverRow("§2.4 TID_FREE of an entry the file did not program → EBADF", .EBADF) { s in
+            let h = try s.hfi1Assigned()
+            _ = try s.hfi1TIDUpdate(h, pages: 1)                         // entry 0
+            return Int(try s.hfi1TIDFree(h, [hfi1TID(entry: 5, pages: 1)]))
+        },
+        DriverRow("§2.4 TID_FREE of an entry with CTRL 0 → EINVAL", .EINVAL) { s in
+            let h = try s.hfi1Assigned()
+            _ = try s.hfi1TIDUpdate(h, pages: 1)
+            return Int(try s.hfi1TIDFree(h, [hfi1TID(entry: 0, pages: 1) & ~(RDMAABI_HFI1_EXP_TID_TIDCTRL_MASK << RDMAABI_HFI1_EXP_TID_TIDCTRL_SHIFT)]))
+        },
+        DriverRow("§2.4 TID_FREE of an entry with CTRL 3 → EINVAL", .EINVAL) { s in
+            let h = try s.hfi1Assigned()
+            _ = try s.hfi1TIDUpdate(h, pages: 1)
+            return Int(try s.hfi1TIDFree(h, [hfi1TID(entry: 0, pages: 1) | RDMAABI_HFI1_EXP_TID_TIDCTRL_MASK << RDMAABI_HFI1_EXP_TID_TIDCTRL_SHIFT]))
+        },
+        DriverRow("§2.4 TID_FREE of an entry past the expected TIDs → EINVAL", .EINVAL) { s in
+            let h = try s.hfi1Assigned()
+            _ = try s.hfi1TIDUpdate(h, pages: 1)
+            return Int(try s.hfi1TIDFree(h, [hfi1TID(entry: 1984, pages: 1)]))
+        },
+        DriverRow("§2.4 TID_FREE with 32 bytes encoded → EINVAL", .EINVAL) { s in
+            let info = try s.buffer(count: 32)
+            return try s.ioctl(try s.hfi1Assigned(), resized(RDMAABI_HFI1_IOCTL_TID_FREE, size: 32), info.address)
         },
         DriverRow("§2.4 TID_INVAL_READ → 0", nil, returns: 0) { s in
             let info = try s.buffer(Hfi1Request.tidInfo())
@@ -182,6 +352,20 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
         },
         DriverRow("§2.4 TID_INVAL_READ from an unknown address → EFAULT", .EFAULT) { s in
             try s.ioctl(try s.hfi1Assigned(), RDMAABI_HFI1_IOCTL_TID_INVAL_READ, unmappedAddress)
+        },
+        DriverRow("§2.4 TID_INVAL_READ with no invalidation list (cap_mask TID_UNMAP) → EINVAL", .EINVAL) { s in
+            s.kernel.setHfi1CapabilityMask(hfi1CapMask(withUser: RDMAABI_HFI1_CAP_TID_UNMAP))
+            let info = try s.buffer(Hfi1Request.tidInfo())
+            return try s.ioctl(try s.hfi1Assigned(), RDMAABI_HFI1_IOCTL_TID_INVAL_READ, info.address)
+        },
+        DriverRow("§2.4 TID_INVAL_READ with no invalidation list, unknown address: EINVAL first", .EINVAL) { s in
+            s.kernel.setHfi1CapabilityMask(hfi1CapMask(withUser: RDMAABI_HFI1_CAP_TID_UNMAP))
+            return try s.ioctl(try s.hfi1Assigned(), RDMAABI_HFI1_IOCTL_TID_INVAL_READ, unmappedAddress)
+        },
+        DriverRow("§2.4 TID_INVAL_READ: TID_UNMAP set after ASSIGN_CTXT (uctxt->flags kept) → 0", nil, returns: 0) { s in
+            let h = try s.hfi1Assigned()
+            s.kernel.setHfi1CapabilityMask(hfi1CapMask(withUser: RDMAABI_HFI1_CAP_TID_UNMAP))
+            return try s.ioctl(h, RDMAABI_HFI1_IOCTL_TID_INVAL_READ, try s.buffer(Hfi1Request.tidInfo()).address)
         },
         DriverRow("§2.4 RECV_CTRL (pointer to int) → 0", nil, returns: 0) { s in
             let value = try s.buffer([1, 0, 0, 0])
@@ -219,8 +403,51 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
         DriverRow("§2.4 SET_PKEY from an unknown address → EFAULT", .EFAULT) { s in
             try s.ioctl(try s.hfi1Assigned(), RDMAABI_HFI1_IOCTL_SET_PKEY, unmappedAddress)
         },
+        DriverRow("§2.4 SET_PKEY 0xffff without PKEY_CHECK in cap_mask → EPERM", .EPERM) { s in
+            let h = try s.hfi1Assigned()
+            s.kernel.setHfi1CapabilityMask(hfi1CapMask(withoutUser: RDMAABI_HFI1_CAP_PKEY_CHECK))
+            return try s.ioctl(h, RDMAABI_HFI1_IOCTL_SET_PKEY, try s.buffer([0xff, 0xff]).address)
+        },
+        DriverRow("§2.4 SET_PKEY without PKEY_CHECK, unknown address: EPERM first", .EPERM) { s in
+            s.kernel.setHfi1CapabilityMask(hfi1CapMask(withoutUser: RDMAABI_HFI1_CAP_PKEY_CHECK))
+            return try s.ioctl(try s.hfi1Assigned(), RDMAABI_HFI1_IOCTL_SET_PKEY, unmappedAddress)
+        },
         DriverRow("§2.4 CTXT_RESET: send context never halts → ENOLCK", .ENOLCK) { s in
             try s.ioctl(try s.hfi1Assigned(), RDMAABI_HFI1_IOCTL_CTXT_RESET, 0)
+        },
+        DriverRow("§2.4 CTXT_RESET while the device is frozen → ENOLCK", .ENOLCK) { s in
+            let h = try s.hfi1Assigned()
+            s.kernel.setFrozen("hfi1_0", true)
+            return try s.ioctl(h, RDMAABI_HFI1_IOCTL_CTXT_RESET, 0)
+        },
+        DriverRow("§2.4 CTXT_RESET after the freeze ended → 0", nil, returns: 0) { s in
+            let h = try s.hfi1Assigned()
+            s.kernel.setFrozen("hfi1_0", true)
+            s.kernel.setFrozen("hfi1_0", false)
+            return try s.ioctl(h, RDMAABI_HFI1_IOCTL_CTXT_RESET, 0)
+        },
+        DriverRow("§2.4 CTXT_RESET after a forced freeze → ENODEV", .ENODEV) { s in
+            let h = try s.hfi1Assigned()
+            s.kernel.setFrozen("hfi1_0", true, forced: true)
+            s.kernel.setFrozen("hfi1_0", false)
+            return try s.ioctl(h, RDMAABI_HFI1_IOCTL_CTXT_RESET, 0)
+        },
+        DriverRow("§2.4 CTXT_RESET during a forced freeze: still frozen, ENOLCK first", .ENOLCK) { s in
+            let h = try s.hfi1Assigned()
+            s.kernel.setFrozen("hfi1_0", true, forced: true)
+            return try s.ioctl(h, RDMAABI_HFI1_IOCTL_CTXT_RESET, 0)
+        },
+        DriverRow("§2.4 CTXT_RESET twice after a freeze: the second finds it running → ENOLCK", .ENOLCK) { s in
+            let h = try s.hfi1Assigned()
+            s.kernel.setFrozen("hfi1_0", true)
+            s.kernel.setFrozen("hfi1_0", false)
+            _ = try s.ioctl(h, RDMAABI_HFI1_IOCTL_CTXT_RESET, 0)
+            return try s.ioctl(h, RDMAABI_HFI1_IOCTL_CTXT_RESET, 0)
+        },
+        DriverRow("§2.4 CTXT_RESET of a context assigned after the freeze ended → ENOLCK", .ENOLCK) { s in
+            s.kernel.setFrozen("hfi1_0", true)
+            s.kernel.setFrozen("hfi1_0", false)
+            return try s.ioctl(try s.hfi1Assigned(), RDMAABI_HFI1_IOCTL_CTXT_RESET, 0)
         },
     ]
 
@@ -240,9 +467,22 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
         DriverRow("§2.3 read() (no .read) → EINVAL", .EINVAL) { s in
             try s.kernel.read(try s.open("/dev/hfi1_0"), count: 16).count
         },
+        DriverRow("vfs_write: write() on a file opened read-only → EBADF (before the driver's EIO)", .EBADF) { s in
+            try s.write(try s.open("/dev/hfi1_0", flags: .readOnly), Hfi1Request.command(RDMAABI_HFI1_CMD_ASSIGN_CTXT))
+        },
+        DriverRow("vfs_write: write() on a read-only file with a context → EBADF", .EBADF) { s in
+            let info = try s.buffer(Hfi1Request.userInfo())
+            let h = try s.open("/dev/hfi1_0", flags: .readOnly)
+            _ = try s.ioctl(h, RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, info.address)
+            return try s.write(h, Hfi1Request.command(RDMAABI_HFI1_CMD_CTXT_INFO))
+        },
+        DriverRow("vfs_read: read() on a read-only file reaches the driver → EINVAL", .EINVAL) { s in
+            try s.kernel.read(try s.open("/dev/hfi1_0", flags: .readOnly), count: 16).count
+        },
     ]
 
-    @Test(arguments: noContextRows + assignRows + commandRows + writeRows, ioctlProfiles)
+    @Test(arguments: noContextRows + assignRows + openRows + activeUnitRows + commandRows + writeRows + removedUnitRows,
+          ioctlProfiles)
     func errnoTable(row: DriverRow, profile: Profile) {
         withDriverSession(profile: profile) { row.check($0) }
     }
@@ -250,10 +490,12 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
     @Test func getVersWritesTheVersionInt() throws {
         try withDriverSession { s in
             let out = try s.buffer(count: 8, fill: 0xee)
-            #expect(try s.ioctl(try s.open("/dev/hfi1_0"), RDMAABI_HFI1_IOCTL_GET_VERS, out.address) == 0)
+            let h = try s.open("/dev/hfi1_0")
+            #expect(try s.ioctl(h, RDMAABI_HFI1_IOCTL_GET_VERS, out.address) == 0)
             let bytes = out.load()
             #expect(Bytes.get(Int32.self, at: 0, in: bytes) == 0x0006_0003)
             #expect(Array(bytes[4...]) == [0xee, 0xee, 0xee, 0xee], "put_user writes an int, nothing more")
+            s.close(h)
         }
     }
 
@@ -274,7 +516,7 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
             #expect(try s.freeContexts("hfi1_0") == 15)
             // The leak report names the context a forgotten file holds.
             #expect(s.kernel.leakReport.contains { $0.contains("/dev/hfi1_0") && $0.contains("hfi1_0 context") })
-            s.close(b)
+            s.close([b, h])
             #expect(try s.freeContexts("hfi1_0") == 16)
         }
     }
@@ -289,6 +531,8 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
             #expect(driverErrno { try s.ioctl(h, RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, info.address) } == .EBUSY)
             s.close(held[5])
             #expect(try s.ioctl(h, RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, info.address) == 0)
+            #expect(try s.hfi1Context(h) == 8, "the freed context is the lowest free one")
+            s.close(held + [h])
         }
     }
 
@@ -307,7 +551,8 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
             #expect(infos.map { Bytes.get(UInt16.self, at: offset(\CtxtInfo.subctxt), in: $0) } == [0, 1, 2])
             // Another uuid is another context.
             let other = try s.buffer(Hfi1Request.userInfo(subcontexts: 3, subcontextID: 4))
-            #expect(try s.ioctl(try s.open("/dev/hfi1_0"), RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, other.address) == 0)
+            let otherHandle = try s.open("/dev/hfi1_0")
+            #expect(try s.ioctl(otherHandle, RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, other.address) == 0)
             #expect(try s.freeContexts("hfi1_0") == 14)
             // The master leaving keeps the context; the last sharer frees it; a freed
             // sub-context number is reused.
@@ -316,8 +561,9 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
             let again = try s.open("/dev/hfi1_0")
             #expect(try s.ioctl(again, RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, info.address) == 0)
             #expect(Bytes.get(UInt16.self, at: offset(\CtxtInfo.subctxt), in: try s.hfi1ContextInfo(again)) == 0)
-            s.close(handles[1]); s.close(handles[2]); s.close(again)
+            s.close([handles[1], handles[2], again])
             #expect(try s.freeContexts("hfi1_0") == 15)
+            s.close(otherHandle)
         }
     }
 
@@ -356,6 +602,25 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
                 | RDMAABI_HFI1_CAP_SDMA | RDMAABI_HFI1_CAP_EXTENDED_PSN
             #expect(Bytes.get(UInt64.self, at: offset(\CtxtInfo.runtime_flags), in: bytes) == expected)
             #expect(expected & RDMAABI_HFI1_CAP_TID_UNMAP == 0)
+            s.close(h)
+        }
+    }
+
+    /// The context keeps the `cap_mask` it was allocated under (`uctxt->flags`): a TID_UNMAP
+    /// mask shows in runtime_flags (and `!fd->use_mn` adds TID_UNMAP too); contexts allocated
+    /// before the change keep the old flags.
+    @Test func runtimeFlagsFollowTheContextsCapabilities() throws {
+        try withDriverSession { s in
+            let before = try s.hfi1Assigned()
+            s.kernel.setHfi1CapabilityMask(hfi1CapMask(withUser: RDMAABI_HFI1_CAP_TID_UNMAP))
+            let after = try s.hfi1Assigned()
+            func flags(_ h: KernelHandle) throws -> UInt64 {
+                Bytes.get(UInt64.self, at: offset(\CtxtInfo.runtime_flags), in: try s.hfi1ContextInfo(h))
+            }
+            #expect(try flags(before) & RDMAABI_HFI1_CAP_TID_UNMAP == 0)
+            #expect(try flags(after) & RDMAABI_HFI1_CAP_TID_UNMAP != 0)
+            #expect(try flags(after) & ~RDMAABI_HFI1_CAP_TID_UNMAP == flags(before))
+            s.close([before, after])
         }
     }
 
@@ -363,7 +628,7 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
     @Test(arguments: [(driverRoot, UInt16(0)), (driverUser, UInt16(1000))])
     func baseInfoGoldenBytes(credentials: Credentials, jkey: UInt16) throws {
         try withDriverSession(as: credentials) { s in
-            _ = try s.hfi1Assigned()                    // context 3
+            let first = try s.hfi1Assigned()            // context 3
             let h = try s.hfi1Assigned()                // context 4
             let out = try s.buffer(count: 120)
             #expect(try s.ioctl(h, RDMAABI_HFI1_IOCTL_USER_INFO, out.address) == 0)
@@ -385,11 +650,14 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
                 #expect((t >> 16) & 0xff == 4, "ctxt of \(path)")
                 #expect((t >> 12) & 0xf == 0, "subctxt of \(path)")
             }
+            // credit return: send context 4 → cr_base va[4].cr[4]: 4 * 64 + 4 * 8 in the page.
+            #expect(token(\.sc_credits_addr) & 0xfff == 4 * 64 + 4 * 8)
             // events: offset_in_page(((ctxt - first user ctxt) * 8 + subctxt) * 8)
             #expect(token(\.events_bufbase) & 0xfff == (4 - 3) * 8 * 8)
             // DMA_RTAIL is not a default user capability; no sharing, no sub-context tokens.
             #expect(token(\.rcvhdrtail_base) == 0)
             #expect(token(\.subctxt_uregbase) == 0 && token(\.subctxt_rcvhdrbuf) == 0 && token(\.subctxt_rcvegrbuf) == 0)
+            s.close([first, h])
         }
     }
 
@@ -407,18 +675,69 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
             #expect((ureg >> 24) & 0xf == 10 && (ureg >> 12) & 0xf == 1)
             #expect((Bytes.get(UInt64.self, at: offset(\BaseInfo.subctxt_rcvhdrbuf), in: b) >> 24) & 0xf == 11)
             #expect((Bytes.get(UInt64.self, at: offset(\BaseInfo.subctxt_rcvegrbuf), in: b) >> 24) & 0xf == 12)
+            s.close([master, slave])
         }
     }
 
-    @Test func tidUpdateWritesBackCountAndLength() throws {
+    /// TID_UPDATE writes back what it programmed, derived from the buffer: an emulated buffer
+    /// is physically contiguous, so it is cut into power-of-two page sets (≤ 512 pages), one
+    /// TID each; `length` is the pages mapped; the TID list holds create_tid's encoding of
+    /// the lowest free RcvArray entries.
+    @Test func tidUpdateWritesBackCountLengthAndList() throws {
         try withDriverSession { s in
+            let h = try s.hfi1Assigned()
+            let one = try s.hfi1TIDUpdate(h, pages: 1)
+            #expect(one.tidcnt == 1 && one.length == 4096)
+            #expect(one.list == [hfi1TID(entry: 0, pages: 1)])
+            // 7 pages → 4 + 2 + 1, entries 1, 2, 3.
+            let seven = try s.hfi1TIDUpdate(h, pages: 7)
+            #expect(seven.tidcnt == 3 && seven.length == 7 * 4096)
+            #expect(seven.list == [hfi1TID(entry: 1, pages: 4), hfi1TID(entry: 2, pages: 2), hfi1TID(entry: 3, pages: 1)])
+            // 1024 + 3 pages → 512, 512, 2, 1.
+            let big = try s.hfi1TIDUpdate(h, pages: 1027)
+            #expect(big.tidcnt == 4 && big.length == 1027 * 4096)
+            #expect(big.list.map { ($0 >> RDMAABI_HFI1_EXP_TID_TIDLEN_SHIFT) & RDMAABI_HFI1_EXP_TID_TIDLEN_MASK } == [512, 512, 2, 1])
+            // A range running past its buffer pins up to the hole: 2 of 4 pages.
+            let partial = try s.hfi1TIDUpdate(h, pages: 4, bufferPages: 2)
+            #expect(partial.tidcnt == 1 && partial.length == 2 * 4096)
+            #expect(partial.list == [hfi1TID(entry: 8, pages: 2)])
+            // Freeing gives the entries back: the next update reuses entry 0.
+            #expect(try s.hfi1TIDFree(h, one.list) == 1)
+            #expect(try s.hfi1TIDUpdate(h, pages: 1).list == [hfi1TID(entry: 0, pages: 1)])
+            // The emulator's tid_used matches: freeing more than is programmed is EINVAL.
+            #expect(driverErrno { try s.hfi1TIDFree(h, Array(repeating: 0, count: 10)) } == .EINVAL)
+            s.close(h)
+        }
+    }
+
+    /// Sharers program the one context's RcvArray: entries are not handed out twice, and a
+    /// file's close gives its entries back while the context lives on.
+    @Test func sharersTakeDistinctTIDsAndCloseReleasesThem() throws {
+        try withDriverSession { s in
+            let info = try s.buffer(Hfi1Request.userInfo(subcontexts: 2, uuid: [UInt8](repeating: 3, count: 16)))
+            let master = try s.open("/dev/hfi1_0")
+            _ = try s.ioctl(master, RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, info.address)
+            let slave = try s.open("/dev/hfi1_0")
+            _ = try s.ioctl(slave, RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, info.address)
+            #expect(try s.hfi1TIDUpdate(master, pages: 1).list == [hfi1TID(entry: 0, pages: 1)])
+            #expect(try s.hfi1TIDUpdate(slave, pages: 1).list == [hfi1TID(entry: 1, pages: 1)])
+            // The slave cannot free the master's entry.
+            #expect(driverErrno { try s.hfi1TIDFree(slave, [hfi1TID(entry: 0, pages: 1)]) } == .EBADF)
+            s.close(master)
+            #expect(try s.hfi1TIDUpdate(slave, pages: 1).list == [hfi1TID(entry: 0, pages: 1)])
+            s.close(slave)
+        }
+    }
+
+    @Test func tidListFaultLeavesNothingProgrammed() throws {
+        try withDriverSession { s in
+            let h = try s.hfi1Assigned()
             let pages = try s.buffer(count: 4096)
-            let info = try s.buffer(Hfi1Request.tidInfo(vaddr: pages.address, tidlist: 0x1234, tidcnt: 9, length: 4096))
-            _ = try s.ioctl(try s.hfi1Assigned(), RDMAABI_HFI1_IOCTL_TID_UPDATE, info.address)
-            let b = info.load()
-            #expect(Bytes.get(UInt32.self, at: offset(\hfi1_tid_info.tidcnt), in: b) == 0)
-            #expect(Bytes.get(UInt32.self, at: offset(\hfi1_tid_info.length), in: b) == 0)
-            #expect(Bytes.get(UInt64.self, at: offset(\hfi1_tid_info.tidlist), in: b) == 0x1234, "untouched")
+            let bad = try s.buffer(Hfi1Request.tidInfo(vaddr: pages.address, tidlist: unmappedAddress, length: 4096))
+            #expect(driverErrno { try s.ioctl(h, RDMAABI_HFI1_IOCTL_TID_UPDATE, bad.address) } == .EFAULT)
+            #expect(Bytes.get(UInt32.self, at: offset(\hfi1_tid_info.tidcnt), in: bad.load()) == 0, "nothing written back")
+            #expect(try s.hfi1TIDUpdate(h, pages: 1).list == [hfi1TID(entry: 0, pages: 1)], "entry 0 is still free")
+            s.close(h)
         }
     }
 
@@ -430,6 +749,7 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
             let h = try s.hfi1Assigned()
             #expect(try s.hfi1Context(h) == 3)
             #expect(try s.freeContexts("hfi1_0") == 15)
+            s.close(h)
         }
     }
 
@@ -439,27 +759,30 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
             #expect(Bytes.get(UInt16.self, at: offset(\CtxtInfo.unit), in: try s.hfi1ContextInfo(h)) == 1)
             #expect(try s.freeContexts("hfi1_1") == 15)
             #expect(try s.freeContexts("hfi1_0") == 16)
-            #expect(Bytes.get(UInt16.self, at: offset(\CtxtInfo.num_active), in: try s.hfi1ContextInfo(h)) == 2)
+            #expect(try s.hfi1NumActive(h) == 2)
+            // hfi1_0's port loses its LID: one active unit left.
+            setPort(s, "hfi1_0", PortLink.up(.active, lid: 0))
+            #expect(try s.hfi1NumActive(h) == 1)
+            s.close(h)
         }
     }
 
-    @Test func openOfADeviceBeingRemovedIsENXIO() throws {
-        // hfi1_file_open: `user_refcount` already 0 (remove_one under way) → ENXIO.
-        withDriverSession { s in
-            withDevice(s, "hfi1_0", { $0 = nil }) {
-                #expect(driverErrno { try s.open("/dev/hfi1_0") } == .ENXIO)
-            }
-        }
-    }
-
-    @Test func ioctlEraAssignDoesNotLookAtThePort() throws {
-        // Modern assign_ctxt has no port check (the staging driver's ENETDOWN is gone).
+    /// A freeze halts the send contexts it catches; CTXT_RESET restarts them once the device
+    /// is unfrozen, and a context allocated after the freeze was never halted.
+    @Test func freezeHaltsExistingSendContexts() throws {
         try withDriverSession { s in
-            try withDevice(s, "hfi1_0", { $0 = $0.map { withPort1($0) { $0.state = 1 } } }) {
-                let h = try s.hfi1Assigned()
-                #expect(Bytes.get(UInt16.self, at: offset(\CtxtInfo.num_active), in: try s.hfi1ContextInfo(h)) == 0)
-                s.close(h)
-            }
+            let caught = try s.hfi1Assigned()
+            s.kernel.setFrozen("hfi1_0", true)
+            let h = try s.open("/dev/hfi1_0")
+            let info = try s.buffer(Hfi1Request.userInfo())
+            #expect(driverErrno { try s.ioctl(h, RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, info.address) } == .EIO)
+            #expect(try s.freeContexts("hfi1_0") == 15, "a refused ASSIGN_CTXT takes nothing")
+            #expect(driverErrno { try s.ioctl(caught, RDMAABI_HFI1_IOCTL_CTXT_RESET, 0) } == .ENOLCK)
+            s.kernel.setFrozen("hfi1_0", false)
+            #expect(try s.ioctl(h, RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, info.address) == 0)
+            #expect(driverErrno { try s.ioctl(h, RDMAABI_HFI1_IOCTL_CTXT_RESET, 0) } == .ENOLCK)
+            #expect(try s.ioctl(caught, RDMAABI_HFI1_IOCTL_CTXT_RESET, 0) == 0)
+            s.close([caught, h])
         }
     }
 
@@ -482,6 +805,19 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
             d.release(&file, kernel: &state)
         }
         #expect(kernel.leakReport.isEmpty)
+    }
+
+    /// The leak check can fail: a test that leaves a handle (and the context it holds) open
+    /// gets an Issue from the session's end, which then closes it so the kernel ends clean.
+    @Test func leakCheckFailsForAHandleLeftOpen() throws {
+        var kernel: EmulatedKernel?
+        withKnownIssue("the session must report the handle this test leaves open") {
+            try withDriverSession { s in
+                kernel = s.kernel
+                _ = try s.hfi1Assigned()
+            }
+        }
+        #expect(kernel?.leakReport.isEmpty == true, "finish() closed the handle after reporting it")
     }
 }
 
@@ -528,7 +864,7 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
         },
         DriverRow("§11 EP_INFO as uid 1000 → EPERM", .EPERM) { _ in
             let user = DriverSession(profile: .legacy, as: driverUser)
-            defer { user.finish() }
+            defer { user.closeAll(); user.finish() }
             return try user.write(try user.open("/dev/hfi1_0"), Hfi1Request.command(RDMAABI_HFI1_CMD_EP_INFO, len: 4))
         },
         DriverRow("§2.8 EP_INFO as root: no EPROM → EOPNOTSUPP", .EOPNOTSUPP) { s in
@@ -562,6 +898,64 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
             _ = try s.write(h, cmd)
             return try s.write(h, cmd)
         },
+        DriverRow("§2.8 ASSIGN_CTXT with all 16 contexts taken → EBUSY", .EBUSY) { s in
+            for _ in 0..<16 { _ = try legacyAssigned(s) }
+            return try legacyAssigned(s).1
+        },
+        DriverRow("§2.7 staging: frozen device → EIO", .EIO) { s in
+            s.kernel.setFrozen("hfi1_0", true)
+            return try legacyAssigned(s).1
+        },
+        DriverRow("§2.7 staging: frozen with all contexts taken: freectxts EBUSY first", .EBUSY) { s in
+            for _ in 0..<16 { _ = try legacyAssigned(s) }
+            s.kernel.setFrozen("hfi1_0", true)
+            return try legacyAssigned(s).1
+        },
+        DriverRow("§2.7 staging: port ACTIVE, LinkUp, LID 0x1 → 44", nil, returns: 44) { s in
+            try legacyAssigned(s).1
+        },
+        DriverRow("§2.7 staging: ACTIVE but LID 0 → ENETDOWN (legacy staging assign)", .ENETDOWN) { s in
+            setPort(s, "hfi1_0", PortLink.up(.active, lid: 0))
+            return try legacyAssigned(s).1
+        },
+        DriverRow("§2.7 staging: ACTIVE with a LID, physical link Polling → ENETDOWN", .ENETDOWN) { s in
+            setPort(s, "hfi1_0") { $0.physicalState = PhysicalState.polling.rawValue }
+            return try legacyAssigned(s).1
+        },
+        DriverRow("§2.7 staging: DOWN, Polling, no LID → ENETDOWN", .ENETDOWN) { s in
+            setPort(s, "hfi1_0", PortLink.down)
+            return try legacyAssigned(s).1
+        },
+        DriverRow("§2.7 staging: ARMED + LinkUp + LID counts as up (nup) → 44", nil, returns: 44) { s in
+            setPort(s, "hfi1_0", PortLink.up(.armed, lid: 1))
+            return try legacyAssigned(s).1
+        },
+        DriverRow("§2.7 staging: INIT + LinkUp + LID counts as up (nup) → 44", nil, returns: 44) { s in
+            setPort(s, "hfi1_0", PortLink.up(.initialize, lid: 1))
+            return try legacyAssigned(s).1
+        },
+        DriverRow("§2.7 staging: no present unit → ENXIO", .ENXIO) { s in
+            s.kernel.setPresent("hfi1_0", false)
+            return try legacyAssigned(s).1
+        },
+        DriverRow("§2.7 staging: no present unit and no port up: ENXIO first", .ENXIO) { s in
+            s.kernel.setPresent("hfi1_0", false)
+            setPort(s, "hfi1_0", PortLink.down)
+            return try legacyAssigned(s).1
+        },
+        DriverRow("§2.7 staging: no units at all → ENXIO", .ENXIO) { s in
+            let h = try s.open("/dev/hfi1_0")
+            let info = try s.buffer(Hfi1Request.userInfoV5())
+            var written = 0
+            try withDevice(s, "hfi1_0", { $0 = nil }) {
+                written = try s.write(h, Hfi1Request.command(RDMAABI_HFI1_CMD_ASSIGN_CTXT, len: 28, addr: info.address))
+            }
+            return written
+        },
+        DriverRow("§2.8 open of a device not present: the staging open does not check → 0", nil) { s in
+            s.kernel.setPresent("hfi1_0", false)
+            return try s.open("/dev/hfi1_0").id
+        },
         DriverRow("§2.8 sharing: full shared context → EINVAL", .EINVAL) { s in
             let info = try s.buffer(Hfi1Request.userInfoV5(subcontexts: 2))
             let cmd = Hfi1Request.command(RDMAABI_HFI1_CMD_ASSIGN_CTXT, len: 28, addr: info.address)
@@ -580,6 +974,9 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
         DriverRow("§2.8 USER_INFO → 16", nil, returns: 16) { s in
             let out = try s.buffer(count: 120)
             return try s.write(try legacyAssigned(s).0, Hfi1Request.command(RDMAABI_HFI1_CMD_USER_INFO, len: 120, addr: out.address))
+        },
+        DriverRow("§2.8 USER_INFO to an unknown address → EFAULT", .EFAULT) { s in
+            try s.write(try legacyAssigned(s).0, Hfi1Request.command(RDMAABI_HFI1_CMD_USER_INFO, len: 120, addr: unmappedAddress))
         },
         DriverRow("§2.8 CREDIT_UPD → 16", nil, returns: 16) { s in
             try s.write(try legacyAssigned(s).0, Hfi1Request.command(RDMAABI_HFI1_CMD_CREDIT_UPD))
@@ -602,21 +999,83 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
         DriverRow("§2.8 SET_PKEY not in the table → ENOENT", .ENOENT) { s in
             try s.write(try legacyAssigned(s).0, Hfi1Request.command(RDMAABI_HFI1_CMD_SET_PKEY, addr: 0x8001))
         },
+        DriverRow("§2.8 SET_PKEY without PKEY_CHECK in cap_mask → EPERM", .EPERM) { s in
+            s.kernel.setHfi1CapabilityMask(hfi1CapMask(withoutUser: RDMAABI_HFI1_CAP_PKEY_CHECK))
+            return try s.write(try legacyAssigned(s).0, Hfi1Request.command(RDMAABI_HFI1_CMD_SET_PKEY, addr: 0xffff))
+        },
         DriverRow("§2.8 CTXT_RESET → ENOLCK", .ENOLCK) { s in
             try s.write(try legacyAssigned(s).0, Hfi1Request.command(RDMAABI_HFI1_CMD_CTXT_RESET))
         },
+        DriverRow("§2.8 CTXT_RESET while the device is frozen → ENOLCK", .ENOLCK) { s in
+            let h = try legacyAssigned(s).0
+            s.kernel.setFrozen("hfi1_0", true)
+            return try s.write(h, Hfi1Request.command(RDMAABI_HFI1_CMD_CTXT_RESET))
+        },
+        DriverRow("§2.8 CTXT_RESET after the freeze ended → 16", nil, returns: 16) { s in
+            let h = try legacyAssigned(s).0
+            s.kernel.setFrozen("hfi1_0", true)
+            s.kernel.setFrozen("hfi1_0", false)
+            return try s.write(h, Hfi1Request.command(RDMAABI_HFI1_CMD_CTXT_RESET))
+        },
+        DriverRow("§2.8 CTXT_RESET after a forced freeze → ENODEV", .ENODEV) { s in
+            let h = try legacyAssigned(s).0
+            s.kernel.setFrozen("hfi1_0", true, forced: true)
+            s.kernel.setFrozen("hfi1_0", false)
+            return try s.write(h, Hfi1Request.command(RDMAABI_HFI1_CMD_CTXT_RESET))
+        },
         DriverRow("§2.8 TID_UPDATE → 40", nil, returns: 40) { s in
             let pages = try s.buffer(count: 4096)
-            let info = try s.buffer(Hfi1Request.tidInfo(vaddr: pages.address, tidcnt: 1, length: 4096))
+            let list = try s.buffer(count: 4)
+            let info = try s.buffer(Hfi1Request.tidInfo(vaddr: pages.address, tidlist: list.address, tidcnt: 1, length: 4096))
             return try s.write(try legacyAssigned(s).0, Hfi1Request.command(RDMAABI_HFI1_CMD_TID_UPDATE, len: 24, addr: info.address))
         },
-        DriverRow("§2.8 TID_FREE → 40", nil, returns: 40) { s in
+        DriverRow("§2.8 TID_UPDATE of an unaligned vaddr (staging had no alignment check) → 40", nil, returns: 40) { s in
+            let pages = try s.buffer(count: 8192)
+            let list = try s.buffer(count: 8)
+            let info = try s.buffer(Hfi1Request.tidInfo(vaddr: pages.address + 0x10, tidlist: list.address, length: 4096))
+            return try s.write(try legacyAssigned(s).0, Hfi1Request.command(RDMAABI_HFI1_CMD_TID_UPDATE, len: 24, addr: info.address))
+        },
+        DriverRow("§2.8 TID_UPDATE of length 0 at a page boundary (num_user_pages wraps to 0) → EINVAL", .EINVAL) { s in
+            let pages = try s.buffer(count: 4096)
+            let list = try s.buffer(count: 4)
+            let info = try s.buffer(Hfi1Request.tidInfo(vaddr: pages.address, tidlist: list.address, length: 0))
+            return try s.write(try legacyAssigned(s).0, Hfi1Request.command(RDMAABI_HFI1_CMD_TID_UPDATE, len: 24, addr: info.address))
+        },
+        DriverRow("§2.8 TID_UPDATE of pages no user memory backs → EFAULT", .EFAULT) { s in
+            let list = try s.buffer(count: 4)
+            let info = try s.buffer(Hfi1Request.tidInfo(vaddr: 0x7e00_0000_0000, tidlist: list.address, length: 4096))
+            return try s.write(try legacyAssigned(s).0, Hfi1Request.command(RDMAABI_HFI1_CMD_TID_UPDATE, len: 24, addr: info.address))
+        },
+        DriverRow("§2.8 TID_UPDATE of 1985 pages → EINVAL", .EINVAL) { s in
+            let list = try s.buffer(count: 4)
+            let info = try s.buffer(Hfi1Request.tidInfo(vaddr: 0x7e00_0000_0000, tidlist: list.address, length: 1985 * 4096))
+            return try s.write(try legacyAssigned(s).0, Hfi1Request.command(RDMAABI_HFI1_CMD_TID_UPDATE, len: 24, addr: info.address))
+        },
+        DriverRow("§2.8 TID_FREE of what TID_UPDATE programmed → 40", nil, returns: 40) { s in
+            let h = try legacyAssigned(s).0
+            let pages = try s.buffer(count: 4096)
+            let list = try s.buffer(count: 4)
+            let info = try s.buffer(Hfi1Request.tidInfo(vaddr: pages.address, tidlist: list.address, length: 4096))
+            _ = try s.write(h, Hfi1Request.command(RDMAABI_HFI1_CMD_TID_UPDATE, len: 24, addr: info.address))
+            return try s.write(h, Hfi1Request.command(RDMAABI_HFI1_CMD_TID_FREE, len: 24, addr: info.address))
+        },
+        DriverRow("§2.8 TID_FREE of an entry never programmed → EINVAL (more than tid_used)", .EINVAL) { s in
             let info = try s.buffer(Hfi1Request.tidInfo(tidcnt: 1))
             return try s.write(try legacyAssigned(s).0, Hfi1Request.command(RDMAABI_HFI1_CMD_TID_FREE, len: 24, addr: info.address))
         },
         DriverRow("§2.8 TID_INVAL_READ → 40", nil, returns: 40) { s in
             let info = try s.buffer(Hfi1Request.tidInfo())
             return try s.write(try legacyAssigned(s).0, Hfi1Request.command(RDMAABI_HFI1_CMD_TID_INVAL_READ, len: 24, addr: info.address))
+        },
+        DriverRow("§2.8 TID_INVAL_READ with no invalidation list (cap_mask TID_UNMAP) → EINVAL", .EINVAL) { s in
+            s.kernel.setHfi1CapabilityMask(hfi1CapMask(withUser: RDMAABI_HFI1_CAP_TID_UNMAP))
+            let info = try s.buffer(Hfi1Request.tidInfo())
+            return try s.write(try legacyAssigned(s).0, Hfi1Request.command(RDMAABI_HFI1_CMD_TID_INVAL_READ, len: 24, addr: info.address))
+        },
+        DriverRow("vfs_write: write() on a file opened read-only → EBADF", .EBADF) { s in
+            let info = try s.buffer(Hfi1Request.userInfoV5())
+            return try s.write(try s.open("/dev/hfi1_0", flags: .readOnly),
+                               Hfi1Request.command(RDMAABI_HFI1_CMD_ASSIGN_CTXT, len: 28, addr: info.address))
         },
         DriverRow("§2.8 new user space: GET_VERS ioctl on the write-era node → ENOTTY", .ENOTTY) { s in
             let out = try s.buffer(count: 4)
@@ -671,37 +1130,98 @@ private func resized(_ request: UInt, size: UInt32) -> UInt {
             let b = base.load()
             #expect(Bytes.get(UInt32.self, at: offset(\BaseInfo.sw_version), in: b) == 5 << 16)
             #expect(b[8...].allSatisfy { $0 == 0xaa }, "only len bytes are written")
+            s.close(h)
         }
     }
 
     @Test func seventeenthContextIsBusy() throws {
         try withDriverSession(profile: .legacy) { s in
-            for _ in 0..<16 { _ = try Self.legacyAssigned(s) }
-            #expect(driverErrno { try Self.legacyAssigned(s) } == .EBUSY)
+            let held = try (0..<16).map { _ in try Self.legacyAssigned(s).0 }
             #expect(try s.freeContexts("hfi1_0") == 0)
+            let h = try s.open("/dev/hfi1_0")
+            let info = try s.buffer(Hfi1Request.userInfoV5())
+            let cmd = Hfi1Request.command(RDMAABI_HFI1_CMD_ASSIGN_CTXT, len: 28, addr: info.address)
+            #expect(driverErrno { try s.write(h, cmd) } == .EBUSY)
+            s.close(held[0])
+            #expect(try s.write(h, cmd) == 44)
+            s.close(Array(held.dropFirst()) + [h])
         }
     }
 
+    /// get_user_context from one file as the units change under it: the answers follow
+    /// hfi1_count_units' `npresent` and `nup` (a port with a LID and LinkUp), then the file's
+    /// own unit, and a refused ASSIGN_CTXT leaves the file free to try again.
     @Test func stagingUnitChecks() throws {
-        // get_user_context: no unit with an ACTIVE port → ENETDOWN; no units at all → ENXIO.
         try withDriverSession(profile: .legacy) { s in
             let h = try s.open("/dev/hfi1_0")
             let info = try s.buffer(Hfi1Request.userInfoV5())
             let cmd = Hfi1Request.command(RDMAABI_HFI1_CMD_ASSIGN_CTXT, len: 28, addr: info.address)
-            withDevice(s, "hfi1_0", { $0 = $0.map { withPort1($0) { $0.state = 1 } } }) {
+            withDevice(s, "hfi1_0", { $0 = $0.map { withPort1($0, PortLink.down) } }) {
                 #expect(driverErrno { try s.write(h, cmd) } == .ENETDOWN)
+            }
+            withDevice(s, "hfi1_0", { $0 = $0.map { withPort1($0, PortLink.up(.active, lid: 0)) } }) {
+                #expect(driverErrno { try s.write(h, cmd) } == .ENETDOWN, "ACTIVE without a LID is not up")
             }
             withDevice(s, "hfi1_0", { $0 = nil }) {
                 #expect(driverErrno { try s.write(h, cmd) } == .ENXIO)
             }
+            #expect(try s.freeContexts("hfi1_0") == 16)
             #expect(try s.write(h, cmd) == 44)
+            s.close(h)
         }
+    }
+
+    /// Staging get_user_context for /dev/hfi1_1 when unit 1 is gone but unit 0 is up:
+    /// present units and a port up pass, `hfi1_lookup(1)` fails → ENODEV.
+    @Test func specificUnitMissingIsENODEV() throws {
+        try withDriverSession(profile: .legacy, devices: try DeviceSet.parse("hfi1:2")) { s in
+            let h = try s.open("/dev/hfi1_1")
+            let info = try s.buffer(Hfi1Request.userInfoV5())
+            let cmd = Hfi1Request.command(RDMAABI_HFI1_CMD_ASSIGN_CTXT, len: 28, addr: info.address)
+            withDevice(s, "hfi1_1", { $0 = nil }) {
+                #expect(driverErrno { try s.write(h, cmd) } == .ENODEV)
+            }
+            #expect(try s.write(h, cmd) == 44)
+            #expect(try s.freeContexts("hfi1_1") == 15 && s.freeContexts("hfi1_0") == 16)
+            s.close(h)
+        }
+    }
+
+    static let unitRows: [DriverRow] = [
+        DriverRow("§2.7 staging: the file's unit missing, another unit up → ENODEV", .ENODEV) { s in
+            let h = try s.open("/dev/hfi1_1")
+            let info = try s.buffer(Hfi1Request.userInfoV5())
+            var written = 0
+            try withDevice(s, "hfi1_1", { $0 = nil }) {
+                written = try s.write(h, Hfi1Request.command(RDMAABI_HFI1_CMD_ASSIGN_CTXT, len: 28, addr: info.address))
+            }
+            return written
+        },
+        DriverRow("§2.7 staging: the file's unit absent (not present) but found → 44", nil, returns: 44) { s in
+            // hfi1_lookup finds it; only npresent (the other unit) counts presence.
+            s.kernel.setPresent("hfi1_1", false)
+            let info = try s.buffer(Hfi1Request.userInfoV5())
+            return try s.write(try s.open("/dev/hfi1_1"),
+                               Hfi1Request.command(RDMAABI_HFI1_CMD_ASSIGN_CTXT, len: 28, addr: info.address))
+        },
+        DriverRow("§2.7 staging: only the other unit's port is up (nup counts all units) → 44", nil, returns: 44) { s in
+            setPort(s, "hfi1_1", PortLink.down)
+            let info = try s.buffer(Hfi1Request.userInfoV5())
+            return try s.write(try s.open("/dev/hfi1_1"),
+                               Hfi1Request.command(RDMAABI_HFI1_CMD_ASSIGN_CTXT, len: 28, addr: info.address))
+        },
+    ]
+
+    @Test(arguments: unitRows)
+    func twoUnitErrnoTable(row: DriverRow) throws {
+        withDriverSession(profile: .legacy, devices: try DeviceSet.parse("hfi1:2")) { row.check($0) }
     }
 
     @Test func unprivilegedUserGetsAContext() throws {
         try withDriverSession(profile: .legacy, as: driverUser) { s in
-            let consumed = try Self.legacyAssigned(s).1
+            let (h, consumed) = try Self.legacyAssigned(s)
             #expect(consumed == 44)
+            s.close(h)
         }
     }
 }

@@ -18,6 +18,11 @@ private func assign(_ s: DriverSession, _ info: [UInt8]) throws -> Int {
     try assign(s, "/dev/ipath0", info)
 }
 
+/// CTXT_INFO's `num_active`.
+private func qibNumActive(_ s: DriverSession, _ handle: KernelHandle) throws -> Int {
+    Int(Bytes.get(UInt16.self, at: offset(\QibCtxt.num_active), in: try s.qibContextInfo(handle)))
+}
+
 @Suite("qib") struct QibDriverTests {
     static let noContextTypes: [(String, UInt32)] = [
         ("CTXT_INFO", RDMAABI_QIB_CMD_CTXT_INFO), ("RECV_CTRL", RDMAABI_QIB_CMD_RECV_CTRL),
@@ -52,6 +57,13 @@ private func assign(_ s: DriverSession, _ info: [UInt8]) throws -> Int {
         },
         DriverRow("§3.2 short payload is checked before the context → EINVAL", .EINVAL) { s in
             try s.write(try s.open("/dev/ipath0"), QibRequest.command(RDMAABI_QIB_CMD_USER_INIT, count: 20))
+        },
+        DriverRow("vfs_write: write() on a file opened read-only → EBADF (before qib_write)", .EBADF) { s in
+            try s.write(try s.open("/dev/ipath0", flags: .readOnly),
+                        QibRequest.command(RDMAABI_QIB_CMD_ASSIGN_CTXT, payload: QibRequest.userInfo()))
+        },
+        DriverRow("vfs_write: a read-only write of 0 bytes → EBADF, not qib_write's EINVAL", .EBADF) { s in
+            try s.write(try s.open("/dev/ipath", flags: .readOnly), [])
         },
     ] + [0, 16, 22, 25, 26, 30, 33, 36, 37, 99, 0xffff_ffff].map { type in
         DriverRow("§3.2 unknown type \(type) → EINVAL", .EINVAL) { s in
@@ -104,6 +116,74 @@ private func assign(_ s: DriverSession, _ info: [UInt8]) throws -> Int {
         DriverRow("§3.3 sharing: all sub-contexts taken → EINVAL", .EINVAL) { s in
             for _ in 0..<2 { _ = try assign(s, QibRequest.userInfo(subcontexts: 2, subcontextID: 7)) }
             return try assign(s, QibRequest.userInfo(subcontexts: 2, subcontextID: 7))
+        },
+        DriverRow("§3.3 ASSIGN_CTXT on /dev/ipath0 with all 16 contexts taken → EBUSY", .EBUSY) { s in
+            for _ in 0..<16 { _ = try s.qibAssigned(port: 1) }
+            return try assign(s, QibRequest.userInfo(port: 1))
+        },
+        DriverRow("§3.3 ASSIGN_CTXT on /dev/ipath0, any port, all contexts taken → EBUSY", .EBUSY) { s in
+            for _ in 0..<16 { _ = try s.qibAssigned(port: 1) }
+            return try assign(s, QibRequest.userInfo())
+        },
+        DriverRow("§3.3 wildcard ACROSS, all contexts taken → ENETDOWN (ABI-FACTS says EBUSY; see Docs)", .ENETDOWN) { s in
+            for _ in 0..<16 { _ = try s.qibAssigned(port: 1) }
+            return try assign(s, "/dev/ipath", QibRequest.userInfo())
+        },
+        DriverRow("§3.3 wildcard WITHIN, all contexts taken → EBUSY", .EBUSY) { s in
+            for _ in 0..<16 { _ = try s.qibAssigned(port: 1) }
+            return try assign(s, "/dev/ipath", QibRequest.userInfo(algorithm: RDMAABI_QIB_PORT_ALG_WITHIN))
+        },
+        DriverRow("§3.3 wildcard: no unit present → ENXIO", .ENXIO) { s in
+            s.kernel.setPresent("qib0", false)
+            return try assign(s, "/dev/ipath", QibRequest.userInfo())
+        },
+        DriverRow("§3.3 wildcard: no units at all → ENXIO", .ENXIO) { s in
+            let h = try s.open("/dev/ipath")
+            var written = 0
+            try withDevice(s, "qib0", { $0 = nil }) {
+                written = try s.write(h, QibRequest.command(RDMAABI_QIB_CMD_ASSIGN_CTXT, payload: QibRequest.userInfo()))
+            }
+            return written
+        },
+        DriverRow("§3.3 /dev/ipath0 of a unit that is gone → ENODEV", .ENODEV) { s in
+            let h = try s.open("/dev/ipath0")
+            var written = 0
+            try withDevice(s, "qib0", { $0 = nil }) {
+                written = try s.write(h, QibRequest.command(RDMAABI_QIB_CMD_ASSIGN_CTXT, payload: QibRequest.userInfo()))
+            }
+            return written
+        },
+        DriverRow("§11 every port DOWN: wildcard → ENETDOWN (nup 0)", .ENETDOWN) { s in
+            setPort(s, "qib0", PortLink.down)
+            return try assign(s, "/dev/ipath", QibRequest.userInfo())
+        },
+        DriverRow("§11 every port DOWN: /dev/ipath0, any port → ENETDOWN", .ENETDOWN) { s in
+            setPort(s, "qib0", PortLink.down)
+            return try assign(s, QibRequest.userInfo())
+        },
+        DriverRow("§11 every port DOWN: /dev/ipath0 port 1 → ENETDOWN", .ENETDOWN) { s in
+            setPort(s, "qib0", PortLink.down)
+            return try assign(s, QibRequest.userInfo(port: 1))
+        },
+        DriverRow("§11 port 1 ACTIVE without a LID: spu_port 1 → ENETDOWN", .ENETDOWN) { s in
+            setPort(s, "qib0", PortLink.up(.active, lid: 0))
+            return try assign(s, QibRequest.userInfo(port: 1))
+        },
+        DriverRow("§11 port 1 ARMED with a LID: up (nup) but not usable, wildcard → ENETDOWN", .ENETDOWN) { s in
+            setPort(s, "qib0", PortLink.up(.armed, lid: 2))
+            return try assign(s, "/dev/ipath", QibRequest.userInfo())
+        },
+        DriverRow("§11 port 1 INIT with a LID: not usable, spu_port 1 → ENETDOWN", .ENETDOWN) { s in
+            setPort(s, "qib0", PortLink.up(.initialize, lid: 2))
+            return try assign(s, QibRequest.userInfo(port: 1))
+        },
+        DriverRow("§11 qib0 not present: /dev/ipath0 port 1 → ENETDOWN (usable() needs QIB_PRESENT)", .ENETDOWN) { s in
+            s.kernel.setPresent("qib0", false)
+            return try assign(s, QibRequest.userInfo(port: 1))
+        },
+        DriverRow("§11 port 2 ACTIVE with a LID: spu_port 2 → 36", nil, returns: 36) { s in
+            setPort(s, "qib0", port: 2, PortLink.up(.active, lid: 3))
+            return try assign(s, QibRequest.userInfo(port: 2))
         },
         DriverRow("§3.3 sharing: a newer user minor does not share (new context) → 36", nil, returns: 36) { s in
             // qib_compatible_subctxts: a user minor above the driver's cannot share, so
@@ -232,11 +312,84 @@ private func assign(_ s: DriverSession, _ info: [UInt8]) throws -> Int {
             try s.ioctl(try s.qibAssigned(), RDMAABI_VERBS_IOCTL, 0)
         },
         DriverRow("§3.2 no .read → EINVAL", .EINVAL) { s in try s.kernel.read(try s.open("/dev/ipath0"), count: 8).count },
+        DriverRow("§3.3 slave USER_INIT before the master's → EAGAIN (the kernel would sleep)", .EAGAIN) { s in
+            let info = QibRequest.userInfo(subcontexts: 2, subcontextID: 3)
+            _ = try s.write(try s.open("/dev/ipath0"), QibRequest.command(RDMAABI_QIB_CMD_ASSIGN_CTXT, payload: info))
+            let slave = try s.open("/dev/ipath0")
+            _ = try s.write(slave, QibRequest.command(RDMAABI_QIB_CMD_ASSIGN_CTXT, payload: info))
+            let base = try s.buffer(count: 176)
+            return try s.write(slave, QibRequest.command(RDMAABI_QIB_CMD_USER_INIT,
+                payload: QibRequest.userInfo(baseInfo: base.address, baseInfoSize: 176)))
+        },
+        DriverRow("§3.3 CTXT_INFO num_active: one unit, port 1 ACTIVE with a LID → 1", nil, returns: 1) { s in
+            try qibNumActive(s, try s.qibAssigned())
+        },
+    ] + [
+        // The unit's device data gone under an open file (the emulator's stand-in for a
+        // removal it does not model further).
+        ("CTXT_INFO", RDMAABI_QIB_CMD_CTXT_INFO, Errno.ENODEV), ("USER_INIT", RDMAABI_QIB_CMD_USER_INIT, .EINVAL),
+        ("SET_PART_KEY", RDMAABI_QIB_CMD_SET_PART_KEY, .EINVAL),
+    ].map { name, type, errno in
+        DriverRow("emulator: \(name) after the unit's device data went away → \(errno)", errno) { s in
+            let h = try s.qibAssigned()
+            let out = try s.buffer(count: 176)
+            let payload = type == RDMAABI_QIB_CMD_SET_PART_KEY ? [0x01, 0x80]
+                : type == RDMAABI_QIB_CMD_USER_INIT ? QibRequest.userInfo(baseInfo: out.address, baseInfoSize: 176)
+                : QibRequest.u64(out.address)
+            var result = 0
+            try withDevice(s, "qib0", { $0 = nil }) {
+                result = try s.write(h, QibRequest.command(type, payload: payload))
+            }
+            return result
+        }
+    }
+
+    /// qib_count_active_units (CTXT_INFO `num_active`) with two units: a unit counts when it is
+    /// present and a port has a LID and is INIT, ARMED or ACTIVE — not only ACTIVE.
+    static let twoUnitRows: [DriverRow] = [
+        DriverRow("§3.3 num_active: both units ACTIVE with a LID → 2", nil, returns: 2) { s in
+            try qibNumActive(s, try s.qibAssigned())
+        },
+        DriverRow("§3.3 num_active: qib1 port 1 INIT with a LID counts → 2", nil, returns: 2) { s in
+            setPort(s, "qib1", PortLink.up(.initialize, lid: 0x12))
+            return try qibNumActive(s, try s.qibAssigned())
+        },
+        DriverRow("§3.3 num_active: qib1 port 1 ARMED with a LID counts → 2", nil, returns: 2) { s in
+            setPort(s, "qib1", PortLink.up(.armed, lid: 0x12))
+            return try qibNumActive(s, try s.qibAssigned())
+        },
+        DriverRow("§3.3 num_active: qib1 port 1 ACTIVE without a LID → 1", nil, returns: 1) { s in
+            setPort(s, "qib1", PortLink.up(.active, lid: 0))
+            return try qibNumActive(s, try s.qibAssigned())
+        },
+        DriverRow("§3.3 num_active: qib1 DOWN → 1", nil, returns: 1) { s in
+            setPort(s, "qib1", PortLink.down)
+            return try qibNumActive(s, try s.qibAssigned())
+        },
+        DriverRow("§3.3 num_active: qib1 not present → 1", nil, returns: 1) { s in
+            s.kernel.setPresent("qib1", false)
+            return try qibNumActive(s, try s.qibAssigned())
+        },
+        DriverRow("§3.3 wildcard: qib1 not present, qib0 full: still a present unit → ENETDOWN", .ENETDOWN) { s in
+            s.kernel.setPresent("qib1", false)
+            setPort(s, "qib1", PortLink.down)
+            for _ in 0..<16 { _ = try s.qibAssigned(port: 1) }
+            return try assign(s, "/dev/ipath", QibRequest.userInfo())
+        },
+        DriverRow("§3.3 wildcard ACROSS: qib0 full, qib1 free → 36 (qib1)", nil, returns: 36) { s in
+            for _ in 0..<16 { _ = try s.qibAssigned(port: 1) }
+            return try assign(s, "/dev/ipath", QibRequest.userInfo())
+        },
     ]
 
     @Test(arguments: writeRows + assignRows + commandRows, Profile.allCases)
     func errnoTable(row: DriverRow, profile: Profile) {
         withDriverSession(profile: profile) { row.check($0) }
+    }
+
+    @Test(arguments: twoUnitRows)
+    func twoUnitErrnoTable(row: DriverRow) throws {
+        withDriverSession(devices: try DeviceSet.parse("qib:2")) { row.check($0) }
     }
 
     /// The qib PSM order (ABI-FACTS §11): ASSIGN_CTXT, USER_INIT, CTXT_INFO; golden bytes read
@@ -284,11 +437,13 @@ private func assign(_ s: DriverSession, _ info: [UInt8]) throws -> Int {
     @Test func userInitCopiesAtMostTheGivenSize() throws {
         try withDriverSession { s in
             let base = try s.buffer(count: 176, fill: 0xaa)
-            _ = try s.write(try s.qibAssigned(), QibRequest.command(RDMAABI_QIB_CMD_USER_INIT,
+            let h = try s.qibAssigned()
+            _ = try s.write(h, QibRequest.command(RDMAABI_QIB_CMD_USER_INIT,
                 payload: QibRequest.userInfo(baseInfo: base.address, baseInfoSize: 120)))
             let b = base.load()
             #expect(Bytes.get(UInt32.self, at: offset(\QibBase.spi_sw_version), in: b) == 0x8001_000d)
             #expect(b[120...].allSatisfy { $0 == 0xaa }, "min(spu_base_info_size, sizeof) bytes")
+            s.close(h)
         }
     }
 
@@ -300,6 +455,19 @@ private func assign(_ s: DriverSession, _ info: [UInt8]) throws -> Int {
             let infos = try handles.map { try s.qibContextInfo($0) }
             #expect(Set(infos.map { Bytes.get(UInt16.self, at: offset(\QibCtxt.port), in: $0) }) == [1])
             #expect(Set(infos.map { Bytes.get(UInt16.self, at: offset(\QibCtxt.ctxt), in: $0) }) == Set(2..<18))
+            s.close(handles)
+        }
+    }
+
+    /// With port 2 usable too, choose_port_ctxt spreads contexts: port `ctxt % 2` (0-based
+    /// index, so even contexts on port 1, odd on port 2).
+    @Test func contextsAlternatePortsWhenBothAreUsable() throws {
+        try withDriverSession { s in
+            setPort(s, "qib0", port: 2, PortLink.up(.active, lid: 3))
+            let handles = try (0..<4).map { _ in try s.qibAssigned() }
+            let ports = try handles.map { Bytes.get(UInt16.self, at: offset(\QibCtxt.port), in: try s.qibContextInfo($0)) }
+            #expect(ports == [1, 2, 1, 2])
+            s.close(handles)
         }
     }
 
@@ -307,17 +475,16 @@ private func assign(_ s: DriverSession, _ info: [UInt8]) throws -> Int {
         try withDriverSession { s in
             let held = try (0..<16).map { _ in try s.qibAssigned(port: 1) }
             #expect(try s.freeContexts("qib0") == 0)
-            #expect(driverErrno { try assign(s, QibRequest.userInfo(port: 1)) } == .EBUSY)
-            #expect(driverErrno { try assign(s, QibRequest.userInfo()) } == .EBUSY)
+            let h = try s.open("/dev/ipath")
+            let command = QibRequest.command(RDMAABI_QIB_CMD_ASSIGN_CTXT, payload: QibRequest.userInfo())
             // The wildcard with the ACROSS algorithm finds no unit with a free context and
-            // answers ENETDOWN (get_a_ctxt's `dusable` is only counted by WITHIN) …
-            #expect(driverErrno { try assign(s, "/dev/ipath", QibRequest.userInfo()) } == .ENETDOWN)
-            // … while WITHIN reports EBUSY.
-            #expect(driverErrno {
-                try assign(s, "/dev/ipath", QibRequest.userInfo(algorithm: RDMAABI_QIB_PORT_ALG_WITHIN))
-            } == .EBUSY)
+            // answers ENETDOWN (get_a_ctxt's `dusable` is only counted by WITHIN).
+            #expect(driverErrno { try s.write(h, command) } == .ENETDOWN)
+            #expect(try s.freeContexts("qib0") == 0)
             s.close(held[0])
-            #expect(try assign(s, "/dev/ipath", QibRequest.userInfo()) == 36)
+            #expect(try s.write(h, command) == 36)
+            #expect(try s.qibContext(h) == 2, "the freed context is the lowest free one")
+            s.close(Array(held.dropFirst()) + [h])
         }
     }
 
@@ -330,33 +497,10 @@ private func assign(_ s: DriverSession, _ info: [UInt8]) throws -> Int {
             let second = try s.qibAssigned("/dev/ipath1")
             #expect(Bytes.get(UInt16.self, at: offset(\QibCtxt.unit), in: try s.qibContextInfo(second)) == 1)
             #expect(try s.freeContexts("qib0") == 15 && s.freeContexts("qib1") == 14)
-        }
-    }
-
-    @Test func wildcardWithoutUnitsIsENXIO() throws {
-        try withDriverSession { s in
-            let h = try s.open("/dev/ipath")
-            withDevice(s, "qib0", { $0 = nil }) {
-                #expect(driverErrno {
-                    try s.write(h, QibRequest.command(RDMAABI_QIB_CMD_ASSIGN_CTXT, payload: QibRequest.userInfo()))
-                } == .ENXIO)
-                // /dev/ipath0 of a unit that is gone: find_free_ctxt → ENODEV.
-                #expect(driverErrno { try assign(s, QibRequest.userInfo()) } == .ENODEV)
-            }
-        }
-    }
-
-    @Test func noUsablePortIsENETDOWN() throws {
-        withDriverSession { s in
-            withDevice(s, "qib0", { $0 = $0.map { withPort1($0) { $0.state = 1 } } }) {    // port 1 DOWN too
-                #expect(driverErrno { try assign(s, "/dev/ipath", QibRequest.userInfo()) } == .ENETDOWN)
-                #expect(driverErrno { try assign(s, QibRequest.userInfo()) } == .ENETDOWN)
-                #expect(driverErrno { try assign(s, QibRequest.userInfo(port: 1)) } == .ENETDOWN)
-            }
-            withDevice(s, "qib0", { $0 = $0.map { withPort1($0) { $0.lid = 0 } } }) {      // ACTIVE, no LID
-                #expect(driverErrno { try assign(s, QibRequest.userInfo(port: 1)) } == .ENETDOWN)
-            }
-            #expect((try? s.freeContexts("qib0")) == 16)
+            // The least used unit is qib0 again (1 context against 2).
+            let third = try s.qibAssigned("/dev/ipath")
+            #expect(Bytes.get(UInt16.self, at: offset(\QibCtxt.unit), in: try s.qibContextInfo(third)) == 0)
+            s.close([first, wild, second, third])
         }
     }
 
@@ -371,8 +515,10 @@ private func assign(_ s: DriverSession, _ info: [UInt8]) throws -> Int {
             let base = try s.buffer(count: 176)
             let initCommand = QibRequest.command(RDMAABI_QIB_CMD_USER_INIT,
                                                  payload: QibRequest.userInfo(baseInfo: base.address, baseInfoSize: 176))
-            // The slave's USER_INIT would sleep until the master's: the emulator says EAGAIN.
+            // The slave's USER_INIT would sleep until the master's: the emulator says EAGAIN
+            // (also a row of the errno table) and writes nothing.
             #expect(driverErrno { try s.write(slave, initCommand) } == .EAGAIN)
+            #expect(base.load().allSatisfy { $0 == 0 })
             #expect(try s.write(master, initCommand) == 36)
             let flags = Bytes.get(UInt32.self, at: offset(\QibBase.spi_runtime_flags), in: base.load())
             #expect(flags & RDMAABI_QIB_RUNTIME_MASTER != 0)
@@ -397,25 +543,47 @@ private func assign(_ s: DriverSession, _ info: [UInt8]) throws -> Int {
             let pages = try s.buffer(count: 3 * 4096)
             let list = try s.buffer(count: 6, fill: 0xff)
             let map = try s.buffer(count: 64, fill: 0)
-            _ = try s.write(try s.qibAssigned(), QibRequest.command(RDMAABI_QIB_CMD_TID_UPDATE,
+            let h = try s.qibAssigned()
+            _ = try s.write(h, QibRequest.command(RDMAABI_QIB_CMD_TID_UPDATE,
                 payload: QibRequest.tidInfo(count: 3, vaddr: pages.address, tidlist: list.address, tidmap: map.address)))
             #expect(list.load() == [0, 0, 1, 0, 2, 0])
             #expect(map.load()[0] == 0b111 && map.load()[1...].allSatisfy { $0 == 0 })
+            s.close(h)
         }
     }
 
     // MARK: credentials (DESIGN §5, issue item 7)
+
+    /// /dev/ipath* are 0600 root:root (class `ipath` has no devnode callback): a caller that
+    /// is not root gets EACCES from the mode check, before any driver code runs.
+    static let credentialRows: [DriverRow] = [
+        DriverRow("§3.1 open /dev/ipath0 as uid 1000 → EACCES", .EACCES) { s in try s.open("/dev/ipath0").id },
+        DriverRow("§3.1 open the wildcard /dev/ipath as uid 1000 → EACCES", .EACCES) { s in try s.open("/dev/ipath").id },
+        DriverRow("§3.1 open /dev/ipath0 read-only as uid 1000 → EACCES", .EACCES) { s in
+            try s.open("/dev/ipath0", flags: .readOnly).id
+        },
+        DriverRow("§3.1 open /dev/ipath0 as uid 1000 in group 0 → EACCES (group bits ---)", .EACCES) { _ in
+            let grouped = DriverSession(as: Credentials(uid: 1000, gid: 0, groups: [0]))
+            defer { grouped.closeAll(); grouped.finish() }
+            return try grouped.open("/dev/ipath0").id
+        },
+        DriverRow("§2.3 open /dev/hfi1_0 (0666) as uid 1000 → a handle", nil) { s in try s.open("/dev/hfi1_0").id },
+    ]
+
+    @Test(arguments: credentialRows)
+    func credentialErrnoTable(row: DriverRow) {
+        withDriverSession(as: driverUser) { row.check($0) }
+    }
 
     @Test func unprivilegedUserCannotOpenIpathNodes() throws {
         try withDriverSession(as: driverUser) { s in
             for path in ["/dev/ipath0", "/dev/ipath"] {
                 #expect(try s.kernel.deviceNode(path).mode == 0o600, "class ipath has no devnode: devtmpfs 0600")
                 #expect(s.kernel.predictOpen(path) == false)
-                #expect(driverErrno { try s.open(path) } == .EACCES, "\(path)")
             }
             // …while /dev/hfi1_0 (0666) opens for the same caller.
             #expect(s.kernel.predictOpen("/dev/hfi1_0") == true)
-            _ = try s.hfi1Assigned()
+            s.close(try s.hfi1Assigned())
         }
     }
 
@@ -423,17 +591,10 @@ private func assign(_ s: DriverSession, _ info: [UInt8]) throws -> Int {
     func rootOpensIpathNodes(profile: Profile) throws {
         try withDriverSession(profile: profile, as: driverRoot) { s in
             #expect(s.kernel.predictOpen("/dev/ipath0") == true)
-            _ = try s.qibAssigned("/dev/ipath0")
-            _ = try s.qibAssigned("/dev/ipath")
+            let unit = try s.qibAssigned("/dev/ipath0")
+            let wildcard = try s.qibAssigned("/dev/ipath")
             #expect(try s.freeContexts("qib0") == 14)
-        }
-    }
-
-    @Test func ownerUidMayOpen() throws {
-        // Mode bits, not root-only: the owner (root:root here) — a caller in group 0 without
-        // uid 0 gets the group bits (---) and EACCES too.
-        withDriverSession(as: Credentials(uid: 1000, gid: 0, groups: [0])) { s in
-            #expect(driverErrno { try s.open("/dev/ipath0") } == .EACCES)
+            s.close([unit, wildcard])
         }
     }
 }

@@ -1,0 +1,27 @@
+/// Test hooks: states a real kernel reaches through hardware events or module parameters that
+/// the emulated hardware never produces by itself. Internal, for tests (`@testable import`);
+/// the CLI cannot reach them. Each takes the one lock, like every verb.
+extension EmulatedKernel {
+    /// Freezes (`true`) or unfreezes (`false`) an hfi1 device's SPC: while frozen, ASSIGN_CTXT
+    /// is EIO; contexts the freeze caught have their send context halted until CTXT_RESET,
+    /// which answers ENOLCK while the device is still frozen, ENODEV after a `forced`
+    /// (critical-temperature) freeze, and 0 otherwise (Drivers/Hfi1Freeze.swift).
+    func setFrozen(_ device: String, _ frozen: Bool, forced: Bool = false) {
+        withState { $0.hfi1SetFrozen(device, frozen, forced: forced) }
+    }
+
+    /// Marks a device present or not (`HFI1_PRESENT` / `QIB_PRESENT`): an ioctl-era hfi1 open
+    /// of an absent device is EINVAL; absent units do not count as active (CTXT_INFO
+    /// `num_active`) or present (the staging and wildcard ENXIO), their contexts are not
+    /// shared (find_shared_ctxt) and a qib port of one is not usable (ENETDOWN).
+    func setPresent(_ device: String, _ present: Bool) {
+        withState { $0.devices[device]?.present = present }
+    }
+
+    /// Sets the hfi1 module parameter `cap_mask` (`HFI1_CAP_*`, kernel bits 0–23, user bits
+    /// from HFI1_CAP_USER_SHIFT), as if the module had been loaded with it. Contexts allocated
+    /// before keep their copy (`uctxt->flags`).
+    func setHfi1CapabilityMask(_ mask: UInt64) {
+        withState { $0.hfi1CapabilityMask = mask }
+    }
+}

@@ -20,8 +20,10 @@ let package = Package(
             pkgConfig: "libudev",
             providers: [.apt(["libudev-dev"])]),
         .target(name: "CRdmaABI"),
+        // libc wrappers (openat2, ioctl, open flags): below the seam only.
+        .target(name: "CRdmaSys"),
         .target(name: "RdmaKit", dependencies: ["CRdmaABI"]),
-        .target(name: "RdmaLinux", dependencies: ["RdmaKit", "CUdev", "CRdmaABI"]),
+        .target(name: "RdmaLinux", dependencies: ["RdmaKit", "CUdev", "CRdmaABI", "CRdmaSys"]),
         .target(name: "RdmaEmulator", dependencies: ["RdmaKit", "CRdmaABI"]),
         .target(
             name: "RdmaCommands",
@@ -32,7 +34,7 @@ let package = Package(
         .executableTarget(name: "rdmactl", dependencies: ["RdmaCommands"]),
         .testTarget(
             name: "RdmaKitTests",
-            dependencies: ["RdmaKit", "RdmaLinux", "RdmaEmulator", "RdmaCommands", "CRdmaABI"],
+            dependencies: ["RdmaKit", "RdmaLinux", "RdmaEmulator", "RdmaCommands", "CRdmaABI", "CRdmaSys"],
             resources: [.copy("Fixtures")]),
     ]
 )

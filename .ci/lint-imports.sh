@@ -1,11 +1,46 @@
 #!/bin/bash
-# DESIGN §2: targets above the kernel seam import FoundationEssentials, never Foundation, Glibc or
-# Musl, so no client code can reach libc around the seam. Below the seam: RdmaLinux, the C shims.
+# DESIGN §2: nothing above the kernel seam can reach libc. Three checks:
+#  1. every import in a target above the seam is on that target's allow-list (attributes,
+#     `import struct M.x` forms, submodules and trailing comments are all parsed);
+#  2. the C module they may import, CRdmaABI, includes only kernel UAPI headers (the libc
+#     wrappers live in CRdmaSys, which only RdmaLinux imports);
+#  3. a probe that imports each allowed module and calls getpid()/open() must fail to compile
+#     (and the same probe with Glibc must compile, so the check can fail).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-above="Sources/RdmaKit Sources/RdmaEmulator Sources/RdmaCommands Sources/rdmactl"
-bad=$(grep -rnE '^\s*(@_exported\s+)?import\s+(Foundation|Glibc|Musl|Darwin|FoundationNetworking|FoundationXML)\s*$' $above || true)
-if [ -n "$bad" ]; then
-    echo "forbidden import above the seam:"; echo "$bad"; exit 1
-fi
-echo "imports ok"
+fail=0
+
+declare -A allowed=(
+    [RdmaKit]="CRdmaABI FoundationEssentials Synchronization"
+    [RdmaEmulator]="RdmaKit CRdmaABI FoundationEssentials Synchronization"
+    [RdmaCommands]="RdmaKit RdmaLinux RdmaEmulator ArgumentParser FoundationEssentials Synchronization"
+    [rdmactl]="RdmaCommands RdmaLinux"
+)
+for target in "${!allowed[@]}"; do
+    while IFS= read -r hit; do
+        file=${hit%%:*}; rest=${hit#*:}; line=${rest%%:*}; text=${rest#*:}
+        module=$(sed -E 's,//.*$,,; s/^[[:space:]]*(@[A-Za-z_]+(\([^)]*\))?[[:space:]]+)*import[[:space:]]+((typealias|struct|class|enum|protocol|let|var|func)[[:space:]]+)?([A-Za-z_][A-Za-z0-9_]*).*/\5/' <<<"$text")
+        if ! grep -qw -- "$module" <<<"${allowed[$target]}"; then
+            echo "$file:$line: '$module' may not be imported by $target (allowed: ${allowed[$target]})"; fail=1
+        fi
+    done < <(grep -rnE '^[[:space:]]*(@[A-Za-z_]+(\([^)]*\))?[[:space:]]+)*import[[:space:]]' "Sources/$target" --include='*.swift' || true)
+done
+
+bad=$(grep -nE '^[[:space:]]*#[[:space:]]*include' Sources/CRdmaABI/include/CRdmaABI.h \
+      | grep -vE '<(linux|rdma|asm|asm-generic)/[^>]+>|<stddef\.h>|<stdint\.h>' || true)
+if [ -n "$bad" ]; then echo "CRdmaABI.h includes a non-UAPI header:"; echo "$bad"; fail=1; fi
+
+probe=$(mktemp -d)
+trap 'rm -rf "$probe"' EXIT
+printf 'module CRdmaABI { header "%s" export * }\n' "$PWD/Sources/CRdmaABI/include/CRdmaABI.h" > "$probe/module.modulemap"
+for module in CRdmaABI FoundationEssentials Synchronization; do
+    printf 'import %s\nlet _ = getpid()\n' "$module" > "$probe/p.swift"
+    if swiftc -typecheck -I "$probe" "$probe/p.swift" >/dev/null 2>&1; then
+        echo "libc is reachable through $module (getpid() compiled)"; fail=1
+    fi
+done
+printf 'import Glibc\nlet _ = getpid()\n' > "$probe/p.swift"
+swiftc -typecheck "$probe/p.swift" >/dev/null 2>&1 || { echo "lint probe is broken: getpid() through Glibc did not compile"; fail=1; }
+
+[ $fail = 0 ] && echo "imports ok: nothing above the seam reaches libc"
+exit $fail

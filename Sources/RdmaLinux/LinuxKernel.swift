@@ -1,4 +1,5 @@
 import CRdmaABI
+import CRdmaSys
 import CUdev
 import Glibc
 import RdmaKit

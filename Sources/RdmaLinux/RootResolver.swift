@@ -1,4 +1,5 @@
 import CRdmaABI
+import CRdmaSys
 import Glibc
 import RdmaKit
 import Synchronization

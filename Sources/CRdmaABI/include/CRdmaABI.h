@@ -25,19 +25,12 @@
 #ifndef CRDMAABI_H
 #define CRDMAABI_H
 
-/* Needs glibc's default feature set (gnu11 / _DEFAULT_SOURCE) for syscall() and openat(). */
-
-#include <errno.h>
-#include <fcntl.h>
+/* Only kernel UAPI headers: nothing here declares a libc function, so the Swift code above the
+ * kernel seam, which imports this module, cannot reach libc through it (DESIGN sec. 2; the
+ * syscall wrappers live in CRdmaSys, which only RdmaLinux imports; .ci/lint-imports.sh checks
+ * both). */
 #include <stddef.h>
-#include <unistd.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/sysmacros.h>
-#include <sys/types.h>
-
+#include <linux/errno.h>
 #include <linux/types.h>
 #include <linux/ioctl.h>
 #include <linux/netlink.h>
@@ -703,11 +696,8 @@ _Static_assert(NLMSG_NOOP == 1 && NLMSG_ERROR == 2 && NLMSG_DONE == 3 && NLMSG_O
  * 7. Device numbers (<sys/sysmacros.h>; kernel include/linux/kdev_t.h)
  * ===================================================================================== */
 
-static inline unsigned int rdmaabi_major(unsigned long long dev) { return (unsigned int)major((dev_t)dev); }
-static inline unsigned int rdmaabi_minor(unsigned long long dev) { return (unsigned int)minor((dev_t)dev); }
-static inline unsigned long long rdmaabi_makedev(unsigned int maj, unsigned int min) {
-    return (unsigned long long)makedev(maj, min);
-}
+/* The glibc dev_t encoding (major()/minor() of <sys/sysmacros.h>) is userspace's, not the
+ * kernel's: it lives in CRdmaSys, for the code that stats real nodes. */
 
 /*
  * Kernel huge_encode_dev() == new_encode_dev() (include/linux/kdev_t.h), the encoding of
@@ -766,131 +756,14 @@ static const int RDMAABI_ENOTEMPTY = ENOTEMPTY;
 static const int RDMAABI_EPROTONOSUPPORT = EPROTONOSUPPORT;
 static const int RDMAABI_EOPNOTSUPP = EOPNOTSUPP;
 static const int RDMAABI_ENETDOWN = ENETDOWN;
-static const int RDMAABI_ENOTSUP = ENOTSUP; /* == EOPNOTSUPP on Linux */
+static const int RDMAABI_ENOTSUP = EOPNOTSUPP; /* glibc: ENOTSUP == EOPNOTSUPP on Linux */
 static const int RDMAABI_ETIMEDOUT = ETIMEDOUT;
 static const int RDMAABI_ECONNREFUSED = ECONNREFUSED;
 static const int RDMAABI_ENOBUFS = ENOBUFS;
 static const int RDMAABI_EMSGSIZE = EMSGSIZE;
 static const int RDMAABI_EPROTO = EPROTO;
 
-/* errno itself is a macro over a thread-local; these read and write it. */
-static inline int rdmaabi_errno(void) { return errno; }
-static inline void rdmaabi_set_errno(int value) { errno = value; }
-
-/* =====================================================================================
- * 9. open / openat2 / access / stat flags
- *    O_PATH is GNU-only in glibc's <fcntl.h>; fall back to glibc's always-defined
- *    internal __O_* spelling so the value is reachable whatever the feature macros.
- * ===================================================================================== */
-
-static const int RDMAABI_O_RDONLY = O_RDONLY;
-static const int RDMAABI_O_WRONLY = O_WRONLY;
-static const int RDMAABI_O_RDWR = O_RDWR;
-static const int RDMAABI_O_ACCMODE = O_ACCMODE;
-static const int RDMAABI_O_NOCTTY = O_NOCTTY;
-static const int RDMAABI_O_NONBLOCK = O_NONBLOCK;
-#ifdef O_CLOEXEC
-static const int RDMAABI_O_CLOEXEC = O_CLOEXEC;
-#else
-static const int RDMAABI_O_CLOEXEC = __O_CLOEXEC;
-#endif
-#ifdef O_NOFOLLOW
-static const int RDMAABI_O_NOFOLLOW = O_NOFOLLOW;
-#else
-static const int RDMAABI_O_NOFOLLOW = __O_NOFOLLOW;
-#endif
-#ifdef O_DIRECTORY
-static const int RDMAABI_O_DIRECTORY = O_DIRECTORY;
-#else
-static const int RDMAABI_O_DIRECTORY = __O_DIRECTORY;
-#endif
-#ifdef O_PATH
-static const int RDMAABI_O_PATH = O_PATH;
-#else
-static const int RDMAABI_O_PATH = __O_PATH;
-#endif
-
-/* RESOLVE_* (<linux/openat2.h>); open_how.resolve is a u64. */
-static const unsigned long long RDMAABI_RESOLVE_NO_XDEV = RESOLVE_NO_XDEV;
-static const unsigned long long RDMAABI_RESOLVE_NO_MAGICLINKS = RESOLVE_NO_MAGICLINKS;
-static const unsigned long long RDMAABI_RESOLVE_NO_SYMLINKS = RESOLVE_NO_SYMLINKS;
-static const unsigned long long RDMAABI_RESOLVE_BENEATH = RESOLVE_BENEATH;
-static const unsigned long long RDMAABI_RESOLVE_IN_ROOT = RESOLVE_IN_ROOT;
-
-#ifdef AT_FDCWD
-static const int RDMAABI_AT_FDCWD = AT_FDCWD;
-#else
-static const int RDMAABI_AT_FDCWD = -100;
-#endif
-#ifdef AT_SYMLINK_NOFOLLOW
-static const int RDMAABI_AT_SYMLINK_NOFOLLOW = AT_SYMLINK_NOFOLLOW;
-#else
-static const int RDMAABI_AT_SYMLINK_NOFOLLOW = 0x100; /* include/uapi/linux/fcntl.h */
-#endif
-#ifdef AT_EACCESS
-static const int RDMAABI_AT_EACCESS = AT_EACCESS;
-#else
-static const int RDMAABI_AT_EACCESS = 0x200; /* include/uapi/linux/fcntl.h */
-#endif
-
-static const int RDMAABI_F_OK = F_OK;
-static const int RDMAABI_X_OK = X_OK;
-static const int RDMAABI_W_OK = W_OK;
-static const int RDMAABI_R_OK = R_OK;
-
-static const unsigned int RDMAABI_S_IFMT = S_IFMT;
-static const unsigned int RDMAABI_S_IFSOCK = S_IFSOCK;
-static const unsigned int RDMAABI_S_IFLNK = S_IFLNK;
-static const unsigned int RDMAABI_S_IFREG = S_IFREG;
-static const unsigned int RDMAABI_S_IFBLK = S_IFBLK;
-static const unsigned int RDMAABI_S_IFDIR = S_IFDIR;
-static const unsigned int RDMAABI_S_IFCHR = S_IFCHR;
-static const unsigned int RDMAABI_S_IFIFO = S_IFIFO;
-
-_Static_assert(sizeof(struct open_how) == 24, "struct open_how (OPEN_HOW_SIZE_VER0)");
-
-/* =====================================================================================
- * 10. System calls Swift cannot call directly (variadic in glibc, or no glibc wrapper).
- *     All return -1 and set errno on failure, like the libc calls they wrap.
- * ===================================================================================== */
-
-#if defined(SYS_openat2)
-#define RDMAABI_SYS_OPENAT2_NR SYS_openat2
-#elif defined(__NR_openat2)
-#define RDMAABI_SYS_OPENAT2_NR __NR_openat2
-#else
-#define RDMAABI_SYS_OPENAT2_NR 437 /* unified syscall number since Linux 5.6 (not alpha) */
-#endif
-
-/* openat2(2): glibc 2.36 has no wrapper. */
-static inline int rdmaabi_openat2(int dirfd, const char *path, unsigned long long flags,
-                                  unsigned long long mode, unsigned long long resolve) {
-    struct open_how how = {.flags = flags, .mode = mode, .resolve = resolve};
-    return (int)syscall(RDMAABI_SYS_OPENAT2_NR, dirfd, path, &how, sizeof(how));
-}
-
-/* ioctl(2) is variadic in glibc. */
-static inline int rdmaabi_ioctl_ptr(int fd, unsigned long request, void *arg) { return ioctl(fd, request, arg); }
-static inline int rdmaabi_ioctl_ulong(int fd, unsigned long request, unsigned long arg) {
-    return ioctl(fd, request, arg);
-}
-
-/* open(2) / openat(2) are variadic in glibc. rdmaabi_open passes no mode, so it must not
- * be used with O_CREAT or O_TMPFILE; use rdmaabi_open_mode for those. */
-static inline int rdmaabi_open(const char *path, int flags) { return open(path, flags); }
-static inline int rdmaabi_open_mode(const char *path, int flags, unsigned int mode) {
-    return open(path, flags, (mode_t)mode);
-}
-static inline int rdmaabi_openat(int dirfd, const char *path, int flags, unsigned int mode) {
-    return openat(dirfd, path, flags, (mode_t)mode);
-}
-
-/* fcntl(2) is variadic in glibc. */
-static inline int rdmaabi_fcntl_getfl(int fd) { return fcntl(fd, F_GETFL); }
-static inline int rdmaabi_fcntl_setfl(int fd, int flags) { return fcntl(fd, F_SETFL, flags); }
-static inline int rdmaabi_fcntl_getfd(int fd) { return fcntl(fd, F_GETFD); }
-static inline int rdmaabi_fcntl_setfd(int fd, int flags) { return fcntl(fd, F_SETFD, flags); }
-static const int RDMAABI_FD_CLOEXEC = FD_CLOEXEC;
+/* Sections 9 and 10 (open/stat flags, syscall wrappers) moved to CRdmaSys. */
 
 /* =====================================================================================
  * 11. The proposed driver-ops ioctl (rdmactl's uAPI proposal; Docs/ABI.md). No kernel has
@@ -1092,10 +965,9 @@ _Static_assert(sizeof(struct rdmaabi_qib_base_info) - 7 * sizeof(__u64) == 120,
  * ===================================================================================== */
 
 #include <linux/major.h>
-/* rdma_user_cm.h pulls in <linux/in6.h>; glibc's <netinet/in.h> first makes linux/libc-compat.h
- * skip the kernel's in6_addr/sockaddr_in6, which would otherwise clash with SwiftGlibc's. */
-#include <netinet/in.h>
-#include <rdma/rdma_user_cm.h>
+/* <rdma/rdma_user_cm.h> pulls in <linux/in6.h>, whose in6_addr clashes with SwiftGlibc's in
+ * RdmaLinux, and glibc's <netinet/in.h> (the usual cure) would bring libc functions into this
+ * module: the header is included by shim.c only, which asserts the value below against it. */
 
 /* ERANGE (asm-generic/errno-base.h): the netlink policy's "integer too short" and "string too
  * long" (lib/nlattr.c validate_nla). */
@@ -1182,9 +1054,8 @@ _Static_assert(RDMA_NODE_IB_CA == 1 && RDMA_NODE_IB_SWITCH == 2 && RDMA_NODE_IB_
  * device with a dynamic minor); RDMA_USER_CM_ABI_VERSION ([UAPI] rdma/rdma_user_cm.h) is its
  * sysfs abi_version and netlink CHARDEV_ABI. */
 static const unsigned int RDMAABI_MISC_MAJOR = MISC_MAJOR;
-static const unsigned int RDMAABI_USER_CM_ABI_VERSION = RDMA_USER_CM_ABI_VERSION;
+static const unsigned int RDMAABI_USER_CM_ABI_VERSION = 4; /* == RDMA_USER_CM_ABI_VERSION, asserted in shim.c */
 _Static_assert(MISC_MAJOR == 10, "MISC_MAJOR (linux/major.h)");
-_Static_assert(RDMA_USER_CM_ABI_VERSION == 4, "RDMA_USER_CM_ABI_VERSION (ABI-FACTS sec. 5, sec. 11)");
 
 /*
  * The InfiniBand char major and the fixed minors (kernel-internal enums, no UAPI header):

@@ -1,0 +1,148 @@
+/*
+ * CRdmaSys - the libc calls Swift cannot make directly (variadic in glibc, or without a glibc
+ * wrapper) and the open/stat flags that go with them. Only RdmaLinux, the code below the kernel
+ * seam, depends on this target; CRdmaABI (kernel UAPI numbers and layouts) stays free of libc
+ * so the code above the seam cannot reach it (DESIGN sec. 2, .ci/lint-imports.sh).
+ */
+#ifndef CRDMASYS_H
+#define CRDMASYS_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <linux/openat2.h>
+
+/* Device numbers in glibc's dev_t encoding (<sys/sysmacros.h>), for st_rdev of real nodes. */
+static inline unsigned int rdmaabi_major(unsigned long long dev) { return (unsigned int)major((dev_t)dev); }
+static inline unsigned int rdmaabi_minor(unsigned long long dev) { return (unsigned int)minor((dev_t)dev); }
+static inline unsigned long long rdmaabi_makedev(unsigned int maj, unsigned int min) {
+    return (unsigned long long)makedev(maj, min);
+}
+
+/* errno itself is a macro over a thread-local; these read and write it. */
+static inline int rdmaabi_errno(void) { return errno; }
+static inline void rdmaabi_set_errno(int value) { errno = value; }
+
+/* =====================================================================================
+ * 9. open / openat2 / access / stat flags
+ *    O_PATH is GNU-only in glibc's <fcntl.h>; fall back to glibc's always-defined
+ *    internal __O_* spelling so the value is reachable whatever the feature macros.
+ * ===================================================================================== */
+
+static const int RDMAABI_O_RDONLY = O_RDONLY;
+static const int RDMAABI_O_WRONLY = O_WRONLY;
+static const int RDMAABI_O_RDWR = O_RDWR;
+static const int RDMAABI_O_ACCMODE = O_ACCMODE;
+static const int RDMAABI_O_NOCTTY = O_NOCTTY;
+static const int RDMAABI_O_NONBLOCK = O_NONBLOCK;
+#ifdef O_CLOEXEC
+static const int RDMAABI_O_CLOEXEC = O_CLOEXEC;
+#else
+static const int RDMAABI_O_CLOEXEC = __O_CLOEXEC;
+#endif
+#ifdef O_NOFOLLOW
+static const int RDMAABI_O_NOFOLLOW = O_NOFOLLOW;
+#else
+static const int RDMAABI_O_NOFOLLOW = __O_NOFOLLOW;
+#endif
+#ifdef O_DIRECTORY
+static const int RDMAABI_O_DIRECTORY = O_DIRECTORY;
+#else
+static const int RDMAABI_O_DIRECTORY = __O_DIRECTORY;
+#endif
+#ifdef O_PATH
+static const int RDMAABI_O_PATH = O_PATH;
+#else
+static const int RDMAABI_O_PATH = __O_PATH;
+#endif
+
+/* RESOLVE_* (<linux/openat2.h>); open_how.resolve is a u64. */
+static const unsigned long long RDMAABI_RESOLVE_NO_XDEV = RESOLVE_NO_XDEV;
+static const unsigned long long RDMAABI_RESOLVE_NO_MAGICLINKS = RESOLVE_NO_MAGICLINKS;
+static const unsigned long long RDMAABI_RESOLVE_NO_SYMLINKS = RESOLVE_NO_SYMLINKS;
+static const unsigned long long RDMAABI_RESOLVE_BENEATH = RESOLVE_BENEATH;
+static const unsigned long long RDMAABI_RESOLVE_IN_ROOT = RESOLVE_IN_ROOT;
+
+#ifdef AT_FDCWD
+static const int RDMAABI_AT_FDCWD = AT_FDCWD;
+#else
+static const int RDMAABI_AT_FDCWD = -100;
+#endif
+#ifdef AT_SYMLINK_NOFOLLOW
+static const int RDMAABI_AT_SYMLINK_NOFOLLOW = AT_SYMLINK_NOFOLLOW;
+#else
+static const int RDMAABI_AT_SYMLINK_NOFOLLOW = 0x100; /* include/uapi/linux/fcntl.h */
+#endif
+#ifdef AT_EACCESS
+static const int RDMAABI_AT_EACCESS = AT_EACCESS;
+#else
+static const int RDMAABI_AT_EACCESS = 0x200; /* include/uapi/linux/fcntl.h */
+#endif
+
+static const int RDMAABI_F_OK = F_OK;
+static const int RDMAABI_X_OK = X_OK;
+static const int RDMAABI_W_OK = W_OK;
+static const int RDMAABI_R_OK = R_OK;
+
+static const unsigned int RDMAABI_S_IFMT = S_IFMT;
+static const unsigned int RDMAABI_S_IFSOCK = S_IFSOCK;
+static const unsigned int RDMAABI_S_IFLNK = S_IFLNK;
+static const unsigned int RDMAABI_S_IFREG = S_IFREG;
+static const unsigned int RDMAABI_S_IFBLK = S_IFBLK;
+static const unsigned int RDMAABI_S_IFDIR = S_IFDIR;
+static const unsigned int RDMAABI_S_IFCHR = S_IFCHR;
+static const unsigned int RDMAABI_S_IFIFO = S_IFIFO;
+
+_Static_assert(sizeof(struct open_how) == 24, "struct open_how (OPEN_HOW_SIZE_VER0)");
+
+/* =====================================================================================
+ * 10. System calls Swift cannot call directly (variadic in glibc, or no glibc wrapper).
+ *     All return -1 and set errno on failure, like the libc calls they wrap.
+ * ===================================================================================== */
+
+#if defined(SYS_openat2)
+#define RDMAABI_SYS_OPENAT2_NR SYS_openat2
+#elif defined(__NR_openat2)
+#define RDMAABI_SYS_OPENAT2_NR __NR_openat2
+#else
+#define RDMAABI_SYS_OPENAT2_NR 437 /* unified syscall number since Linux 5.6 (not alpha) */
+#endif
+
+/* openat2(2): glibc 2.36 has no wrapper. */
+static inline int rdmaabi_openat2(int dirfd, const char *path, unsigned long long flags,
+                                  unsigned long long mode, unsigned long long resolve) {
+    struct open_how how = {.flags = flags, .mode = mode, .resolve = resolve};
+    return (int)syscall(RDMAABI_SYS_OPENAT2_NR, dirfd, path, &how, sizeof(how));
+}
+
+/* ioctl(2) is variadic in glibc. */
+static inline int rdmaabi_ioctl_ptr(int fd, unsigned long request, void *arg) { return ioctl(fd, request, arg); }
+static inline int rdmaabi_ioctl_ulong(int fd, unsigned long request, unsigned long arg) {
+    return ioctl(fd, request, arg);
+}
+
+/* open(2) / openat(2) are variadic in glibc. rdmaabi_open passes no mode, so it must not
+ * be used with O_CREAT or O_TMPFILE; use rdmaabi_open_mode for those. */
+static inline int rdmaabi_open(const char *path, int flags) { return open(path, flags); }
+static inline int rdmaabi_open_mode(const char *path, int flags, unsigned int mode) {
+    return open(path, flags, (mode_t)mode);
+}
+static inline int rdmaabi_openat(int dirfd, const char *path, int flags, unsigned int mode) {
+    return openat(dirfd, path, flags, (mode_t)mode);
+}
+
+/* fcntl(2) is variadic in glibc. */
+static inline int rdmaabi_fcntl_getfl(int fd) { return fcntl(fd, F_GETFL); }
+static inline int rdmaabi_fcntl_setfl(int fd, int flags) { return fcntl(fd, F_SETFL, flags); }
+static inline int rdmaabi_fcntl_getfd(int fd) { return fcntl(fd, F_GETFD); }
+static inline int rdmaabi_fcntl_setfd(int fd, int flags) { return fcntl(fd, F_SETFD, flags); }
+static const int RDMAABI_FD_CLOEXEC = FD_CLOEXEC;
+
+
+#endif /* CRDMASYS_H */

@@ -6,15 +6,23 @@ public enum KernelPath {
         return base.hasSuffix("/") ? base + component : base + "/" + component
     }
 
+    // basename/dirname scan for the last "/" instead of splitting: the emulator builds its
+    // whole tree through them (a split per node was most of `--emulated` start-up).
     public static func basename(_ path: String) -> String {
-        path.split(separator: "/").last.map(String.init) ?? "/"
+        var end = path.endIndex
+        while end > path.startIndex, path[path.index(before: end)] == "/" { end = path.index(before: end) }
+        guard end > path.startIndex else { return "/" }
+        let start = path[..<end].lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+        return String(path[start..<end])
     }
 
     public static func dirname(_ path: String) -> String {
-        var parts = path.split(separator: "/")
-        guard !parts.isEmpty else { return "/" }
-        parts.removeLast()
-        return "/" + parts.joined(separator: "/")
+        var end = path.endIndex
+        while end > path.startIndex, path[path.index(before: end)] == "/" { end = path.index(before: end) }
+        guard let slash = path[..<end].lastIndex(of: "/") else { return "/" }
+        var cut = slash
+        while cut > path.startIndex, path[path.index(before: cut)] == "/" { cut = path.index(before: cut) }
+        return cut == path.startIndex ? "/" : (path.hasPrefix("/") ? "" : "/") + String(path[..<cut])
     }
 
     /// Resolves `target` (a link's contents) against `directory` and removes "." and "..".

@@ -17,35 +17,36 @@ extension Tree {
         let mustBeDirectory = path.count > 1 && path.hasSuffix("/")
         let follow = followLast || mustBeDirectory
         var pending: [Substring] = path.split(separator: "/").reversed()
-        var current: [Substring] = []
+        // The canonical path so far, grown a component at a time ("" is "/").
+        var current = ""
         var hops = 0
         while let component = pending.popLast() {
             if component == "." { continue }
             if component == ".." {
-                if !current.isEmpty { current.removeLast() }
+                if let slash = current.lastIndex(of: "/") { current.removeSubrange(slash...) }
                 continue
             }
-            let candidate = "/" + (current + [component]).joined(separator: "/")
+            let candidate = current + "/" + component
             guard let entry = entries[candidate] else { throw KernelError(.ENOENT) }
             let isLast = pending.isEmpty
             switch entry.kind {
             case .directory:
-                current.append(component)
+                current = candidate
             case .symlink(let contents):
                 if isLast && !follow {
-                    current.append(component)
+                    current = candidate
                     break
                 }
                 hops += 1
                 if hops > Tree.maxSymlinkHops { throw KernelError(.ELOOP) }
-                if contents.hasPrefix("/") { current = [] }
+                if contents.hasPrefix("/") { current = "" }
                 pending.append(contentsOf: contents.split(separator: "/").reversed())
             case .file, .characterDevice:
                 if !isLast { throw KernelError(.ENOTDIR) }
-                current.append(component)
+                current = candidate
             }
         }
-        let resolved = "/" + current.joined(separator: "/")
+        let resolved = current.isEmpty ? "/" : current
         if mustBeDirectory, entries[resolved]?.isDirectory != true { throw KernelError(.ENOTDIR) }
         return resolved
     }

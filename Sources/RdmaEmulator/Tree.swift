@@ -128,6 +128,9 @@ struct Tree: Sendable {
         guard case .directory(var children) = entries[parent]!.kind else {
             preconditionFailure("emulator tree: parent of \(path) is not a directory")
         }
+        // Drop the table's reference first, so the insert mutates in place instead of copying
+        // the set (a quadratic build for directories like gids/ with hundreds of entries).
+        entries[parent]!.kind = .directory([])
         children.insert(KernelPath.basename(path))
         entries[parent]!.kind = .directory(children)
         entries[path] = entry

@@ -7,6 +7,19 @@ enum KernelPathHelper {
     static func dirname(_ p: String) -> String { (p as NSString).deletingLastPathComponent }
 }
 
+/// Unpacks a tar stream with the system's tar (GNU tar reads ustar and pax) into a new tree.
+func untar(_ bytes: [UInt8], label: String) throws -> TempTree {
+    let out = TempTree(label)
+    FileManager.default.createFile(atPath: out.path + "/s.tar", contents: Data(bytes))
+    let tar = Process()
+    tar.executableURL = URL(fileURLWithPath: "/bin/tar")
+    tar.arguments = ["-xf", out.path + "/s.tar", "-C", out.path]
+    try tar.run(); tar.waitUntilExit()
+    #expect(tar.terminationStatus == 0)
+    try? FileManager.default.removeItem(atPath: out.path + "/s.tar")
+    return out
+}
+
 @Suite("snapshot")
 struct SnapshotTests {
     /// Issue 2 item 11: `--emulated` and `snapshot` → `--root` list exactly the same.
@@ -51,13 +64,7 @@ struct SnapshotTests {
         #expect(r.status == 0)
         #expect(r.stdoutBytes.count % 512 == 0)
         // Unpack with the system tar and read it back.
-        let out = TempTree("tar")
-        FileManager.default.createFile(atPath: out.path + "/s.tar", contents: Data(r.stdoutBytes))
-        let tar = Process()
-        tar.executableURL = URL(fileURLWithPath: "/bin/tar")
-        tar.arguments = ["-xf", out.path + "/s.tar", "-C", out.path]
-        try tar.run(); tar.waitUntilExit()
-        #expect(tar.terminationStatus == 0)
+        let out = try untar(r.stdoutBytes, label: "tar")
         let back = rdmactl(["--root", out.path, "list", "--json"])
         #expect(back.envelope?["data"] == rdmactl(["--emulated", "list", "--json"]).envelope?["data"])
         #expect(rdmactl(["--emulated", "snapshot", "-", "--json"]).status == 64)
@@ -74,13 +81,7 @@ struct SnapshotTests {
         #expect(before.status == 0, "\(before.stderr)")
         let r = rdmactl(["--root", tree.path, "snapshot", "-"])
         #expect(r.status == 0, "\(r.stderr)")
-        let out = TempTree("deeptar")
-        FileManager.default.createFile(atPath: out.path + "/s.tar", contents: Data(r.stdoutBytes))
-        let tar = Process()
-        tar.executableURL = URL(fileURLWithPath: "/bin/tar")
-        tar.arguments = ["-xf", out.path + "/s.tar", "-C", out.path]
-        try tar.run(); tar.waitUntilExit()
-        #expect(tar.terminationStatus == 0)
+        let out = try untar(r.stdoutBytes, label: "deeptar")
         let after = rdmactl(["--root", out.path, "list", "--json"])
         // A SYSFS_PATH-style tree has no /dev, its snapshot a (node-less) one: compare the devices.
         for key in ["ifname", "node_guid", "sysfs_path", "ports"] {

@@ -21,6 +21,8 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// Node metadata from a snapshot manifest, by /dev path.
     let manifestNodes: [String: DeviceNodeInfo]
     let credentials: Credentials
+    /// What opening a rooted tree noticed (an unusable snapshot manifest). Set once, in `rooted`.
+    public private(set) var openingDiagnostics: [Diagnostic] = []
     /// Directories links and nodes were looked up in, kept open (rooted kernels only): all the
     /// links of /sys/class/infiniband cost one directory open. Bounded; cleared when full.
     let directoryCache = Mutex<[String: Int32]>([:])
@@ -65,9 +67,11 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             return (st.st_mode & S_IFMT) == S_IFDIR
         }
         if isDirectory("sys/class") {
-            let manifest = readManifest(rootFD: fd)
-            return LinuxKernel(kind: .systemRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "sys",
-                               devPrefix: "dev", manifestNodes: manifest)
+            let (manifest, problems) = readManifest(rootFD: fd)
+            let kernel = LinuxKernel(kind: .systemRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "sys",
+                                     devPrefix: "dev", manifestNodes: manifest)
+            kernel.openingDiagnostics = problems
+            return kernel
         }
         let sysErrno = lastErrno
         if isDirectory("class") {
@@ -80,15 +84,33 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         throw .notASysfsTree
     }
 
-    private static func readManifest(rootFD: Int32) -> [String: DeviceNodeInfo] {
-        guard let fd = try? openRegular(rootFD: rootFD, SnapshotManifest.fileName, path: SnapshotManifest.fileName) else {
-            return [:]
+    /// The snapshot manifest's nodes. An absent manifest is normal (a hand-made tree); one that
+    /// is there but unusable is said, since every node then loses its mode and owner.
+    private static func readManifest(rootFD: Int32) -> ([String: DeviceNodeInfo], [Diagnostic]) {
+        let name = SnapshotManifest.fileName
+        let fd: Int32
+        do { fd = try openRegular(rootFD: rootFD, name, path: name) } catch {
+            if error.errno == .ENOENT { return ([:], []) }
+            return ([:], [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): \(error); device nodes without metadata",
+                                     errno: error.errno)])
         }
         defer { Glibc.close(fd) }
-        guard let bytes = try? readAll(fd, limit: 4 << 20), let manifest = SnapshotManifest.decode(bytes) else { return [:] }
+        let bytes: [UInt8]
+        do { bytes = try readAll(fd, limit: 4 << 20) } catch {
+            return ([:], [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): \(error)", errno: error.errno)])
+        }
+        guard let manifest = SnapshotManifest.decode(bytes) else {
+            return ([:], [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): not a \(SnapshotManifest.currentSchema) manifest")])
+        }
         var nodes: [String: DeviceNodeInfo] = [:]
-        for node in manifest.nodes { if let info = node.info { nodes[node.path] = info } }
-        return nodes
+        var problems: [Diagnostic] = []
+        for node in manifest.nodes {
+            if let info = node.info { nodes[node.path] = info } else {
+                problems.append(Diagnostic("MALFORMED_MANIFEST", path: name,
+                                           "\(name): entry \(node.path) has type \"\(node.type)\" or mode \"\(node.mode)\" that do not parse"))
+            }
+        }
+        return (nodes, problems)
     }
 
     static func supplementaryGroups() -> [UInt32] {

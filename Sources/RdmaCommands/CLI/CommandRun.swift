@@ -24,7 +24,9 @@ struct CommandRun {
         let selection = try KernelSelection.resolve(globals, environment: context.environment)
         self.selection = selection
         sourceName = selection.sourceName
-        return try selection.open(context)
+        let kernel = try selection.open(context)
+        warnings += kernel.openingDiagnostics
+        return kernel
     }
 
     /// Banner line for tables: what was read.

@@ -15,7 +15,7 @@ struct ListCommand: ParsableCommand, RdmactlRunnable {
         let kernel = try run.openKernel()
         let detail: DiscoveryDetail = globals.json ? .full : .summary
         let result = try Discovery(kernel: kernel).run(source: run.selection!.source, detail: detail)
-        run.warnings = result.warnings
+        run.warnings += result.warnings
         run.sourceName = result.source.rawValue
         var data = JSONObjectBuilder()
         data.add("devices", .array(result.devices.map(\.json)))

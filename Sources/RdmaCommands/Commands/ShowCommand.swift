@@ -28,7 +28,7 @@ struct ShowCommand: ParsableCommand, RdmactlRunnable {
         }
         let kernel = try run.openKernel()
         let result = try Discovery(kernel: kernel).run(source: run.selection!.source, detail: .full, only: name)
-        run.warnings = result.warnings
+        run.warnings += result.warnings
         run.sourceName = result.source.rawValue
         guard let device = result.devices.first else {
             throw RdmaError("NO_SUCH_DEVICE", exit: .noSuchDevice, "no such device: \(terminalSafe(name))",

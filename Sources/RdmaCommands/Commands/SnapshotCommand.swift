@@ -55,10 +55,10 @@ struct SnapshotCommand: ParsableCommand, RdmactlRunnable {
                 manifest = try walker.capture(into: sink, capturedFrom: from, version: RdmactlCommand.version)
             }
         } catch {
-            run.warnings = walker.warnings
+            run.warnings += walker.warnings
             throw error
         }
-        run.warnings = walker.warnings
+        run.warnings += walker.warnings
         run.data = .object([
             ("output", .string(output)),
             ("captured_from", .string(from)),

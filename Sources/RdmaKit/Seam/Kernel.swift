@@ -28,6 +28,10 @@ public enum KernelKind: Sendable, Equatable {
 public protocol Kernel: AnyObject, Sendable {
     var kind: KernelKind { get }
 
+    /// Problems noticed while opening the kernel that are not errors (an unusable snapshot
+    /// manifest under a root): commands report them with their own warnings.
+    var openingDiagnostics: [Diagnostic] { get }
+
     // MARK: sysfs
 
     /// Names in a directory, without "." and "..", in no particular order. A name that is not
@@ -79,6 +83,8 @@ public protocol Kernel: AnyObject, Sendable {
 }
 
 extension Kernel {
+    public var openingDiagnostics: [Diagnostic] { [] }
+
     /// An attribute read with the project-wide bound (DESIGN §3: 64 KiB; never trust st_size).
     public func readAttribute(_ path: String) throws(KernelError) -> [UInt8] {
         try readAttribute(path, limit: attributeReadLimit)

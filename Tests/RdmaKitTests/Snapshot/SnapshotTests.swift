@@ -41,6 +41,17 @@ struct SnapshotTests {
         }
     }
 
+    @Test func brokenManifestIsAWarning() throws {
+        let out = TempTree("manifest")
+        let dir = out.path + "/t"
+        #expect(rdmactl(["--emulated", "snapshot", dir]).status == 0)
+        FileManager.default.createFile(atPath: dir + "/" + SnapshotManifest.fileName, contents: Data("{oops".utf8))
+        let r = rdmactl(["--root", dir, "list", "--json"])
+        #expect(r.status == 0)
+        #expect(r.envelope?["warnings"]?[0]?["code"] == .string("MALFORMED_MANIFEST"))
+        #expect(rdmactl(["--root", dir, "list", "--strict"]).status == 65)
+    }
+
     @Test func existingNonEmptyOutputExits73() {
         let out = TempTree("snap73")
         out.write("precious.txt", "keep me")

@@ -696,8 +696,21 @@ _Static_assert(NLMSG_NOOP == 1 && NLMSG_ERROR == 2 && NLMSG_DONE == 3 && NLMSG_O
  * 7. Device numbers (<sys/sysmacros.h>; kernel include/linux/kdev_t.h)
  * ===================================================================================== */
 
-/* The glibc dev_t encoding (major()/minor() of <sys/sysmacros.h>) is userspace's, not the
- * kernel's: it lives in CRdmaSys, for the code that stats real nodes. */
+/* major()/minor()/makedev() of the dev_t that stat(2) returns through glibc
+ * (<sys/sysmacros.h> __SYSMACROS_DEFINE_MAJOR/MINOR/MAKEDEV): 12+20-bit split over 64 bits.
+ * Written out here because <sys/sysmacros.h> would put libc declarations into this module; the
+ * test suite checks these against glibc's own macros (CRdmaSys's rdmasys_major/minor/makedev). */
+static inline unsigned int rdmaabi_major(unsigned long long dev) {
+    return (unsigned int)(((dev >> 8) & 0xfffULL) | ((dev >> 32) & ~0xfffULL));
+}
+static inline unsigned int rdmaabi_minor(unsigned long long dev) {
+    return (unsigned int)((dev & 0xffULL) | ((dev >> 12) & ~0xffULL));
+}
+static inline unsigned long long rdmaabi_makedev(unsigned int maj, unsigned int min) {
+    unsigned long long M = maj, m = min;
+    return ((M & 0x00000fffULL) << 8) | ((M & 0xfffff000ULL) << 32)
+         | ((m & 0x000000ffULL) << 0) | ((m & 0xffffff00ULL) << 12);
+}
 
 /*
  * Kernel huge_encode_dev() == new_encode_dev() (include/linux/kdev_t.h), the encoding of

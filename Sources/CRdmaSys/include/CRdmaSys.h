@@ -18,10 +18,11 @@
 #include <sys/types.h>
 #include <linux/openat2.h>
 
-/* Device numbers in glibc's dev_t encoding (<sys/sysmacros.h>), for st_rdev of real nodes. */
-static inline unsigned int rdmaabi_major(unsigned long long dev) { return (unsigned int)major((dev_t)dev); }
-static inline unsigned int rdmaabi_minor(unsigned long long dev) { return (unsigned int)minor((dev_t)dev); }
-static inline unsigned long long rdmaabi_makedev(unsigned int maj, unsigned int min) {
+/* glibc's own major()/minor()/makedev() (<sys/sysmacros.h>): the reference the test suite holds
+ * CRdmaABI's rdmaabi_major/minor/makedev to. */
+static inline unsigned int rdmasys_major(unsigned long long dev) { return (unsigned int)major((dev_t)dev); }
+static inline unsigned int rdmasys_minor(unsigned long long dev) { return (unsigned int)minor((dev_t)dev); }
+static inline unsigned long long rdmasys_makedev(unsigned int maj, unsigned int min) {
     return (unsigned long long)makedev(maj, min);
 }
 

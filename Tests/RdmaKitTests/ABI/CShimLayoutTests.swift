@@ -421,6 +421,18 @@ struct CShimLayoutTests {
         #expect(rdmaabi_minor(big) == 1_048_577)
     }
 
+    /// CRdmaABI writes glibc's dev_t encoding out (it may not include <sys/sysmacros.h>); it must
+    /// agree with glibc's own macros for every split of the bits.
+    @Test(arguments: [(UInt32(0), UInt32(0)), (231, 192), (10, 124), (246, 0), (247, 255), (4095, 256),
+                      (4096, 1), (0xfff_ffff, 0xfffff), (1, 0xffff_ffff), (0xffff_ffff, 0xffff_ffff)])
+    func devTEncodingMatchesGlibc(_ c: (UInt32, UInt32)) {
+        #expect(rdmaabi_makedev(c.0, c.1) == rdmasys_makedev(c.0, c.1))
+        let dev = rdmasys_makedev(c.0, c.1)
+        #expect(rdmaabi_major(dev) == rdmasys_major(dev))
+        #expect(rdmaabi_minor(dev) == rdmasys_minor(dev))
+        #expect(rdmaabi_major(dev) == c.0 && rdmaabi_minor(dev) == c.1)
+    }
+
     // MARK: errno, open and stat flags (x86_64 Linux values)
 
     static let errnoNumbers: [ABINumber] = [

@@ -27,6 +27,24 @@ struct LinuxKernelTests {
         #expect(throws: KernelError.self) { _ = try kernel.netlinkRDMA([UInt8](repeating: 0, count: 16)) }
     }
 
+    /// The kernel uevent stream starts, and a consumer that stops listening ends it: the reader
+    /// thread notices within its 200 ms poll, so nothing hangs.
+    @Test func ueventStreamStartsAndStops() async throws {
+        let kernel = try LinuxKernel.live()
+        let stream = try kernel.events()
+        let reader = Task { () -> Int in
+            var seen = 0
+            for await _ in stream { seen += 1 }
+            return seen
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        reader.cancel()
+        _ = await reader.value
+        // A rooted tree has no events.
+        let tree = TempTree.copy(of: "rxe-sysfs", label: "events")
+        #expect(throws: KernelError.self) { _ = try LinuxKernel.rooted(at: tree.path).events() }
+    }
+
     @Test func rootedReadsStayInsideTheRoot() throws {
         let tree = TempTree.copy(of: "rxe-sysfs", label: "confine")
         // An absolute link inside a rooted tree resolves against the root, not the host.

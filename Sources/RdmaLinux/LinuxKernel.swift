@@ -297,6 +297,11 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     public func predictOpen(_ path: String) -> Bool? {
         if isLive { return faccessat(AT_FDCWD, path, R_OK | W_OK, AT_EACCESS) == 0 }
         guard let node = try? deviceNode(path) else { return nil }
+        return predictOpen(path, node: node)
+    }
+
+    public func predictOpen(_ path: String, node: DeviceNodeInfo) -> Bool? {
+        if isLive { return faccessat(AT_FDCWD, path, R_OK | W_OK, AT_EACCESS) == 0 }
         return credentials.mayReadWrite(mode: node.mode, uid: node.uid, gid: node.gid)
     }
 

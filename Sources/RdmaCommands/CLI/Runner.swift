@@ -45,6 +45,7 @@ public func runRdmactl(_ arguments: [String], context: CommandContext) -> Int32 
         try runnable.execute(&run)
     } catch {
         failure = error
+        if let source = error.source { run.sourceName = source }
     }
     // --strict: any warning is exit 65 — also when every entry was broken and nothing was left
     // to list (the warnings are the cause, not "no devices").

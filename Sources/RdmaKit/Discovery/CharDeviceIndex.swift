@@ -106,7 +106,7 @@ struct CharDeviceIndex {
                     reader.warn(Diagnostic("NODE_MISMATCH", path: path,
                                            "\(path) is \(node.major):\(node.minor) but sysfs says \(major):\(minor)"))
                 }
-                cdev.canOpen = reader.kernel.predictOpen(path)
+                cdev.canOpen = reader.kernel.predictOpen(path, node: node)
             case .placeholder:
                 // A snapshot's stand-in without a manifest entry: there, but mode and owner unknown.
                 cdev.nodePresent = true

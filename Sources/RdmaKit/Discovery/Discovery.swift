@@ -72,10 +72,18 @@ public struct Discovery {
         guard source == .auto else { return (source, try enumerate(source: source, reader: &reader)) }
         for candidate in [DiscoverySource.netlink, .udev] {
             do { return (candidate, try enumerate(source: candidate, reader: &reader)) } catch {
-                guard candidate == .netlink || error.code == "UDEV_UNAVAILABLE" else { throw error }
+                guard candidate == .netlink || error.code == "UDEV_UNAVAILABLE" else {
+                    var failure = error
+                    failure.source = candidate.rawValue
+                    throw failure
+                }
             }
         }
-        return (.sysfs, try enumerate(source: .sysfs, reader: &reader))
+        do { return (.sysfs, try enumerate(source: .sysfs, reader: &reader)) } catch {
+            var failure = error
+            failure.source = DiscoverySource.sysfs.rawValue
+            throw failure
+        }
     }
 
     /// The device list, from the source; natural order.

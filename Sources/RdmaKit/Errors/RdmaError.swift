@@ -7,6 +7,9 @@ public struct RdmaError: Error, Sendable, Equatable {
     public var errno: Errno?
     public var message: String
     public var hint: String?
+    /// The discovery source that failed, when a command with `--source auto` got this far: the
+    /// envelope reports it instead of "auto".
+    public var source: String?
 
     public init(_ code: String, exit: ExitCode, errno: Errno? = nil, _ message: String, hint: String? = nil) {
         self.code = code; self.exitCode = exit; self.errno = errno

@@ -56,6 +56,10 @@ public protocol Kernel: AnyObject, Sendable {
     /// a live system, mode bits against the caller's credentials elsewhere). nil: unknown.
     func predictOpen(_ path: String) -> Bool?
 
+    /// The same prediction for a node the caller has just looked at with `deviceNode`, so a
+    /// kernel that decides from mode bits need not look again.
+    func predictOpen(_ path: String, node: DeviceNodeInfo) -> Bool?
+
     /// Opens a device node. The handle is opaque: an emulated handle is not an OS descriptor.
     func open(_ path: String, flags: OpenFlags) throws(KernelError) -> KernelHandle
     func close(_ handle: KernelHandle)
@@ -84,6 +88,8 @@ public protocol Kernel: AnyObject, Sendable {
 
 extension Kernel {
     public var openingDiagnostics: [Diagnostic] { [] }
+
+    public func predictOpen(_ path: String, node: DeviceNodeInfo) -> Bool? { predictOpen(path) }
 
     /// An attribute read with the project-wide bound (DESIGN §3: 64 KiB; never trust st_size).
     public func readAttribute(_ path: String) throws(KernelError) -> [UInt8] {

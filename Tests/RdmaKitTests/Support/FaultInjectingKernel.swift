@@ -32,6 +32,9 @@ final class FaultInjectingKernel: Kernel, @unchecked Sendable {
     }
     func deviceNode(_ path: String) throws(KernelError) -> DeviceNodeInfo { note("stat " + path); return try base.deviceNode(path) }
     func predictOpen(_ path: String) -> Bool? { note("access " + path); return base.predictOpen(path) }
+    func predictOpen(_ path: String, node: DeviceNodeInfo) -> Bool? {
+        note("access " + path); return base.predictOpen(path, node: node)
+    }
     func open(_ path: String, flags: OpenFlags) throws(KernelError) -> KernelHandle { note("open " + path); return try base.open(path, flags: flags) }
     func close(_ handle: KernelHandle) { base.close(handle) }
     func ioctl(_ handle: KernelHandle, request: UInt, argument: UInt64) throws(KernelError) -> Int {

@@ -31,9 +31,9 @@ public enum Host {
     /// the reader went away, as in `rdmactl list | head -1`) is exit 71 with a message.
     public static func finalStatus(_ status: Int32) -> Int32 {
         let e = stdoutError.load(ordering: .relaxed)
-        guard e != 0, e != EPIPE else { return status }
+        guard e != 0, e != EPIPE, status == 0 else { return status }
         writeStderr("rdmactl: error: cannot write standard output: \(Errno(rawValue: e).message)\n")
-        return status == 0 ? ExitCode.osError.rawValue : status
+        return ExitCode.osError.rawValue
     }
 
     public static var stdoutIsTerminal: Bool { isatty(1) == 1 }
@@ -46,4 +46,10 @@ public enum Host {
 
     /// SIGPIPE off: a closed pipe (`rdmactl list | head -1`) must give EPIPE, not kill us mid-JSON.
     public static func ignoreSIGPIPE() { signal(SIGPIPE, SIG_IGN) }
+}
+
+/// strlen(3), for main's raw argv (main may not import Glibc).
+public func strlenOf(_ p: UnsafeMutablePointer<CChar>?) -> Int {
+    guard let p else { return 0 }
+    return Glibc.strlen(p)
 }

@@ -67,9 +67,13 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             return (st.st_mode & S_IFMT) == S_IFDIR
         }
         if isDirectory("sys/class") {
-            let (manifest, problems) = readManifest(rootFD: fd)
-            let kernel = LinuxKernel(kind: .systemRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "sys",
-                                     devPrefix: "dev", manifestNodes: manifest)
+            let (manifest, nodesCaptured, problems) = readManifest(rootFD: fd)
+            // A snapshot of a SYSFS_PATH-style tree never saw /dev: nodes are unknown, not missing.
+            let kernel = nodesCaptured
+                ? LinuxKernel(kind: .systemRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "sys",
+                              devPrefix: "dev", manifestNodes: manifest)
+                : LinuxKernel(kind: .sysfsRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "sys",
+                              devPrefix: nil, manifestNodes: [:])
             kernel.openingDiagnostics = problems
             return kernel
         }
@@ -86,21 +90,21 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
 
     /// The snapshot manifest's nodes. An absent manifest is normal (a hand-made tree); one that
     /// is there but unusable is said, since every node then loses its mode and owner.
-    private static func readManifest(rootFD: Int32) -> ([String: DeviceNodeInfo], [Diagnostic]) {
+    private static func readManifest(rootFD: Int32) -> ([String: DeviceNodeInfo], Bool, [Diagnostic]) {
         let name = SnapshotManifest.fileName
         let fd: Int32
         do { fd = try openRegular(rootFD: rootFD, name, path: name) } catch {
-            if error.errno == .ENOENT { return ([:], []) }
-            return ([:], [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): \(error); device nodes without metadata",
+            if error.errno == .ENOENT { return ([:], true, []) }
+            return ([:], true, [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): \(error); device nodes without metadata",
                                      errno: error.errno)])
         }
         defer { Glibc.close(fd) }
         let bytes: [UInt8]
         do { bytes = try readAll(fd, limit: 4 << 20) } catch {
-            return ([:], [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): \(error)", errno: error.errno)])
+            return ([:], true, [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): \(error)", errno: error.errno)])
         }
         guard let manifest = SnapshotManifest.decode(bytes) else {
-            return ([:], [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): not a \(SnapshotManifest.currentSchema) manifest")])
+            return ([:], true, [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): not a \(SnapshotManifest.currentSchema) manifest")])
         }
         var nodes: [String: DeviceNodeInfo] = [:]
         var problems: [Diagnostic] = []
@@ -110,7 +114,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
                                            "\(name): entry \(node.path) has type \"\(node.type)\" or mode \"\(node.mode)\" that do not parse"))
             }
         }
-        return (nodes, problems)
+        return (nodes, manifest.deviceNodesCaptured ?? true, problems)
     }
 
     static func supplementaryGroups() -> [UInt32] {

@@ -2,4 +2,8 @@ import RdmaCommands
 import RdmaLinux
 
 Host.ignoreSIGPIPE()
-Host.exit(Host.finalStatus(runRdmactl(Array(CommandLine.arguments.dropFirst()), context: .live())))
+let arguments = (1..<Int(CommandLine.argc)).map { i in
+    Array(UnsafeBufferPointer(start: CommandLine.unsafeArgv[i], count: strlenOf(CommandLine.unsafeArgv[i])))
+        .map { UInt8(bitPattern: $0) }
+}
+Host.exit(Host.finalStatus(runRdmactl(rawArguments: arguments, context: .live())))

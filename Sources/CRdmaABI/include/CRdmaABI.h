@@ -775,6 +775,7 @@ static const int RDMAABI_ECONNREFUSED = ECONNREFUSED;
 static const int RDMAABI_ENOBUFS = ENOBUFS;
 static const int RDMAABI_EMSGSIZE = EMSGSIZE;
 static const int RDMAABI_EPROTO = EPROTO;
+static const int RDMAABI_EPIPE = EPIPE;
 
 /* Sections 9 and 10 (open/stat flags, syscall wrappers) moved to CRdmaSys. */
 

@@ -11,6 +11,8 @@ enum ArgumentNormalizer {
             if commands.contains(arg) {
                 return rest + [arg] + moved + arguments[(i + 1)...]
             }
+            // `rdmactl --emulated help list`: help takes no global options; drop them.
+            if arg == "help" { return rest + Array(arguments[i...]) }
             if arg == "--" { break }
             let name = arg.split(separator: "=", maxSplits: 1).first.map(String.init) ?? arg
             if GlobalOptions.valueOptions.contains(name) {

@@ -10,6 +10,9 @@ public struct CommandContext: Sendable {
     public var stdout: @Sendable ([UInt8]) -> Void
     public var stderr: @Sendable ([UInt8]) -> Void
     public var stdoutIsTerminal: Bool
+    /// The errno of the first failed write to stdout (0: none). A tar stream cut short by a
+    /// closed pipe is a failure; a listing cut short by `| head` is not.
+    public var stdoutError: @Sendable () -> Int32 = { 0 }
     /// Opens the live kernel; throws where the host must not be used.
     public var liveKernel: @Sendable () throws(RdmaError) -> any Kernel
     /// Opens a tree under a directory (`--root`).

@@ -29,6 +29,16 @@ struct CommandRun {
         return kernel
     }
 
+    /// The envelope's `kernel`: what stood behind the seam.
+    var kernelName: String? {
+        switch selection?.target {
+        case .live: return "live"
+        case .root: return "root"
+        case .emulated: return "emulated"
+        case nil: return nil
+        }
+    }
+
     /// Banner line for tables: what was read.
     var banner: String {
         guard let selection else { return "" }

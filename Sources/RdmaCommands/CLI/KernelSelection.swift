@@ -67,14 +67,16 @@ struct KernelSelection: Equatable {
     }
 
     static func parseUser(_ text: String) throws(RdmaError) -> Credentials {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let uid = UInt32(parts[0]) else {
-            throw .usage("bad --emulated-user \"\(text)\"", hint: "use UID or UID:GID, e.g. 1000:1000")
+        // Decimal digits only, below (uid_t)-1, which the kernel reserves as "no id" (setreuid).
+        func id(_ s: Substring) -> UInt32? {
+            guard !s.isEmpty, s.allSatisfy({ $0.isASCII && $0.isNumber }), let v = UInt32(s), v != UInt32.max else { return nil }
+            return v
         }
-        var gid = uid
-        if parts.count == 2 {
-            guard let g = UInt32(parts[1]) else { throw .usage("bad --emulated-user \"\(text)\"", hint: "use UID or UID:GID") }
-            gid = g
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let uid = id(parts[0]),
+              let gid = parts.count == 2 ? id(parts[1]) : uid else {
+            throw .usage("bad --emulated-user \"\(terminalSafe(text))\"",
+                         hint: "use UID or UID:GID in decimal, below 4294967295, e.g. 1000:1000")
         }
         return Credentials(uid: uid, gid: gid)
     }

@@ -5,7 +5,7 @@ import FoundationEssentials
 extension CommandContext {
     /// The real process: host streams, environment, credentials, the live kernel.
     public static func live() -> CommandContext {
-        CommandContext(
+        var context = CommandContext(
             environment: ProcessInfo.processInfo.environment,
             credentials: Host.credentials,
             stdout: { Host.writeStdout($0) },
@@ -20,6 +20,8 @@ extension CommandContext {
             snapshotDirectory: { (path, force) throws(RdmaError) -> any SnapshotSink in
                 try DirectorySink(path, force: force)
             })
+        context.stdoutError = { Host.stdoutError.load(ordering: .relaxed) }
+        return context
     }
 
     /// `--root DIR` (DESIGN §3): 66 when DIR is missing, 65 when it holds no sysfs tree.

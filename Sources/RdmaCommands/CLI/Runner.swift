@@ -1,6 +1,24 @@
 import ArgumentParser
 import RdmaKit
 
+/// Runs rdmactl with raw argv bytes (without the program name). An argument that is not UTF-8
+/// (a path with a Latin-1 byte) is refused rather than decoded lossily into another path.
+public func runRdmactl(rawArguments: [[UInt8]], context: CommandContext) -> Int32 {
+    var arguments: [String] = []
+    for (i, raw) in rawArguments.enumerated() {
+        guard let text = String(validating: raw, as: UTF8.self) else {
+            let valid = rawArguments.compactMap { String(validating: $0, as: UTF8.self) }
+            let shown = SysfsText(bytes: raw).value
+            return reportUsage(.usage("argument \(i + 1) (\(terminalSafe(shown))) is not valid UTF-8",
+                                      hint: "rdmactl takes UTF-8 paths and names"),
+                               json: ArgumentNormalizer.wantsJSON(valid), pretty: ArgumentNormalizer.wantsPretty(valid),
+                               context: context)
+        }
+        arguments.append(text)
+    }
+    return runRdmactl(arguments, context: context)
+}
+
 /// Runs rdmactl with `arguments` (without the program name) in `context` and returns the exit
 /// status. The executable and the in-process tests both come through here.
 public func runRdmactl(_ arguments: [String], context: CommandContext) -> Int32 {
@@ -60,13 +78,23 @@ public func runRdmactl(_ arguments: [String], context: CommandContext) -> Int32 
 
 /// Prints the outcome: one JSON envelope, or text on stdout and diagnostics on stderr.
 private func emit(_ run: CommandRun, failure: RdmaError?, json: Bool, pretty: Bool) -> Int32 {
+    var failure = failure
     let context = run.context
     if json {
-        let envelope = Envelope(command: run.command, source: run.sourceName, data: run.data,
+        let envelope = Envelope(command: run.command, source: run.sourceName, kernel: run.kernelName, data: run.data,
                                 warnings: run.warnings, error: failure)
         context.out(envelope.json.serialized(pretty: pretty) + "\n")
     } else {
-        if let raw = run.rawStdout { context.stdout(raw) } else if failure == nil || !run.text.isEmpty {
+        if let raw = run.rawStdout {
+            context.stdout(raw)
+            // A binary stream cut short is a broken artifact, whatever the reason (EPIPE too).
+            let e = context.stdoutError()
+            if e != 0 && failure == nil {
+                failure = RdmaError("OUTPUT_TRUNCATED", exit: .osError, errno: Errno(rawValue: e),
+                                    "the tar stream was cut short: \(Errno(rawValue: e).message)",
+                                    hint: "write to a directory, or make sure the reader takes the whole stream")
+            }
+        } else if failure == nil || !run.text.isEmpty {
             context.out(run.text)
         }
         for w in run.warnings { context.err("rdmactl: warning: \(terminalSafe(w.message))\n") }

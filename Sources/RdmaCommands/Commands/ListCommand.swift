@@ -25,7 +25,9 @@ struct ListCommand: ParsableCommand, RdmactlRunnable {
         guard !result.devices.isEmpty else {
             throw RdmaError("NO_DEVICES", exit: .unavailable,
                             "no RDMA devices: /sys/class/infiniband is empty" + (result.warnings.isEmpty ? "" : " or every entry is broken"),
-                            hint: "load a device driver (hfi1, ib_qib, mlx5_ib, rdma_rxe), or try --emulated")
+                            hint: run.kernelName == "emulated"
+                                ? "the emulated device set is empty: try --emulated-set hfi1,qib"
+                                : "load a device driver (hfi1, ib_qib, mlx5_ib, rdma_rxe), or try --emulated")
         }
         run.text = run.banner + "\n" + DeviceTable.render(result.devices)
     }

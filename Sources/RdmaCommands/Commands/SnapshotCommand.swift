@@ -33,7 +33,15 @@ struct SnapshotCommand: ParsableCommand, RdmactlRunnable {
             throw .usage("snapshot - writes a binary tar stream; stdout is a terminal",
                          hint: "redirect it: rdmactl snapshot - > tree.tar")
         }
+        if let source = globals.source, source != .auto, source != .sysfs {
+            throw .usage("snapshot copies sysfs itself; --source \(source.rawValue) does not apply",
+                         hint: "omit --source")
+        }
         let kernel = try run.openKernel()
+        // A kernel without the RDMA core has nothing to capture: say so, as `list` does.
+        do { _ = try kernel.listDirectory("/sys/class/infiniband") } catch {
+            if error.errno == .ENOENT { throw Discovery.noSupport(error) }
+        }
         // The snapshot walks sysfs itself, whatever --source says.
         if case .emulated = run.selection!.target { run.sourceName = "emulated" } else { run.sourceName = "sysfs" }
         let from: String

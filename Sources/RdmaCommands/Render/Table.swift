@@ -64,7 +64,7 @@ enum DeviceDetailView {
         }
         add("sysfs", d.sysfsPath)
         var out = keyValues(lines)
-        for p in d.ports { out += "port \(p.number):\n" + keyValues(portLines(p), indent: "  ") }
+        for p in d.ports { out += "port \(p.number):\n" + keyValues(Array(portLines(p).dropFirst()), indent: "  ") }
         if !d.charDevices.isEmpty {
             out += "char devices:\n"
             var table = TextTable(headers: ["  KIND", "PATH", "DEV", "MODE", "OWNER", "CAN OPEN"])
@@ -92,9 +92,12 @@ enum DeviceDetailView {
         func add(_ k: String, _ v: String?) { if let v { lines.append((k, v)) } }
         add("state", p.state?.name)
         add("physical state", p.physicalState?.name)
-        add("lid", p.lid.map { "0x" + String($0, radix: 16) })
-        add("sm lid", p.smLID.map { "0x" + String($0, radix: 16) })
-        add("lmc", p.lmc.map(String.init))
+        // Like the JSON (and `rdma link`): LIDs mean nothing on an Ethernet (RoCE) port.
+        if p.linkLayer?.value != "Ethernet" {
+            add("lid", p.lid.map { "0x" + String($0, radix: 16) })
+            add("sm lid", p.smLID.map { "0x" + String($0, radix: 16) })
+            add("lmc", p.lmc.map(String.init))
+        }
         add("rate", p.rate?.value)
         add("link layer", p.linkLayer?.value)
         add("gid 0", p.gid0?.value)

@@ -86,8 +86,11 @@ struct CharDeviceIndex {
         if let uevent = (try? reader.text(dir + "/uevent")) ?? nil {
             for line in uevent.value.split(separator: "\n") where line.hasPrefix("DEVNAME=") {
                 let devname = String(line.dropFirst(8))
-                if !devname.isEmpty, !devname.split(separator: "/").contains("..") {
+                if !devname.isEmpty, !devname.hasPrefix("/"), !devname.split(separator: "/").contains("..") {
                     cdev.path = "/dev/" + devname
+                } else {
+                    reader.warn(Diagnostic("MALFORMED_ATTRIBUTE", path: dir + "/uevent",
+                                           "\(dir)/uevent: DEVNAME \"\(terminalSafe(devname))\" does not name a node under /dev"))
                 }
             }
         }

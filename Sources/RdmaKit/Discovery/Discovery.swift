@@ -59,7 +59,7 @@ public struct Discovery {
         var index: UInt32?
     }
 
-    static func noSupport(_ error: KernelError) -> RdmaError {
+    public static func noSupport(_ error: KernelError) -> RdmaError {
         RdmaError("NO_RDMA_SUPPORT", exit: .unavailable, errno: error.errno,
                   "no RDMA support: \(classPath) does not exist (the kernel has no RDMA core loaded)",
                   hint: "load the RDMA core and a device driver (e.g. modprobe ib_uverbs hfi1), or try --emulated")

@@ -130,12 +130,16 @@ public struct Envelope: Sendable {
     public static let schema = "rdmactl/1"
     public var command: String
     public var source: String?
+    /// What stood behind the seam: "live", "root" or "emulated" (a netlink source alone does not
+    /// tell an emulated run from a real one).
+    public var kernel: String?
     public var data: JSONValue?
     public var warnings: [Diagnostic]
     public var error: RdmaError?
 
-    public init(command: String, source: String?, data: JSONValue?, warnings: [Diagnostic], error: RdmaError?) {
-        self.command = command; self.source = source; self.data = data
+    public init(command: String, source: String?, kernel: String? = nil, data: JSONValue?, warnings: [Diagnostic],
+                error: RdmaError?) {
+        self.command = command; self.source = source; self.kernel = kernel; self.data = data
         self.warnings = warnings; self.error = error
     }
 
@@ -144,6 +148,7 @@ public struct Envelope: Sendable {
             ("schema", .string(Self.schema)),
             ("command", .string(command)),
             ("source", source.map(JSONValue.string) ?? .null),
+            ("kernel", kernel.map(JSONValue.string) ?? .null),
             ("ok", .bool(error == nil)),
             ("data", data ?? .null),
             ("warnings", .array(warnings.map(\.json))),

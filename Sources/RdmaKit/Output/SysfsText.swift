@@ -58,7 +58,9 @@ public func terminalSafe(_ s: String) -> String {
     var out = ""
     for scalar in s.unicodeScalars {
         // Bidirectional overrides and isolates can reorder what a terminal shows (Trojan Source).
+        // So are the line and paragraph separators, which some terminals treat as newlines.
         let bidi = (0x202a...0x202e).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+            || scalar.value == 0x2028 || scalar.value == 0x2029
         if bidi {
             out += "\\u{" + String(scalar.value, radix: 16) + "}"
         } else if scalar.value < 0x20 || (scalar.value >= 0x7f && scalar.value < 0xa0) {

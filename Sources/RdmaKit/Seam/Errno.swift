@@ -40,6 +40,7 @@ public struct Errno: RawRepresentable, Hashable, Sendable, CustomStringConvertib
     public static let E2BIG = Errno(rawValue: RDMAABI_E2BIG)
     public static let ENOTEMPTY = Errno(rawValue: RDMAABI_ENOTEMPTY)
     public static let EROFS = Errno(rawValue: RDMAABI_EROFS)
+    public static let EPIPE = Errno(rawValue: RDMAABI_EPIPE)
     public static let ERANGE = Errno(rawValue: RDMAABI_ERANGE)
 
     private static let table: [(Errno, String, String)] = [
@@ -66,6 +67,7 @@ public struct Errno: RawRepresentable, Hashable, Sendable, CustomStringConvertib
         (.EFBIG, "EFBIG", "File too large"),
         (.ENOSPC, "ENOSPC", "No space left on device"),
         (.EROFS, "EROFS", "Read-only file system"),
+        (.EPIPE, "EPIPE", "Broken pipe"),
         (.ERANGE, "ERANGE", "Numerical result out of range"),
         (.ELOOP, "ELOOP", "Too many levels of symbolic links"),
         (.ENAMETOOLONG, "ENAMETOOLONG", "File name too long"),

@@ -34,16 +34,21 @@ public struct SnapshotManifest: Codable, Sendable, Equatable {
     public var rdmactlVersion: String
     public var files: Int
     public var links: Int
+    /// Whether the capture could see /dev at all. false for a SYSFS_PATH-style source tree: the
+    /// snapshot then knows nothing about nodes (not "every node is missing"). Absent = true.
+    public var deviceNodesCaptured: Bool?
     public var nodes: [Node]
 
-    public init(capturedFrom: String, rdmactlVersion: String, files: Int, links: Int, nodes: [Node]) {
+    public init(capturedFrom: String, rdmactlVersion: String, files: Int, links: Int,
+                deviceNodesCaptured: Bool = true, nodes: [Node]) {
         schema = Self.currentSchema
         self.capturedFrom = capturedFrom; self.rdmactlVersion = rdmactlVersion
-        self.files = files; self.links = links; self.nodes = nodes
+        self.files = files; self.links = links; self.deviceNodesCaptured = deviceNodesCaptured; self.nodes = nodes
     }
 
     enum CodingKeys: String, CodingKey {
-        case schema, capturedFrom = "captured_from", rdmactlVersion = "rdmactl_version", files, links, nodes
+        case schema, capturedFrom = "captured_from", rdmactlVersion = "rdmactl_version", files, links,
+             deviceNodesCaptured = "device_nodes_captured", nodes
     }
 
     public func encoded() -> [UInt8] {

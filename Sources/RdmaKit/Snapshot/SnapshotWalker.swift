@@ -42,7 +42,7 @@ public struct SnapshotWalker {
         }
         let manifest = SnapshotManifest(
             capturedFrom: capturedFrom, rdmactlVersion: version, files: files, links: links,
-            nodes: nodes.sorted { $0.key < $1.key }.map { SnapshotManifest.Node(path: $0.key, info: $0.value) })
+            deviceNodesCaptured: kernel.kind.hasDeviceNodes, nodes: nodes.sorted { $0.key < $1.key }.map { SnapshotManifest.Node(path: $0.key, info: $0.value) })
         try sink.file(SnapshotManifest.fileName, manifest.encoded())
         try sink.finish()
         return manifest
@@ -59,6 +59,12 @@ public struct SnapshotWalker {
         }
         try sink.directory(out(classDir))
         for name in names.sorted(by: naturalLess) where KernelPath.isPlainName(name) {
+            if name.contains("\\") {
+                // The seam escapes names that are not UTF-8; such a name cannot be opened.
+                warnings.append(Diagnostic("SNAPSHOT_SKIPPED", path: classDir + "/" + name,
+                                           "\(classDir)/\(name): the name is not valid UTF-8; not captured"))
+                continue
+            }
             if name == "abi_version" { try copyFile(classDir + "/abi_version", sink); continue }
             try copyEntry(classDir, name, sink, body)
         }

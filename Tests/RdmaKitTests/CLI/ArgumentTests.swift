@@ -32,6 +32,9 @@ struct ArgumentTests {
         (["--emulated", "--source", "udev", "list"], [:], "not available with the emulated kernel"),
         (["--root", "/tmp", "--source", "udev", "list"], [:], "it cannot read the tree"),
         (["--emulated", "--emulated-user", "x:y", "list"], [:], "bad --emulated-user"),
+        (["--emulated", "--emulated-user", "4294967295", "list"], [:], "bad --emulated-user"),
+        (["--emulated", "--emulated-user", "+1000", "list"], [:], "bad --emulated-user"),
+        (["--emulated", "--source", "netlink", "snapshot", "/tmp/x"], [:], "does not apply"),
         (["--emulated", "--source", "bogus", "list"], [:], "bogus"),
         (["--emulated", "frobnicate"], [:], "unknown command 'frobnicate'"),
         (["--emulated", "show"], [:], "Missing expected argument"),
@@ -72,6 +75,7 @@ struct ArgumentTests {
         #expect(rdmactl(["list", "--help"]).stdout.contains("USAGE: rdmactl list"))
         #expect(rdmactl(["help", "show"]).stdout.contains("USAGE: rdmactl show"))
         #expect(rdmactl(["snapshot", "-h"]).stdout.contains("--force"))
+        #expect(rdmactl(["--emulated", "help", "list"]).stdout.contains("USAGE: rdmactl list"))
         // Global options alone are not a command.
         let bare = rdmactl(["--json", "--emulated"])
         #expect(bare.status == 64)

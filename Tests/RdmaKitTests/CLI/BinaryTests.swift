@@ -95,6 +95,29 @@ struct BinaryTests {
         #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("No space left"))
     }
 
+    /// A tar stream whose reader goes away is incomplete: exit 71, not success.
+    @Test func snapshotIntoAClosedPipeFails() throws {
+        let exe = try #require(Self.binary)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = ["--emulated-set", "hfi1:16,qib:16", "snapshot", "-"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try out.fileHandleForReading.close()
+        try p.run(); p.waitUntilExit()
+        #expect(p.terminationStatus == 71)
+    }
+
+    /// An argument that is not UTF-8 is refused, not decoded into another path.
+    @Test func nonUTF8ArgumentIsAUsageError() throws {
+        let exe = try #require(Self.binary)
+        let r = try Self.spawn("/bin/sh", ["-c", "exec \"$0\" --emulated snapshot \"$(printf '/tmp/rdmactl-snap\\376')\"", exe])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("not valid UTF-8"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/rdmactl-snap\u{FFFD}"))
+    }
+
     @Test func liveSystemWithoutRDMASaysWhy() throws {
         let exe = try #require(Self.binary)
         guard !FileManager.default.fileExists(atPath: "/sys/class/infiniband") else { return }
@@ -103,5 +126,9 @@ struct BinaryTests {
             #expect(r.status == 69)
             #expect(r.stderr.contains("no RDMA support"), "\(r.stderr)")
         }
+        // Nothing to capture either, and no half-made output left behind.
+        let out = NSTemporaryDirectory() + "rdmactl-empty-\(UUID().uuidString)"
+        #expect(try Self.spawn(exe, ["snapshot", out]).status == 69)
+        #expect(!FileManager.default.fileExists(atPath: out))
     }
 }

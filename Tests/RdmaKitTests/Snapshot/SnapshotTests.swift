@@ -41,6 +41,18 @@ struct SnapshotTests {
         }
     }
 
+    /// A SYSFS_PATH-style tree has no /dev: its snapshot must say nodes are unknown, not missing.
+    @Test func snapshotOfASysfsOnlyTreeKeepsNodesUnknown() throws {
+        let out = TempTree("sysfsonly")
+        let dir = out.path + "/t"
+        let fixture = fixturePath("rxe-sysfs")
+        #expect(rdmactl(["--root", fixture, "snapshot", dir]).status == 0)
+        let direct = rdmactl(["--root", fixture, "show", "rxe0", "--json"])
+        let back = rdmactl(["--root", dir, "show", "rxe0", "--json"])
+        #expect(back.envelope?["data"]?["char_devices"] == direct.envelope?["data"]?["char_devices"])
+        #expect(!back.stdout.contains("\"present\""))
+    }
+
     @Test func brokenManifestIsAWarning() throws {
         let out = TempTree("manifest")
         let dir = out.path + "/t"

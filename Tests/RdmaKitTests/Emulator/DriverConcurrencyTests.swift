@@ -43,13 +43,7 @@ private func cycle(_ kernel: EmulatedKernel, qib: Bool, held: HeldContexts, coun
         defer { kernel.close(handle) }
         let info = try kernel.allocateUserMemory(count: 40)
         do {
-            if qib {
-                _ = try kernel.write(handle, QibRequest.command(RDMAABI_QIB_CMD_ASSIGN_CTXT, payload: QibRequest.userInfo(port: 1)))
-            } else {
-                let request = try kernel.allocateUserMemory(count: 28)
-                request.store(Hfi1Request.userInfo(), at: 0)
-                _ = try kernel.ioctl(handle, request: RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, argument: request.address)
-            }
+            try assignContext(kernel, handle, qib: qib)
         } catch where error.errno == .EBUSY {
             count.busy += 1
             return
@@ -71,18 +65,23 @@ private func cycle(_ kernel: EmulatedKernel, qib: Bool, held: HeldContexts, coun
     }
 }
 
+/// ASSIGN_CTXT on an open hfi1_0 (ioctl, request in user memory) or qib0 (write, port 1) file.
+private func assignContext(_ kernel: EmulatedKernel, _ handle: KernelHandle, qib: Bool) throws(KernelError) {
+    if qib {
+        _ = try kernel.write(handle, QibRequest.command(RDMAABI_QIB_CMD_ASSIGN_CTXT, payload: QibRequest.userInfo(port: 1)))
+    } else {
+        let request = try kernel.allocateUserMemory(count: MemoryLayout<hfi1_user_info>.size)
+        request.store(Hfi1Request.userInfo(), at: 0)
+        _ = try kernel.ioctl(handle, request: RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, argument: request.address)
+    }
+}
+
 /// Opens hfi1_0 or qib0 and assigns a context (qib: port 1); the file is closed again when the
 /// assignment fails, so only holders keep files.
 private func holdContext(_ kernel: EmulatedKernel, qib: Bool) throws(KernelError) -> KernelHandle {
     let handle = try kernel.open(qib ? "/dev/ipath0" : "/dev/hfi1_0", flags: .probe)
     do {
-        if qib {
-            _ = try kernel.write(handle, QibRequest.command(RDMAABI_QIB_CMD_ASSIGN_CTXT, payload: QibRequest.userInfo(port: 1)))
-        } else {
-            let request = try kernel.allocateUserMemory(count: 28)
-            request.store(Hfi1Request.userInfo(), at: 0)
-            _ = try kernel.ioctl(handle, request: RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, argument: request.address)
-        }
+        try assignContext(kernel, handle, qib: qib)
         return handle
     } catch {
         kernel.close(handle)

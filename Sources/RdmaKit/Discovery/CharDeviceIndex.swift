@@ -19,50 +19,57 @@ struct CharDeviceIndex {
     static let hfi1Class = "/sys/class/hfi1_user"
     static let ipathClass = "/sys/class/ipath"
 
-    init(reader: inout AttributeReader, detail: DiscoveryDetail, knownDevices: Set<String>) {
+    /// `knownDevices`: every device listed (a class device naming another is an orphan);
+    /// `wanted`: the devices being shown, the only ones whose class devices are read further.
+    init(reader: inout AttributeReader, detail: DiscoveryDetail, knownDevices: Set<String>, wanted: Set<String>) {
         let kernel = reader.kernel
-        uverbsClassABI = try? reader.integer(Self.uverbsClass + "/abi_version")
+        if detail == .full {
+            uverbsClassABI = try? reader.integer(Self.uverbsClass + "/abi_version")
+            madClassABI = try? reader.integer(Self.madClass + "/abi_version")
+        }
         for entry in Self.entries(kernel, Self.uverbsClass, reader: &reader) where entry.hasPrefix("uverbs") {
             let dir = Self.uverbsClass + "/" + entry
-            guard let ibdev = (try? reader.text(dir + "/ibdev", .required)) ?? nil else { continue }
-            if !knownDevices.contains(ibdev.value) {
-                reader.warn(Diagnostic("ORPHAN_CHAR_DEVICE", path: dir + "/ibdev",
-                                       "\(dir)/ibdev names device \"\(terminalSafe(ibdev.value))\", which does not exist"))
-                continue
-            }
-            var cdev = Self.charDevice(.uverbs, entry, dir, reader: &reader, detail: detail)
+            guard let ibdev = Self.owner(dir, knownDevices, reader: &reader), wanted.contains(ibdev) else { continue }
+            let cdev = Self.charDevice(.uverbs, entry, dir, reader: &reader, detail: detail)
             if detail == .full, let abi = try? reader.integer(dir + "/abi_version") {
                 uverbsDeviceABI[entry] = abi
             }
-            cdev.port = nil
-            uverbsByDevice[ibdev.value, default: []].append(cdev)
+            uverbsByDevice[ibdev, default: []].append(cdev)
         }
-        if detail == .full { madClassABI = try? reader.integer(Self.madClass + "/abi_version") }
         for entry in Self.entries(kernel, Self.madClass, reader: &reader)
         where entry.hasPrefix("umad") || entry.hasPrefix("issm") {
             let dir = Self.madClass + "/" + entry
-            guard let ibdev = (try? reader.text(dir + "/ibdev", .required)) ?? nil else { continue }
-            guard knownDevices.contains(ibdev.value) else {
-                reader.warn(Diagnostic("ORPHAN_CHAR_DEVICE", path: dir + "/ibdev",
-                                       "\(dir)/ibdev names device \"\(terminalSafe(ibdev.value))\", which does not exist"))
-                continue
-            }
+            guard let ibdev = Self.owner(dir, knownDevices, reader: &reader), wanted.contains(ibdev) else { continue }
             var cdev = Self.charDevice(entry.hasPrefix("umad") ? .umad : .issm, entry, dir, reader: &reader, detail: detail)
             cdev.port = (try? reader.integer(dir + "/port", .required)) ?? nil
-            madByDevice[ibdev.value, default: []].append(cdev)
+            madByDevice[ibdev, default: []].append(cdev)
         }
+        // Driver cdevs carry no ibdev: they belong to the ib device of the same unit.
         for entry in Self.entries(kernel, Self.hfi1Class, reader: &reader) {
-            guard entry.hasPrefix("hfi1_"), let unit = Int(entry.dropFirst(5)) else { continue }
+            guard entry.hasPrefix("hfi1_"), let unit = Int(entry.dropFirst(5)), wanted.contains("hfi1_\(unit)") else { continue }
             hfi1ByUnit[unit] = Self.charDevice(.hfi1, entry, Self.hfi1Class + "/" + entry, reader: &reader, detail: detail)
         }
-        for entry in Self.entries(kernel, Self.ipathClass, reader: &reader) where entry.hasPrefix("ipath") {
+        let wantsQib = wanted.contains { $0.hasPrefix("qib") }
+        for entry in Self.entries(kernel, Self.ipathClass, reader: &reader) where wantsQib && entry.hasPrefix("ipath") {
             let rest = entry.dropFirst(5)
             if rest.isEmpty {
                 ipathWildcard = Self.charDevice(.ipath, entry, Self.ipathClass + "/" + entry, reader: &reader, detail: detail)
-            } else if let unit = Int(rest) {
+            } else if let unit = Int(rest), wanted.contains("qib\(unit)") {
                 ipathByUnit[unit] = Self.charDevice(.ipath, entry, Self.ipathClass + "/" + entry, reader: &reader, detail: detail)
             }
         }
+    }
+
+    /// The ib device a uverbs/umad/issm class device names in `ibdev`; nil (with a warning) when
+    /// the attribute is unreadable or names no listed device.
+    private static func owner(_ dir: String, _ knownDevices: Set<String>, reader: inout AttributeReader) -> String? {
+        guard let ibdev = (try? reader.text(dir + "/ibdev", .required)) ?? nil else { return nil }
+        guard knownDevices.contains(ibdev.value) else {
+            reader.warn(Diagnostic("ORPHAN_CHAR_DEVICE", path: dir + "/ibdev",
+                                   "\(dir)/ibdev names device \"\(terminalSafe(ibdev.value))\", which does not exist"))
+            return nil
+        }
+        return ibdev.value
     }
 
     /// A class directory's entries in natural order; a missing class is simply empty.

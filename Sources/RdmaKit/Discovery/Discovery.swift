@@ -28,7 +28,8 @@ public struct Discovery {
         var devices: [RdmaDevice] = []
         var cdevs: CharDeviceIndex?
         if !wanted.isEmpty {
-            cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: names)
+            cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: names,
+                                    wanted: Set(wanted.map(\.name)))
         }
         for entry in wanted {
             do {

@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 import RdmaKit
+import RdmaEmulator
 import RdmaLinux
 
 /// The bad-input corpus (issue 2 item 6): each broken tree gives a clear message naming the file,
@@ -149,6 +150,19 @@ struct BrokenTreeTests {
         #expect(!reads.contains { $0.hasSuffix("/rate") || $0.hasSuffix("/gids/0") || $0.hasSuffix("/dev") })
         #expect(Set(reads).count == reads.count, "a file was read twice: \(reads)")
         #expect(!k.recorded.contains { $0.hasPrefix("stat ") || $0.hasPrefix("access ") })
+    }
+
+    /// `show hfi1_0` maps every uverbs entry to its device (one `ibdev` read each) but reads the
+    /// details of hfi1_0's class devices only.
+    @Test func showReadsOnlyItsDevicesClassDevices() throws {
+        let k = FaultInjectingKernel(EmulatedKernel(devices: .default, credentials: Credentials(uid: 0, gid: 0)))
+        let result = try Discovery(kernel: k).run(source: .emulated, detail: .full, only: "hfi1_0")
+        #expect(result.devices.map(\.name.value) == ["hfi1_0"])
+        let reads = k.recorded.filter { $0.hasPrefix("read ") }
+        #expect(reads.contains("read /sys/class/infiniband_verbs/uverbs1/ibdev"))
+        #expect(!reads.contains { $0.hasPrefix("read /sys/class/infiniband_verbs/uverbs1/") && !$0.hasSuffix("/ibdev") })
+        #expect(!reads.contains { $0.hasPrefix("read /sys/class/ipath/") }, "\(reads)")
+        #expect(!k.recorded.contains { $0.contains("/dev/ipath") })
     }
 
     @Test func unusableRoots() {

@@ -1,16 +1,21 @@
 #!/bin/bash
-# What rdmactl's build and tests need beyond the Swift toolchain (one list, used by README and CI):
-#   libudev-dev, pkg-config   the CUdev system library
-#   ibverbs-utils, infiniband-diags, rdma-core   real clients the emulated tree is checked against
-#   strace                    proves --help/--version touch nothing under /sys or /dev
-#   python3                   .ci scripts compare JSON and splice the man page
-#   util-linux (unshare, mount) is part of Debian's base system
+# Installs every Debian package rdmactl's build, tests and CI use: the list is .ci/packages.txt
+# (one source; .ci/check-deps.sh proves it complete). With no argument, every stage; with stage
+# names (build test ci vm), only those. Nothing is assumed to be there already: a package the
+# list names is installed unless dpkg says it is.
 set -euo pipefail
-PKGS="libudev-dev pkg-config ibverbs-utils infiniband-diags rdma-core strace"
+cd "$(dirname "$0")/.."
+stages=" ${*:-build test ci vm} "
 missing=""
-command -v python3 >/dev/null || missing=" python3"
-for p in $PKGS; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"; done
+while read -r pkg stage _; do
+    case "$pkg" in ''|'#'*) continue ;; esac
+    [[ "$stages" == *" $stage "* ]] || continue
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing="$missing $pkg"
+done < .ci/packages.txt
 [ -z "$missing" ] && exit 0
+echo "install-deps: installing$missing" >&2
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# --no-install-recommends: what a package only recommends (libibverbs1 → ibverbs-providers) is
+# listed by name in .ci/packages.txt when something uses it.
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing >/dev/null

@@ -66,6 +66,7 @@ struct BinaryTests {
     func helpTouchesNoSysOrDev(_ args: [String]) throws {
         let exe = try #require(Self.binary)
         let strace = "/usr/bin/strace"
+        try #require(HostPackage.require("strace"))
         try #require(FileManager.default.isExecutableFile(atPath: strace), "strace is needed (.ci/install-deps.sh)")
         let log = NSTemporaryDirectory() + "rdmactl-strace-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: log) }

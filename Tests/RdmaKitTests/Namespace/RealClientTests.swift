@@ -56,6 +56,7 @@ fileprivate enum RealClientHost {
         for tool in [unshare, timeout, ibstat, ibvDevices] where !FileManager.default.isExecutableFile(atPath: tool) {
             return "\(tool) is missing (.ci/install-deps.sh installs infiniband-diags and ibverbs-utils)"
         }
+        if let why = packageProblem { return why }
         guard geteuid() == 0 else { return "not root (euid \(geteuid())): unshare -m needs CAP_SYS_ADMIN" }
         do {
             let probe = try spawnBounded([unshare, "--mount", "--propagation", "private", "/bin/sh", "-c",
@@ -71,6 +72,20 @@ fileprivate enum RealClientHost {
     }()
 
     static var runs: Bool { unavailableReason == nil || required }
+
+    /// The packages these tests spawn or load (.ci/packages.txt): the tools, and the verbs
+    /// providers for both emulated drivers — without `libhfi1verbs`/`libipathverbs` and their
+    /// `.driver` files, libibverbs drops hfi1_0 and qib0 ("no userspace device-specific driver").
+    static let packages = ["util-linux", "infiniband-diags", "ibverbs-utils", "ibverbs-providers"]
+    static let packageProblem: String? = packages.lazy.compactMap(HostPackage.problem).first
+
+    /// One failure per missing package, naming it (literal names: .ci/check-deps.sh collects them).
+    static func requirePackages(sourceLocation: SourceLocation = #_sourceLocation) {
+        HostPackage.require("util-linux", sourceLocation: sourceLocation)
+        HostPackage.require("infiniband-diags", sourceLocation: sourceLocation)
+        HostPackage.require("ibverbs-utils", sourceLocation: sourceLocation)
+        HostPackage.require("ibverbs-providers", sourceLocation: sourceLocation)
+    }
 
     /// At the top of each test: false (after recording why) when the test cannot run.
     static func available(sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
@@ -400,6 +415,7 @@ struct RealClientTests {
 
     @Test("ibstat sees the devices, GUIDs and port states rdmactl lists", arguments: selections)
     func ibstatSeesTheEmulatedTree(_ selection: [String]) throws {
+        RealClientHost.requirePackages()
         guard RealClientHost.available() else { return }
         let tree = try export(selection)
         let hostDevInfiniband = FileManager.default.fileExists(atPath: "/dev/infiniband")
@@ -486,6 +502,7 @@ struct RealClientTests {
 
     @Test("ibv_devices sees the devices and node GUIDs rdmactl lists", arguments: selections)
     func ibvDevicesSeesTheEmulatedTree(_ selection: [String]) throws {
+        RealClientHost.requirePackages()
         guard RealClientHost.available() else { return }
         let tree = try export(selection)
         let hostDevInfiniband = FileManager.default.fileExists(atPath: "/dev/infiniband")
@@ -537,6 +554,7 @@ struct RealClientTests {
     /// placeholder it drops qib0 (ABI-FACTS §6.1 item 8), so the test above is not vacuous.
     @Test("ibv_devices drops a device whose uverbs node is missing")
     func ibvDevicesNeedsTheUverbsNode() throws {
+        RealClientHost.requirePackages()
         guard RealClientHost.available() else { return }
         let tree = try export(["--emulated"])
         let qib = try #require(tree.devices.first { $0.name == "qib0" }?.uverbsPath, "qib0 has no uverbs node")

@@ -10,6 +10,7 @@ enum KernelPathHelper {
 /// Unpacks a tar stream with the system's tar (GNU tar reads ustar and pax) into a new tree.
 func untar(_ bytes: [UInt8], label: String) throws -> TempTree {
     let out = TempTree(label)
+    try #require(HostPackage.require("tar"))
     FileManager.default.createFile(atPath: out.path + "/s.tar", contents: Data(bytes))
     let tar = Process()
     tar.executableURL = URL(fileURLWithPath: "/bin/tar")

@@ -42,6 +42,11 @@ struct OpenFile: Sendable {
     let credentials: Credentials
     /// What the driver keeps per open file (an hfi1 context, a uverbs ucontext, …).
     var privateData: (any Sendable)?
+    /// Created by a syscall on another file (the driver-ops ioctl), not by opening a node.
+    var anonymous = false
+    /// FD_CLOEXEC and O_NONBLOCK as FIOCLEX/FIONCLEX/FIONBIO leave them.
+    var closeOnExec = true
+    var nonBlocking = false
 }
 
 /// A character-device driver of the emulated kernel: the `file_operations` a node's cdev has.
@@ -81,19 +86,23 @@ extension EmulatedDriver {
     func leakDetail(_ file: OpenFile) -> String? { nil }
 }
 
-/// Until the driver issues land: every node opens, and answers ENOTTY to ioctl and EINVAL to
-/// write and read.
-struct PlaceholderDriver: EmulatedDriver {
+/// The qib diagnostic nodes, /dev/ipath_diagN and /dev/ipath_diagpkt (qib/qib_diag.c), are not
+/// modelled: every open succeeds and the file answers the protocol's defaults (ioctl ENOTTY,
+/// write and read EINVAL). qib_diag.c's own rules are not copied.
+struct UnmodelledDriver: EmulatedDriver {
     let key: DriverKey
 }
 
-/// The driver a node's cdev gets when the kernel boots. The driver issues replace the
-/// placeholder per key kind (hfi1 by profile era, qib, the uverbs core with driver-ops).
+/// The driver a node's cdev gets when the kernel boots: the uverbs core (with driver-ops),
+/// hfi1 by profile era, qib, the umad/issm and rdma_cm core devices.
 func makeDriver(_ key: DriverKey, profile: Profile) -> any EmulatedDriver {
     switch key {
     case .uverbs(let device): return UverbsDriver(device: device, profile: profile)
+    case .umad(let device, let port): return UmadDriver(device: device, port: port)
+    case .issm(let device, let port): return IssmDriver(device: device, port: port)
+    case .rdmaCM: return RdmaCMDriver()
     case .hfi1(let unit): return Hfi1Era(profile).driver(unit: unit)
     case .ipath(let unit): return QibDriver(unit: unit)
-    default: return PlaceholderDriver(key: key)
+    case .ipathDiag, .ipathDiagPacket: return UnmodelledDriver(key: key)
     }
 }

@@ -33,6 +33,7 @@
 #include <linux/errno.h>
 #include <linux/types.h>
 #include <linux/ioctl.h>
+#include <asm/ioctls.h>
 #include <linux/netlink.h>
 #include <linux/openat2.h>
 
@@ -545,6 +546,11 @@ static const int RDMAABI_SOL_NETLINK = SOL_NETLINK;
 #else
 static const int RDMAABI_SOL_NETLINK = 270; /* include/linux/socket.h */
 #endif
+
+/* Generic file ioctls every file answers before its driver (fs/ioctl.c do_vfs_ioctl). */
+static const unsigned long RDMAABI_FIOCLEX = FIOCLEX;
+static const unsigned long RDMAABI_FIONCLEX = FIONCLEX;
+static const unsigned long RDMAABI_FIONBIO = FIONBIO;
 static const int RDMAABI_NETLINK_CAP_ACK = NETLINK_CAP_ACK;
 static const int RDMAABI_NETLINK_EXT_ACK = NETLINK_EXT_ACK;
 
@@ -1170,5 +1176,66 @@ _Static_assert(8 * sizeof(unsigned long) == 64, "qib TID bitmap is 64 bytes");
 static const unsigned int RDMAABI_QIB_CTXT_PKEYS = 4;
 
 /* ================ end of the emulated hfi1/qib driver numbers block ================= */
+
+/* =====================================================================================
+ * Emulated RDMA core char devices: umad and issm (core/user_mad.c), rdma_cm (core/ucma.c).
+ * Used by Sources/RdmaEmulator/Drivers/{Umad,Issm,RdmaCM}Driver.swift.
+ * ===================================================================================== */
+
+/* [UAPI] rdma/ib_user_mad.h: the flags REGISTER_AGENT2 accepts (ib_umad_reg_agent2 writes
+ * IB_USER_MAD_REG_FLAGS_CAP back into `flags` when others are set); IB_USER_MAD_USER_RMPP is
+ * also the kernel's IB_MAD_USER_RMPP (include/rdma/ib_mad.h). */
+static const unsigned int RDMAABI_IB_USER_MAD_USER_RMPP = IB_USER_MAD_USER_RMPP;
+static const unsigned int RDMAABI_IB_USER_MAD_REG_FLAGS_CAP = IB_USER_MAD_REG_FLAGS_CAP;
+
+/* Kernel-internal, no UAPI header:
+ *  - include/rdma/ib_verbs.h `enum ib_port_capability_mask_bits` IB_PORT_SM: the IsSM bit
+ *    ib_umad_sm_open sets and ib_umad_sm_close clears through ib_modify_port; sysfs
+ *    ports/N/cap_mask (core/sysfs.c cap_mask_show) shows it.
+ *  - core/user_mad.c IB_UMAD_MAX_AGENTS: agent slots of one umad file.
+ *  - include/rdma/ib_mad.h IB_MGMT_RMPP_HDR (MAD header 24 + RMPP header 12: ib_umad_write
+ *    needs at least hdr_size + this), IB_MGMT_RMPP_VERSION, and the management classes
+ *    ib_register_mad_agent (core/mad.c) validates against.
+ *  - core/mad_priv.h MAX_MGMT_CLASS 80 and MAX_MGMT_VERSION 0x83 (0x83 since the OPA
+ *    additions; 8 in kernels before 4.1). */
+static const unsigned int RDMAABI_IB_PORT_SM = 1U << 1;
+static const unsigned int RDMAABI_IB_UMAD_MAX_AGENTS = 32;
+static const unsigned int RDMAABI_IB_MGMT_RMPP_HDR = 36;
+static const unsigned char RDMAABI_IB_MGMT_RMPP_VERSION = 1;
+static const unsigned char RDMAABI_IB_MGMT_CLASS_SUBN_LID_ROUTED = 0x01;
+static const unsigned char RDMAABI_IB_MGMT_CLASS_SUBN_DIRECTED_ROUTE = 0x81;
+static const unsigned char RDMAABI_IB_MGMT_CLASS_SUBN_ADM = 0x03;
+static const unsigned char RDMAABI_IB_MGMT_CLASS_DEVICE_MGMT = 0x06;
+static const unsigned char RDMAABI_IB_MGMT_CLASS_DEVICE_ADM = 0x10;
+static const unsigned char RDMAABI_IB_MGMT_CLASS_BIS = 0x12;
+static const unsigned char RDMAABI_IB_MGMT_CLASS_VENDOR_RANGE2_START = 0x30;
+static const unsigned char RDMAABI_IB_MGMT_CLASS_VENDOR_RANGE2_END = 0x4F;
+static const unsigned int RDMAABI_MAX_MGMT_CLASS = 80;
+static const unsigned int RDMAABI_MAX_MGMT_VERSION = 0x83;
+_Static_assert(24 + 12 == 36, "IB_MGMT_RMPP_HDR = IB_MGMT_MAD_HDR + the RMPP header");
+
+/* [UAPI] rdma/rdma_user_cm.h, which this header cannot include for Swift (see the note
+ * before ERANGE): `struct rdma_ucm_cmd_hdr { __u32 cmd; __u16 in; __u16 out; }`, the command
+ * header ucma_write reads first, and the commands that bound ucma_cmd_table: its last entry
+ * (JOIN_MCAST, so ARRAY_SIZE = JOIN_MCAST + 1 in 4.x-6.x kernels) and its one NULL entry
+ * (GET_OPTION: ucma_write answers ENOSYS). The values are checked against the header below
+ * when this file is compiled as C (shim.c); the Swift importer (`__swift__`) skips that. */
+enum {
+    RDMAABI_UCM_CMD_HDR_SIZE = 8,
+    RDMAABI_UCM_CMD_HDR_CMD_OFFSET = 0,
+    RDMAABI_UCM_CMD_HDR_IN_OFFSET = 4,
+    RDMAABI_USER_CM_CMD_GET_OPTION = 13,
+    RDMAABI_USER_CM_CMD_JOIN_MCAST = 22,
+};
+#ifndef __swift__
+#include <rdma/rdma_user_cm.h>
+_Static_assert(sizeof(struct rdma_ucm_cmd_hdr) == RDMAABI_UCM_CMD_HDR_SIZE, "sizeof(struct rdma_ucm_cmd_hdr)");
+_Static_assert(offsetof(struct rdma_ucm_cmd_hdr, cmd) == RDMAABI_UCM_CMD_HDR_CMD_OFFSET, "rdma_ucm_cmd_hdr.cmd");
+_Static_assert(offsetof(struct rdma_ucm_cmd_hdr, in) == RDMAABI_UCM_CMD_HDR_IN_OFFSET, "rdma_ucm_cmd_hdr.in");
+_Static_assert(RDMA_USER_CM_CMD_GET_OPTION == RDMAABI_USER_CM_CMD_GET_OPTION, "RDMA_USER_CM_CMD_GET_OPTION");
+_Static_assert(RDMA_USER_CM_CMD_JOIN_MCAST == RDMAABI_USER_CM_CMD_JOIN_MCAST, "RDMA_USER_CM_CMD_JOIN_MCAST");
+#endif
+
+/* ================ end of the RDMA core char device numbers block ==================== */
 
 #endif /* CRDMAABI_H */

@@ -36,17 +36,28 @@ extension KernelState {
     /// `find_free_ctxt` for /dev/ipathN (`unit`) or `get_a_ctxt` for the wildcard /dev/ipath
     /// (`unit` nil). The single-CPU `find_hca` shortcut of the wildcard path is not taken: the
     /// emulated process is never pinned to one CPU.
+    ///
+    /// Modern kernels (the 5.x/6.x `qib_assign_ctxt`, ABI-FACTS §11) go on only on a positive
+    /// `find_shared_ctxt`: `if (ret > 0) { …; goto done_ok; }`. Its negative answer (a
+    /// context with the same `subctxt_id` but another `subctxt_cnt` or userversion, or
+    /// already full) is dropped and `ret` is overwritten by `find_free_ctxt`/`get_a_ctxt`: the
+    /// request gets a fresh context. Old kernels (`if (ret) { if (ret > 0) ret = 0; goto
+    /// done_chk_sdma; }`) returned that EINVAL; every rdmactl profile models the modern code.
+    /// The fresh context goes through setup_ctxt → init_subctxts like any other, so a
+    /// compatible request with `subctxt_cnt` > 0 makes it a new sharing master
+    /// (qibChoosePortContext).
     mutating func qibAssign(unit: Int?, _ request: QibAssignRequest) throws(KernelError) -> ContextRef {
-        if request.canShare, request.subcontextCount > 0, let shared = try qibFindShared(request) {
+        if request.canShare, request.subcontextCount > 0, let shared = try? qibFindShared(request) {
             return shared
         }
         if let unit { return try qibFindFree(unit: unit, request) }
         return try qibGetAny(request)
     }
 
-    /// find_shared_ctxt: across every present unit ("device portion of usable()"), an open
-    /// context with the same `subctxt_id`; one with another `subctxt_cnt` or userversion, or
-    /// already full, → EINVAL; else the file joins as sub-context `rcd->cnt++`.
+    /// find_shared_ctxt: across every present unit ("device portion of usable()"), the first
+    /// open context with the same `subctxt_id`; one with another `subctxt_cnt` or userversion,
+    /// or already full, → EINVAL (which modern `qib_assign_ctxt` ignores); else the file joins
+    /// as sub-context `rcd->cnt++`. No such context → nil (the kernel's 0).
     private mutating func qibFindShared(_ request: QibAssignRequest) throws(KernelError) -> ContextRef? {
         for name in deviceNames(.qib) {
             guard var device = devices[name], device.present else { continue }

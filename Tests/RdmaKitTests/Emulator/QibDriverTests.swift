@@ -1,5 +1,5 @@
 import CRdmaABI
-import RdmaKit
+@_spi(KernelSeam) import RdmaKit
 @testable import RdmaEmulator
 import Testing
 
@@ -105,18 +105,6 @@ private func qibNumActive(_ s: DriverSession, _ handle: KernelHandle) throws -> 
             try assign(s, QibRequest.userInfo(subcontexts: 5))
         },
         DriverRow("§3.3 subctxt_cnt 4 → 36", nil, returns: 36) { s in try assign(s, QibRequest.userInfo(subcontexts: 4)) },
-        DriverRow("§3.3 sharing: other subctxt_cnt for the same id → EINVAL", .EINVAL) { s in
-            _ = try assign(s, QibRequest.userInfo(subcontexts: 2, subcontextID: 7))
-            return try assign(s, QibRequest.userInfo(subcontexts: 3, subcontextID: 7))
-        },
-        DriverRow("§3.3 sharing: other userversion → EINVAL", .EINVAL) { s in
-            _ = try assign(s, QibRequest.userInfo(subcontexts: 2, subcontextID: 7))
-            return try assign(s, QibRequest.userInfo(version: 1 << 16 | 12, subcontexts: 2, subcontextID: 7))
-        },
-        DriverRow("§3.3 sharing: all sub-contexts taken → EINVAL", .EINVAL) { s in
-            for _ in 0..<2 { _ = try assign(s, QibRequest.userInfo(subcontexts: 2, subcontextID: 7)) }
-            return try assign(s, QibRequest.userInfo(subcontexts: 2, subcontextID: 7))
-        },
         DriverRow("§3.3 ASSIGN_CTXT on /dev/ipath0 with all 16 contexts taken → EBUSY", .EBUSY) { s in
             for _ in 0..<16 { _ = try s.qibAssigned(port: 1) }
             return try assign(s, QibRequest.userInfo(port: 1))
@@ -534,6 +522,60 @@ private func qibNumActive(_ s: DriverSession, _ handle: KernelHandle) throws -> 
             s.close(master)
             #expect(try s.freeContexts("qib0") == 15, "the slave still holds the context")
             s.close(slave)
+            #expect(try s.freeContexts("qib0") == 16)
+        }
+    }
+
+    /// A sharing request that does not fit the context its `subctxt_id` names: the ASSIGN_CTXTs
+    /// that set the scene (one context, subctxt_id 7, subctxt_cnt 2), then the request.
+    struct SharingMismatch: Sendable, CustomTestStringConvertible {
+        let name: String
+        let setup: [[UInt8]]
+        let request: [UInt8]
+        let subcontexts: Int
+        var testDescription: String { name }
+    }
+
+    static let sharingMismatches: [SharingMismatch] = [
+        SharingMismatch(name: "other subctxt_cnt for the same id", setup: [QibRequest.userInfo(subcontexts: 2, subcontextID: 7)],
+                        request: QibRequest.userInfo(subcontexts: 3, subcontextID: 7), subcontexts: 3),
+        SharingMismatch(name: "other userversion", setup: [QibRequest.userInfo(subcontexts: 2, subcontextID: 7)],
+                        request: QibRequest.userInfo(version: 1 << 16 | 12, subcontexts: 2, subcontextID: 7), subcontexts: 2),
+        SharingMismatch(name: "all sub-contexts taken",
+                        setup: Array(repeating: QibRequest.userInfo(subcontexts: 2, subcontextID: 7), count: 2),
+                        request: QibRequest.userInfo(subcontexts: 2, subcontextID: 7), subcontexts: 2),
+    ]
+
+    /// ABI-FACTS §11 "qib context sharing": modern `qib_assign_ctxt` (5.x/6.x) continues only on
+    /// a positive `find_shared_ctxt` (`if (ret > 0) { …; goto done_ok; }`); its EINVAL for a
+    /// mismatching or full context is overwritten by `find_free_ctxt`, so the request gets a
+    /// fresh context and write() returns 4 + sizeof(qib_user_info) = 36 (§3.2). The fresh
+    /// context is set up by setup_ctxt → init_subctxts like any other: a compatible request
+    /// with `spu_subctxt_cnt` > 0 makes it a new master with that count (CTXT_INFO
+    /// `num_subctxts`, qib_ctxt_info `rcd->subctxt_cnt`). qib_close gives it back.
+    @Test(arguments: sharingMismatches, Profile.allCases)
+    func sharingMismatchGetsAFreshContext(mismatch: SharingMismatch, profile: Profile) throws {
+        try withDriverSession(profile: profile) { s in
+            var setup: [KernelHandle] = []
+            for info in mismatch.setup {
+                let handle = try s.open("/dev/ipath0")
+                #expect(try s.write(handle, QibRequest.command(RDMAABI_QIB_CMD_ASSIGN_CTXT, payload: info)) == 36)
+                setup.append(handle)
+            }
+            let shared = try s.qibContext(setup[0])
+            #expect(try s.freeContexts("qib0") == 15, "the setup shares one context")
+
+            let handle = try s.open("/dev/ipath0")
+            #expect(try s.write(handle, QibRequest.command(RDMAABI_QIB_CMD_ASSIGN_CTXT, payload: mismatch.request)) == 36)
+            #expect(try s.freeContexts("qib0") == 14, "exactly one more context")
+            let info = try s.qibContextInfo(handle)
+            #expect(Int(Bytes.get(UInt16.self, at: offset(\QibCtxt.ctxt), in: info)) != shared)
+            #expect(Bytes.get(UInt16.self, at: offset(\QibCtxt.subctxt), in: info) == 0)
+            #expect(Int(Bytes.get(UInt16.self, at: offset(\QibCtxt.num_subctxts), in: info)) == mismatch.subcontexts)
+
+            s.close(handle)
+            #expect(try s.freeContexts("qib0") == 15, "qib_close released the fresh context")
+            s.close(setup)
             #expect(try s.freeContexts("qib0") == 16)
         }
     }

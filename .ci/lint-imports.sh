@@ -26,6 +26,12 @@ for target in "${!allowed[@]}"; do
     done < <(grep -rnE '^[[:space:]]*(@[A-Za-z_]+(\([^)]*\))?[[:space:]]+)*import[[:space:]]' "Sources/$target" --include='*.swift' || true)
 done
 
+# Handles are made only below the seam (DESIGN §2): KernelHandle's id and init are the
+# KernelSeam SPI, which only the two kernels (and the tests) may import.
+spi=$(grep -rnE '@_spi\(KernelSeam\)[[:space:]]+import' Sources --include='*.swift' \
+      | grep -vE '^Sources/(RdmaLinux|RdmaEmulator)/' || true)
+if [ -n "$spi" ]; then echo "the KernelSeam SPI (making handles) is imported above the seam:"; echo "$spi"; fail=1; fi
+
 bad=$(grep -nE '^[[:space:]]*#[[:space:]]*include' Sources/CRdmaABI/include/CRdmaABI.h \
       | grep -vE '<(linux|rdma|asm|asm-generic)/[^>]+>|<stddef\.h>|<stdint\.h>' || true)
 if [ -n "$bad" ]; then echo "CRdmaABI.h includes a non-UAPI header:"; echo "$bad"; fail=1; fi

@@ -173,13 +173,13 @@ _rdmactl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|show|snapshot|help)
+    list|show|facets|open-ops|snapshot|help)
         # Offer subcommand argument completions
         "_rdmactl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list show snapshot help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list show facets open-ops snapshot help' -- "${cur}"))
         ;;
     esac
 }
@@ -221,6 +221,68 @@ _rdmactl_show() {
 
     # Offer option value completions
     case "${prev}" in
+    '--source')
+        __rdmactl_add_completions -W 'auto'$'\n''netlink'$'\n''udev'$'\n''sysfs'
+        return
+        ;;
+    '--root')
+        return
+        ;;
+    '--emulated-set')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--emulated-user')
+        return
+        ;;
+    esac
+}
+
+_rdmactl_facets() {
+    repeating_flags=()
+    non_repeating_flags=(--probe --emulated -j --json -p --pretty --strict --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--source --root --emulated-set --profile --emulated-user)
+    __rdmactl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--source')
+        __rdmactl_add_completions -W 'auto'$'\n''netlink'$'\n''udev'$'\n''sysfs'
+        return
+        ;;
+    '--root')
+        return
+        ;;
+    '--emulated-set')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--emulated-user')
+        return
+        ;;
+    esac
+}
+
+_rdmactl_open-ops() {
+    repeating_flags=()
+    non_repeating_flags=(--no-fallback --explain --handshake --dry-run --emulated -j --json -p --pretty --strict --version -h --help)
+    repeating_options=(--fallback)
+    non_repeating_options=(--device --source --root --emulated-set --profile --emulated-user)
+    __rdmactl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--device')
+        return
+        ;;
+    '--fallback')
+        return
+        ;;
     '--source')
         __rdmactl_add_completions -W 'auto'$'\n''netlink'$'\n''udev'$'\n''sysfs'
         return

@@ -52,6 +52,8 @@ _rdmactl() {
         local -ar subcommands=(
             'list:List RDMA devices: name, driver, node type, GUID, port states, uverbs node.'
             'show:Show everything known about one device or port.'
+            'facets:List the facets each device offers, with versions and transports.'
+            'open-ops:Negotiate a driver-ops facet by name and ABI version, with an explained fallback chain.'
             'snapshot:Capture the RDMA part of sysfs and /dev metadata into a directory or a tar stream.'
             'help:Show subcommand help information.'
         )
@@ -59,7 +61,7 @@ _rdmactl() {
         ;;
     arg)
         case "${words[1]}" in
-        list|show|snapshot|help)
+        list|show|facets|open-ops|snapshot|help)
             "_rdmactl_${words[1]}" && ret=0
             ;;
         esac
@@ -95,6 +97,57 @@ _rdmactl_show() {
     local -ar ___source=('auto' 'netlink' 'udev' 'sysfs')
     local -ar arg_specs=(
         ':dev\[/port\]:'
+        '--source[Where the device list comes from\: auto, netlink, udev or sysfs.]:source:{__rdmactl_complete "${___source[@]}"}'
+        '--root[Read a captured or simulated tree\: DIR/sys + DIR/dev, or a SYSFS_PATH-style DIR/class. Env\: RDMACTL_ROOT.]:dir:'
+        '--emulated[Use the built-in emulated kernel (hfi1_0 and qib0). Env\: RDMACTL_EMULATE=1|SET.]'
+        '--emulated-set[Emulated devices\: all, none, or ITEM\[,ITEM\] with ITEM = hfi1\[\:N\] | qib\[\:N\]. Implies --emulated.]:set:'
+        '--profile[Emulated kernel profile\: proposed, mainline or legacy. Env\: RDMACTL_PROFILE.]:profile:'
+        '--emulated-user[Credentials the emulated kernel checks node modes against.]:uid\[\:gid\]:'
+        '(-j --json)'{-j,--json}'[Print one JSON document (schema rdmactl/1) on stdout.]'
+        '(-p --pretty)'{-p,--pretty}'[Indent JSON output.]'
+        '--strict[Treat any warning (a broken sysfs entry) as an error\: exit 65.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rdmactl_facets() {
+    local -i ret=1
+    local -ar ___source=('auto' 'netlink' 'udev' 'sysfs')
+    local -ar arg_specs=(
+        ':dev:'
+        '--probe[Confirm each facet by negotiating it with no fallback (opens and closes nodes; never issm).]'
+        '--source[Where the device list comes from\: auto, netlink, udev or sysfs.]:source:{__rdmactl_complete "${___source[@]}"}'
+        '--root[Read a captured or simulated tree\: DIR/sys + DIR/dev, or a SYSFS_PATH-style DIR/class. Env\: RDMACTL_ROOT.]:dir:'
+        '--emulated[Use the built-in emulated kernel (hfi1_0 and qib0). Env\: RDMACTL_EMULATE=1|SET.]'
+        '--emulated-set[Emulated devices\: all, none, or ITEM\[,ITEM\] with ITEM = hfi1\[\:N\] | qib\[\:N\]. Implies --emulated.]:set:'
+        '--profile[Emulated kernel profile\: proposed, mainline or legacy. Env\: RDMACTL_PROFILE.]:profile:'
+        '--emulated-user[Credentials the emulated kernel checks node modes against.]:uid\[\:gid\]:'
+        '(-j --json)'{-j,--json}'[Print one JSON document (schema rdmactl/1) on stdout.]'
+        '(-p --pretty)'{-p,--pretty}'[Indent JSON output.]'
+        '--strict[Treat any warning (a broken sysfs entry) as an error\: exit 65.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rdmactl_open-ops() {
+    local -i ret=1
+    local -ar ___source=('auto' 'netlink' 'udev' 'sysfs')
+    local -ar arg_specs=(
+        ':name\[@ver\]:'
+        '--device[Only this device (and port, for umad and issm; qib'\''s port for --handshake).]:dev\[/port\]:'
+        '*--fallback[Append a candidate to the chain (repeatable).]:name\[@ver\]:'
+        '--no-fallback[Try the request alone\: no older majors, no cross-name fallbacks.]'
+        '--explain[Print the chain and every attempt, with reasons.]'
+        '--handshake[Run the granted interface'\''s first real exchange (context, unit, port, sw_version), then release it.]'
+        '--dry-run[Plan only\: print the chain and what would be tried; open nothing (implied by --root).]'
         '--source[Where the device list comes from\: auto, netlink, udev or sysfs.]:source:{__rdmactl_complete "${___source[@]}"}'
         '--root[Read a captured or simulated tree\: DIR/sys + DIR/dev, or a SYSFS_PATH-style DIR/class. Env\: RDMACTL_ROOT.]:dir:'
         '--emulated[Use the built-in emulated kernel (hfi1_0 and qib0). Env\: RDMACTL_EMULATE=1|SET.]'

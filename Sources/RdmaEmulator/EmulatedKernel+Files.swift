@@ -1,4 +1,4 @@
-import RdmaKit
+@_spi(KernelSeam) import RdmaKit
 import Synchronization
 
 /// Device nodes, open files, user memory and the leak report.
@@ -51,9 +51,48 @@ extension EmulatedKernel {
         box.state.withLock { $0.releaseFile(handle.id) }
     }
 
+    /// fs/ioctl.c `do_vfs_ioctl` first answers the generic requests every file has (FIOCLEX,
+    /// FIONCLEX, FIONBIO), then the driver's `unlocked_ioctl` runs. A descriptor-yielding request
+    /// is refused here: it has its own verb.
     public func ioctl(_ handle: KernelHandle, request: UInt, argument: UInt64) throws(KernelError) -> Int {
-        try withFile(handle) { (driver, file, state) throws(KernelError) in
+        if DriverOpsABI.yieldsDescriptor(request) { throw .descriptorRequestRefused }
+        return try withFile(handle) { (driver, file, state) throws(KernelError) in
+            if let generic = try GenericFileIoctl.answer(request: request, argument: argument, file: &file, state: state) {
+                return generic
+            }
+            return try driver.ioctl(&file, request: request, argument: argument, kernel: &state)
+        }
+    }
+
+    /// RDMA_GET_DRIVER_OPS_FD: the uverbs driver creates the file (Drivers/DriverOps.swift) and
+    /// its id becomes the caller's handle.
+    public func driverOpsRequest(_ handle: KernelHandle, request: UInt, argument: UInt64) throws(KernelError) -> KernelHandle {
+        guard DriverOpsABI.yieldsDescriptor(request) else {
+            throw KernelError(.EINVAL, .other("not a driver-ops request"))
+        }
+        let id = try withFile(handle) { (driver, file, state) throws(KernelError) in
             try driver.ioctl(&file, request: request, argument: argument, kernel: &state)
+        }
+        return KernelHandle(id: id)
+    }
+
+    /// fstat of an open file: the node it was opened through, or an anonymous inode for a file
+    /// the driver-ops ioctl created (anon_inode_getfile has no device number).
+    public func stat(_ handle: KernelHandle) throws(KernelError) -> DeviceNodeInfo {
+        try box.state.withLock { (state) throws(KernelError) -> DeviceNodeInfo in
+            guard let file = state.files[handle.id] else { throw KernelError(.EBADF) }
+            if file.anonymous {
+                return DeviceNodeInfo(type: .anonymous, major: 0, minor: 0, mode: 0o600, uid: file.credentials.uid,
+                                      gid: file.credentials.gid)
+            }
+            guard let (_, entry) = try? state.tree.lookup(file.path) else {
+                // The node was removed after the open (hot-unplug): the inode lives on.
+                return DeviceNodeInfo(type: .characterDevice, major: 0, minor: 0, mode: 0, uid: 0, gid: 0)
+            }
+            var major: UInt32 = 0, minor: UInt32 = 0
+            if case .characterDevice(let ma, let mi, _) = entry.kind { major = ma; minor = mi }
+            return DeviceNodeInfo(type: entry.nodeType, major: major, minor: minor, mode: entry.mode,
+                                  uid: entry.uid, gid: entry.gid)
         }
     }
 

@@ -1,3 +1,4 @@
+import RdmaKit
 import CRdmaABI
 
 /// Every value the emulated devices show, pinned here so golden files never churn (DESIGN §5).

@@ -1,11 +1,8 @@
 // The kernel's printf formats for the attributes the emulator shows, without Foundation.
 
-/// `%0<width>x` / `%0<width>X`.
-func hex(_ value: UInt64, width: Int, uppercase: Bool = false) -> String {
-    let digits = String(value, radix: 16, uppercase: uppercase)
-    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-}
+// `hex(_:width:)` (`%0<width>x`) is RdmaKit's, shared with the client's output.
 
+import RdmaKit
 enum SysfsFormat {
     /// core/sysfs.c `show_node_guid`: `"%04x:%04x:%04x:%04x\n"` of the big-endian GUID.
     static func guid(_ value: UInt64) -> String {

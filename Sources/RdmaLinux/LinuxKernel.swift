@@ -2,7 +2,7 @@ import CRdmaABI
 import CRdmaSys
 import CUdev
 import Glibc
-import RdmaKit
+@_spi(KernelSeam) import RdmaKit
 import Synchronization
 
 /// The real kernel (DESIGN §2): syscalls, netlink and libudev. The only code in rdmactl that
@@ -27,6 +27,10 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// links of /sys/class/infiniband cost one directory open. Bounded; cleared when full.
     let directoryCache = Mutex<[String: Int32]>([:])
     static let directoryCacheLimit = 32
+    /// The descriptors this kernel handed out as handles, by handle id (a serial number never
+    /// reused). Only these are ever closed or passed to ioctl/read/write: a forged or stale
+    /// handle is EBADF, and fd 0–2, the root fd and netlink sockets are out of reach.
+    let handles = Mutex<(next: Int, fds: [Int: Int32])>((next: 1, fds: [:]))
 
     init(kind: KernelKind, rootFD: Int32, isLive: Bool, sysPrefix: String, devPrefix: String?,
          manifestNodes: [String: DeviceNodeInfo]) {
@@ -62,7 +66,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         guard fd >= 0 else { throw .cannotOpen(Errno(rawValue: errno)) }
         var lastErrno: Int32 = 0
         func isDirectory(_ rel: String) -> Bool {
-            var st = stat()
+            var st = Glibc.stat()
             guard fstatat(fd, rel, &st, 0) == 0 else { lastErrno = errno; return false }
             return (st.st_mode & S_IFMT) == S_IFDIR
         }
@@ -204,7 +208,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     }
 
     static func requireRegular(_ fd: Int32) throws(KernelError) {
-        var st = stat()
+        var st = Glibc.stat()
         guard fstat(fd, &st) == 0 else { throw KernelError(Errno(rawValue: errno)) }
         switch st.st_mode & S_IFMT {
         case S_IFREG: return
@@ -271,7 +275,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
 
     public func deviceNode(_ path: String) throws(KernelError) -> DeviceNodeInfo {
         if let info = manifestNodes[path] { return info }
-        var st = stat()
+        var st = Glibc.stat()
         if isLive {
             guard fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else { throw KernelError(Errno(rawValue: errno)) }
         } else {
@@ -311,6 +315,24 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
 
     // MARK: handles
 
+    /// Registers a descriptor this kernel opened and returns its handle.
+    private func adopt(_ fd: Int32) -> KernelHandle {
+        handles.withLock { table in
+            let id = table.next
+            table.next += 1
+            table.fds[id] = fd
+            return KernelHandle(id: id)
+        }
+    }
+
+    /// The descriptor behind a handle this kernel made and has not closed, else EBADF.
+    private func descriptor(_ handle: KernelHandle) throws(KernelError) -> Int32 {
+        guard let fd = handles.withLock({ $0.fds[handle.id] }) else {
+            throw KernelError(.EBADF, .other("not an open handle of this kernel"))
+        }
+        return fd
+    }
+
     public func open(_ path: String, flags: OpenFlags) throws(KernelError) -> KernelHandle {
         guard isLive else {
             throw KernelError(.EOPNOTSUPP, .other("a --root tree has no live device nodes"))
@@ -320,26 +342,49 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         if flags.contains(.nonBlocking) { oflags |= O_NONBLOCK }
         let fd = Glibc.open(path, oflags)
         guard fd >= 0 else { throw KernelError(Errno(rawValue: errno)) }
-        return KernelHandle(id: Int(fd))
+        return adopt(fd)
     }
 
-    public func close(_ handle: KernelHandle) { Glibc.close(Int32(handle.id)) }
+    /// Closes a handle once; a handle already closed (or never made here) is ignored.
+    public func close(_ handle: KernelHandle) {
+        if let fd = handles.withLock({ $0.fds.removeValue(forKey: handle.id) }) { Glibc.close(fd) }
+    }
 
     public func ioctl(_ handle: KernelHandle, request: UInt, argument: UInt64) throws(KernelError) -> Int {
-        let r = rdmaabi_ioctl_ulong(Int32(handle.id), request, UInt(argument))
+        if DriverOpsABI.yieldsDescriptor(request) { throw .descriptorRequestRefused }
+        let r = rdmaabi_ioctl_ulong(try descriptor(handle), request, UInt(argument))
         guard r >= 0 else { throw KernelError(Errno(rawValue: errno)) }
         return Int(r)
     }
 
+    /// RDMA_GET_DRIVER_OPS_FD: no kernel has it yet (ENOTTY); on one that does, the returned
+    /// descriptor becomes a handle at once.
+    public func driverOpsRequest(_ handle: KernelHandle, request: UInt, argument: UInt64) throws(KernelError) -> KernelHandle {
+        guard DriverOpsABI.yieldsDescriptor(request) else { throw KernelError(.EINVAL, .other("not a driver-ops request")) }
+        let r = rdmaabi_ioctl_ulong(try descriptor(handle), request, UInt(argument))
+        guard r >= 0 else { throw KernelError(Errno(rawValue: errno)) }
+        return adopt(Int32(r))
+    }
+
+    public func stat(_ handle: KernelHandle) throws(KernelError) -> DeviceNodeInfo {
+        var st = Glibc.stat()
+        guard fstat(try descriptor(handle), &st) == 0 else { throw KernelError(Errno(rawValue: errno)) }
+        let type: NodeType = st.st_mode & S_IFMT == 0 ? .anonymous : Self.nodeType(st.st_mode)
+        return DeviceNodeInfo(type: type, major: rdmaabi_major(UInt64(st.st_rdev)), minor: rdmaabi_minor(UInt64(st.st_rdev)),
+                              mode: UInt32(st.st_mode) & 0o7777, uid: st.st_uid, gid: st.st_gid)
+    }
+
     public func write(_ handle: KernelHandle, _ bytes: [UInt8]) throws(KernelError) -> Int {
-        let n = bytes.withUnsafeBytes { Glibc.write(Int32(handle.id), $0.baseAddress, $0.count) }
+        let fd = try descriptor(handle)
+        let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         guard n >= 0 else { throw KernelError(Errno(rawValue: errno)) }
         return n
     }
 
     public func read(_ handle: KernelHandle, count: Int) throws(KernelError) -> [UInt8] {
+        let fd = try descriptor(handle)
         var buffer = [UInt8](repeating: 0, count: count)
-        let n = buffer.withUnsafeMutableBytes { Glibc.read(Int32(handle.id), $0.baseAddress, $0.count) }
+        let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
         guard n >= 0 else { throw KernelError(Errno(rawValue: errno)) }
         return Array(buffer.prefix(n))
     }

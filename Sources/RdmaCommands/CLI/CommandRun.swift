@@ -10,6 +10,8 @@ struct CommandRun {
     var sourceName: String?
     var data: JSONValue?
     var warnings: [Diagnostic] = []
+    /// Lines for stderr that are neither warnings nor errors (a fallback grant), in both modes.
+    var notes: [String] = []
     /// The human rendering, printed when --json is not given.
     var text: String = ""
     /// Raw bytes for stdout that bypass rendering (`snapshot -`).

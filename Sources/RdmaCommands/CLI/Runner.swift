@@ -80,6 +80,7 @@ public func runRdmactl(_ arguments: [String], context: CommandContext) -> Int32 
 private func emit(_ run: CommandRun, failure: RdmaError?, json: Bool, pretty: Bool) -> Int32 {
     var failure = failure
     let context = run.context
+    for note in run.notes { context.err("rdmactl: note: \(terminalSafe(note))\n") }
     if json {
         let envelope = Envelope(command: run.command, source: run.sourceName, kernel: run.kernelName, data: run.data,
                                 warnings: run.warnings, error: failure)

@@ -14,18 +14,8 @@ struct ShowCommand: ParsableCommand, RdmactlRunnable {
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ run: inout CommandRun) throws(RdmaError) {
-        let parts = target.split(separator: "/", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), KernelPath.isPlainName(String(parts[0])) else {
-            throw .usage("bad device \"\(terminalSafe(target))\"", hint: "use DEV or DEV/PORT, e.g. hfi1_0 or qib0/2")
-        }
-        let name = String(parts[0])
-        var portNumber: Int?
-        if parts.count == 2 {
-            guard let p = Int(parts[1]), p >= 0 else {
-                throw .usage("bad port \"\(terminalSafe(String(parts[1])))\"", hint: "ports are numbers, e.g. qib0/2")
-            }
-            portNumber = p
-        }
+        let parsed = try DeviceTarget(parsing: target)
+        let name = parsed.device, portNumber = parsed.port
         let kernel = try run.openKernel()
         let result = try Discovery(kernel: kernel).run(source: run.selection!.source, detail: .full, only: name)
         run.warnings += result.warnings

@@ -25,11 +25,13 @@ struct TextTable {
 /// `list`'s table.
 enum DeviceTable {
     static func render(_ devices: [RdmaDevice]) -> String {
-        var table = TextTable(headers: ["NAME", "DRIVER", "TYPE", "NODE GUID", "PORTS", "UVERBS"])
+        var table = TextTable(headers: ["NAME", "DRIVER", "TYPE", "NODE GUID", "PORTS", "UVERBS", "FACETS"])
         for d in devices {
             let ports = d.ports.map { "\($0.number):\($0.state?.name ?? "?")" }.joined(separator: " ")
+            let facets = FacetCatalogue.standard.offeredNames(of: d).joined(separator: ",")
             table.rows.append([d.name.value, d.driver ?? "-", d.nodeType?.iproute2Name ?? "-",
-                               d.nodeGUID?.sysfs ?? "-", ports.isEmpty ? "-" : ports, d.uverbs?.path ?? "-"])
+                               d.nodeGUID?.sysfs ?? "-", ports.isEmpty ? "-" : ports, d.uverbs?.path ?? "-",
+                               facets.isEmpty ? "-" : facets])
         }
         return table.render()
     }
@@ -59,6 +61,7 @@ enum DeviceDetailView {
         }
         add("numa node", d.numaNode.map(String.init))
         add("uverbs abi", d.uverbsDeviceABI.map(String.init))
+        add("facets", FacetCatalogue.standard.offeredNames(of: d).joined(separator: ", "))
         if let c = d.contexts {
             add("contexts", "\(c.free.map(String.init) ?? "?") free of \(c.total.map(String.init) ?? "?")")
         }

@@ -87,14 +87,44 @@ public enum FacetProvider: Sendable, Equatable {
     case system
 }
 
-/// One catalogued ABI version of a facet.
+/// How a legacy node tells which ABI it speaks before any handshake (DESIGN §4).
+public enum LegacyVersionRule: String, Sendable, Equatable {
+    /// hfi1: HFI1_IOCTL_GET_VERS writes `major << 16 | minor`; *any* failure means the node is
+    /// the write-era driver (major 5), exactly as libpsm2 decides (opa_service_gen1.c,
+    /// ABI-FACTS §6.3).
+    case hfi1GetVers = "hfi1-get-vers"
+    /// qib: nothing can be asked before ASSIGN_CTXT/USER_INIT; the node speaks major 1 and the
+    /// minor is known only from `spi_sw_version` after a handshake (ABI-FACTS §3.3, §11).
+    case qibAfterHandshake = "qib-after-handshake"
+    /// Core nodes: the ABI is the class or device `abi_version` in sysfs (or CHARDEV_ABI).
+    case sysfsABI = "sysfs-abi-version"
+}
+
+/// One catalogued ABI version of a facet, with the transports that can reach *this* version:
+/// `psm2.intel.com@5` (write era) and `@6` (ioctl era) share a node but not a version rule.
 public struct FacetVersion: Sendable, Equatable {
     public var major: Int
     /// nil when the minor cannot be asked for before a handshake (hfi1 write era: known only
     /// from `hfi1_base_info.sw_version` after USER_INFO).
     public var minor: Int?
+    /// Tried in this order; transports not listed are never attempted for this version.
+    public var transports: [FacetTransport]
+    /// How the legacy node reveals this version (nil: the version has no legacy node).
+    public var legacyRule: LegacyVersionRule?
+    /// Whether `--handshake` has a first real exchange for this version.
+    public var handshake: HandshakeKind?
     /// How this version talks and where its numbers come from.
     public var note: String
+}
+
+/// The first real exchange a granted handle supports (DESIGN §4 `--handshake`).
+public enum HandshakeKind: String, Sendable, Equatable {
+    /// GET_VERS, ASSIGN_CTXT, CTXT_INFO, USER_INFO by HFI1_IOCTL_*.
+    case hfi1Ioctl = "hfi1-ioctl"
+    /// ASSIGN_CTXT, CTXT_INFO, USER_INFO by write() of struct hfi1_cmd.
+    case hfi1Write = "hfi1-write"
+    /// ASSIGN_CTXT, USER_INIT, CTXT_INFO by write() of struct qib_cmd.
+    case qibWrite = "qib-write"
 }
 
 /// How a facet's versions are known.
@@ -117,19 +147,39 @@ public struct FacetEntry: Sendable, Equatable {
     public var name: FacetName
     public var offeredBy: FacetProvider
     public var versions: FacetVersions
-    /// Tried in this order; transports not listed are never attempted.
-    public var transports: [FacetTransport]
-    /// Legacy node paths, as patterns (`<unit>`), for the `legacy-node` transport.
-    public var legacyNodes: [String]
+    /// For per-device versions: the transports, in order (catalogued versions carry their own).
+    public var perDeviceTransports: [FacetTransport]
+    /// The char devices, as discovery found them for the device (never derived from its name:
+    /// a renamed device keeps its nodes), that the `legacy-node` and `sysfs` transports open,
+    /// in order: hfi1's `/dev/hfi1_N`; qib's `/dev/ipathN`, then the wildcard `/dev/ipath`.
+    public var nodeKinds: [CharDevice.Kind]
     /// Other names to try after this one's versions are exhausted (DESIGN §4 "cross-name").
     public var fallbacks: [FacetReference]
-    /// Whether the driver has a first real exchange to run (`--handshake`).
-    public var hasHandshake: Bool
 
     /// Catalogued majors, newest first (empty when versions are per device).
     public var majors: [Int] {
         guard case .catalogued(let versions) = versions else { return [] }
         return versions.map(\.major)
+    }
+
+    /// The catalogued version with this major.
+    public func version(major: Int) -> FacetVersion? {
+        guard case .catalogued(let versions) = versions else { return nil }
+        return versions.first { $0.major == major }
+    }
+
+    /// Every transport any version uses, in first-use order (what `facets` lists).
+    public var transports: [FacetTransport] {
+        guard case .catalogued(let versions) = versions else { return perDeviceTransports }
+        var all: [FacetTransport] = []
+        for t in versions.flatMap(\.transports) where !all.contains(t) { all.append(t) }
+        return all
+    }
+
+    /// Whether any version has a handshake.
+    public var hasHandshake: Bool {
+        guard case .catalogued(let versions) = versions else { return false }
+        return versions.contains { $0.handshake != nil }
     }
 }
 
@@ -150,37 +200,43 @@ public struct FacetCatalogue: Sendable {
         FacetEntry(
             name: FacetName(catalogued: "psm2.intel.com"), offeredBy: .drivers(["hfi1"]),
             versions: .catalogued([
-                FacetVersion(major: 6, minor: 3, note: "ioctl era: HFI1_IOCTL_* on the fd (HFI1_USER_SWMAJOR/MINOR)"),
-                FacetVersion(major: 5, minor: nil, note: "write era: struct hfi1_cmd by write(); minor from sw_version after USER_INFO"),
+                FacetVersion(major: Int(RDMAABI_HFI1_USER_SWMAJOR), minor: Int(RDMAABI_HFI1_USER_SWMINOR),
+                             transports: [.driverOpsIoctl, .legacyNode], legacyRule: .hfi1GetVers, handshake: .hfi1Ioctl,
+                             note: "ioctl era: HFI1_IOCTL_* on the fd (HFI1_USER_SWMAJOR/MINOR)"),
+                FacetVersion(major: Int(RDMAABI_HFI1_USER_SWMAJOR) - 1, minor: nil,
+                             transports: [.driverOpsIoctl, .legacyNode], legacyRule: .hfi1GetVers, handshake: .hfi1Write,
+                             note: "write era: struct hfi1_cmd by write(); GET_VERS fails; minor from sw_version after USER_INFO"),
             ]),
-            transports: [.driverOpsIoctl, .legacyNode], legacyNodes: ["/dev/hfi1_<unit>"],
-            fallbacks: [FacetReference(name: FacetName(catalogued: "psm.intel.com"), major: 1)], hasHandshake: true),
+            perDeviceTransports: [], nodeKinds: [.hfi1],
+            fallbacks: [FacetReference(name: FacetName(catalogued: "psm.intel.com"), major: Int(RDMAABI_QIB_USER_SWMAJOR))]),
         FacetEntry(
             name: FacetName(catalogued: "psm.intel.com"), offeredBy: .drivers(["ib_qib"]),
             versions: .catalogued([
-                FacetVersion(major: 1, minor: 13, note: "write(): struct qib_cmd (QIB_USER_SWMAJOR/MINOR)"),
+                FacetVersion(major: Int(RDMAABI_QIB_USER_SWMAJOR), minor: Int(RDMAABI_QIB_USER_SWMINOR),
+                             transports: [.driverOpsIoctl, .legacyNode], legacyRule: .qibAfterHandshake, handshake: .qibWrite,
+                             note: "write(): struct qib_cmd (QIB_USER_SWMAJOR/MINOR); a legacy node tells its minor only after USER_INIT"),
             ]),
-            transports: [.driverOpsIoctl, .legacyNode], legacyNodes: ["/dev/ipath<unit>", "/dev/ipath"],
-            fallbacks: [], hasHandshake: true),
+            perDeviceTransports: [], nodeKinds: [.ipath], fallbacks: []),
         FacetEntry(
             name: FacetName(catalogued: "uverbs"), offeredBy: .everyDevice,
             versions: .perDevice("netlink CHARDEV_ABI = uverbsN/abi_version (the class ABI 6 is shown separately)"),
-            transports: [.netlinkChardev, .sysfs], legacyNodes: ["/dev/infiniband/uverbs<n>"],
-            fallbacks: [], hasHandshake: false),
+            perDeviceTransports: [.netlinkChardev, .sysfs], nodeKinds: [.uverbs], fallbacks: []),
         FacetEntry(
             name: FacetName(catalogued: "umad"), offeredBy: .everyMADPort,
-            versions: .catalogued([FacetVersion(major: 5, minor: nil, note: "IB_USER_MAD_ABI_VERSION")]),
-            transports: [.netlinkChardev, .sysfs], legacyNodes: ["/dev/infiniband/umad<n>"],
-            fallbacks: [], hasHandshake: false),
+            versions: .catalogued([FacetVersion(major: 5, minor: nil, transports: [.netlinkChardev, .sysfs],
+                                                legacyRule: .sysfsABI, handshake: nil, note: "IB_USER_MAD_ABI_VERSION")]),
+            perDeviceTransports: [], nodeKinds: [.umad], fallbacks: []),
         FacetEntry(
             name: FacetName(catalogued: "issm"), offeredBy: .everyMADPort,
-            versions: .catalogued([FacetVersion(major: 5, minor: nil, note: "IB_USER_MAD_ABI_VERSION; opening sets IsSM")]),
-            transports: [.netlinkChardev, .sysfs], legacyNodes: ["/dev/infiniband/issm<n>"],
-            fallbacks: [], hasHandshake: false),
+            versions: .catalogued([FacetVersion(major: 5, minor: nil, transports: [.netlinkChardev, .sysfs],
+                                                legacyRule: .sysfsABI, handshake: nil,
+                                                note: "IB_USER_MAD_ABI_VERSION; opening sets the port's IsSM bit")]),
+            perDeviceTransports: [], nodeKinds: [.issm], fallbacks: []),
         FacetEntry(
             name: FacetName(catalogued: "rdma_cm"), offeredBy: .system,
-            versions: .catalogued([FacetVersion(major: 4, minor: nil, note: "RDMA_USER_CM_ABI_VERSION; class/misc/rdma_cm/abi_version")]),
-            transports: [.netlinkChardev, .sysfs], legacyNodes: ["/dev/infiniband/rdma_cm"],
-            fallbacks: [], hasHandshake: false),
+            versions: .catalogued([FacetVersion(major: 4, minor: nil, transports: [.netlinkChardev, .sysfs],
+                                                legacyRule: .sysfsABI, handshake: nil,
+                                                note: "RDMA_USER_CM_ABI_VERSION; class/misc/rdma_cm/abi_version")]),
+            perDeviceTransports: [], nodeKinds: [], fallbacks: []),
     ])
 }

@@ -30,6 +30,7 @@ extension RdmaDevice {
         o.add("sysfs_path", sysfsPath)
         o.add("ports", .array(ports.map { $0.json(device: nil, index: nil) }))
         o.add("char_devices", .array(charDevices.map(\.json)))
+        o.add("facets", .array(FacetCatalogue.standard.offeredNames(of: self).map(JSONValue.string)))
         return o.value
     }
 }

@@ -64,7 +64,17 @@ public protocol Kernel: AnyObject, Sendable {
     func open(_ path: String, flags: OpenFlags) throws(KernelError) -> KernelHandle
     func close(_ handle: KernelHandle)
     /// `ioctl(2)` with a pointer-sized argument (an address in user memory, or a plain value).
+    /// A request whose success is a new descriptor (`DriverOpsABI.yieldsDescriptor`) is refused
+    /// here with EINVAL: it goes through `driverOpsRequest`, so no descriptor escapes as an Int.
     func ioctl(_ handle: KernelHandle, request: UInt, argument: UInt64) throws(KernelError) -> Int
+    /// RDMA_GET_DRIVER_OPS_FD (Docs/ABI.md §2) on a uverbs handle: `argument` is the address of a
+    /// `struct rdma_driver_ops_req` in user memory (the kernel writes `offered_*` back there);
+    /// `request` is the number sent (the real one unless a test probes a malformed one). Success
+    /// is a new handle the caller owns and must close.
+    func driverOpsRequest(_ handle: KernelHandle, request: UInt, argument: UInt64) throws(KernelError) -> KernelHandle
+    /// fstat(2) of an open handle: which node was really opened (`st_rdev`), as rdma-core's
+    /// `open_cdev` checks it against the dev_t sysfs or GET_CHARDEV named.
+    func stat(_ handle: KernelHandle) throws(KernelError) -> DeviceNodeInfo
     func write(_ handle: KernelHandle, _ bytes: [UInt8]) throws(KernelError) -> Int
     func read(_ handle: KernelHandle, count: Int) throws(KernelError) -> [UInt8]
 
@@ -90,6 +100,11 @@ extension Kernel {
     public var openingDiagnostics: [Diagnostic] { [] }
 
     public func predictOpen(_ path: String, node: DeviceNodeInfo) -> Bool? { predictOpen(path) }
+
+    /// RDMA_GET_DRIVER_OPS_FD with the real request number.
+    public func driverOpsRequest(_ handle: KernelHandle, argument: UInt64) throws(KernelError) -> KernelHandle {
+        try driverOpsRequest(handle, request: DriverOpsABI.requestNumber, argument: argument)
+    }
 
     /// An attribute read with the project-wide bound (DESIGN §3: 64 KiB; never trust st_size).
     public func readAttribute(_ path: String) throws(KernelError) -> [UInt8] {

@@ -1,10 +1,16 @@
 // Value types that cross the kernel seam.
 
-/// An opaque handle on an open device node. Never a bare descriptor: emulated handles are not
-/// OS file descriptors, and commands must not print descriptor numbers (DESIGN §4).
+/// An opaque handle on an open file. Never a bare descriptor: emulated handles are not OS file
+/// descriptors, and commands must not print descriptor numbers (DESIGN §4).
+///
+/// Only a kernel makes handles (DESIGN §2): `id` and `init` are the `KernelSeam` SPI, which only
+/// RdmaLinux, RdmaEmulator and the tests import (`.ci/lint-imports.sh` checks it), so client code
+/// can neither forge a handle for fd 0–2 or the netlink socket nor read a number out of one. Ids
+/// are serial numbers that are never reused, so a stale copy of a closed handle is refused
+/// (EBADF) instead of reaching whatever file took its descriptor number.
 public struct KernelHandle: Hashable, Sendable {
-    public let id: Int
-    public init(id: Int) { self.id = id }
+    @_spi(KernelSeam) public let id: Int
+    @_spi(KernelSeam) public init(id: Int) { self.id = id }
 }
 
 /// Open flags rdmactl uses. Probes use `.probe` = O_RDWR|O_CLOEXEC|O_NONBLOCK (DESIGN §4).
@@ -23,6 +29,9 @@ public enum NodeType: String, Sendable {
     case directory, regular, symlink, fifo, socket
     /// A regular-file stand-in, as in snapshots whose real metadata lives in the manifest.
     case placeholder
+    /// A file with no node behind it (`anon_inode_getfile`): what a descriptor-yielding ioctl
+    /// such as RDMA_GET_DRIVER_OPS_FD returns; fstat shows no file type.
+    case anonymous = "anon_inode"
 }
 
 /// What `stat` tells about a node under /dev.

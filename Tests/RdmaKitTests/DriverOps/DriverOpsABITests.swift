@@ -1,7 +1,7 @@
 import CRdmaABI
 import Foundation
 @testable import RdmaEmulator
-import RdmaKit
+@_spi(KernelSeam) import RdmaKit
 import Testing
 
 // The proposed uAPI's numbers and bytes (Docs/ABI.md "The uAPI"): every expected value is a
@@ -101,8 +101,8 @@ struct DriverOpsABITests {
         defer { k.close(uverbs) }
         let buffer = try k.allocateUserMemory(count: 96)
         buffer.store(Self.golden, at: 0)
-        let handle = try k.ioctl(uverbs, request: RDMAABI_GET_DRIVER_OPS_FD, argument: buffer.address)
-        k.close(KernelHandle(id: handle))
+        let handle = try k.driverOpsRequest(uverbs, argument: buffer.address)
+        k.close(handle)
         let after = buffer.load()
         var expected = Self.golden
         expected.replaceSubrange(76..<84, with: hexBytes("06000000 03000000"))

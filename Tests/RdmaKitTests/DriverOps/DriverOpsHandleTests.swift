@@ -1,6 +1,6 @@
 import CRdmaABI
 @testable import RdmaEmulator
-import RdmaKit
+@_spi(KernelSeam) import RdmaKit
 import Testing
 
 // The handle RDMA_GET_DRIVER_OPS_FD returns "behaves exactly like a handle on the legacy node

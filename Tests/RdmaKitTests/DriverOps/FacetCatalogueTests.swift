@@ -65,9 +65,16 @@ struct FacetCatalogueTests {
         #expect(psm2.fallbacks.map(\.description) == ["psm.intel.com@1"])
         guard case .catalogued(let versions) = psm2.versions else { Issue.record("psm2 versions"); return }
         #expect(versions[0].minor == 3 && versions[1].minor == nil)
+        // Per version (issue 7): 6.3 is the ioctl era, 5 the write era; both reveal themselves on
+        // /dev/hfi1_N by GET_VERS (any failure → write era, ABI-FACTS §6.3).
+        #expect(versions.map(\.handshake) == [.hfi1Ioctl, .hfi1Write])
+        #expect(versions.allSatisfy { $0.legacyRule == .hfi1GetVers && $0.transports == [.driverOpsIoctl, .legacyNode] })
+        #expect(psm2.nodeKinds == [.hfi1])
         let psm = try #require(c.entry(named: try FacetName("psm.intel.com")))
         #expect(psm.offeredBy == .drivers(["ib_qib"]) && psm.majors == [1] && psm.fallbacks.isEmpty)
-        #expect(psm.legacyNodes == ["/dev/ipath<unit>", "/dev/ipath"])
+        // qib tells its minor only after USER_INIT (ABI-FACTS §11 handshake order).
+        #expect(psm.version(major: 1)?.legacyRule == .qibAfterHandshake)
+        #expect(psm.nodeKinds == [.ipath])
         for core in ["uverbs", "umad", "issm", "rdma_cm"] {
             let entry = try #require(c.entry(named: try FacetName(core)))
             #expect(entry.transports == [.netlinkChardev, .sysfs])

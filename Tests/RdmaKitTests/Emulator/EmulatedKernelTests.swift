@@ -1,4 +1,4 @@
-import RdmaKit
+@_spi(KernelSeam) import RdmaKit
 @testable import RdmaEmulator
 import Testing
 

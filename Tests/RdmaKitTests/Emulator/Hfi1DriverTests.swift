@@ -1,5 +1,5 @@
 import CRdmaABI
-import RdmaKit
+@_spi(KernelSeam) import RdmaKit
 @testable import RdmaEmulator
 import Testing
 

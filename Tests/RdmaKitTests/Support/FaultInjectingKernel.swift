@@ -40,6 +40,10 @@ final class FaultInjectingKernel: Kernel, @unchecked Sendable {
     func ioctl(_ handle: KernelHandle, request: UInt, argument: UInt64) throws(KernelError) -> Int {
         try base.ioctl(handle, request: request, argument: argument)
     }
+    func driverOpsRequest(_ handle: KernelHandle, request: UInt, argument: UInt64) throws(KernelError) -> KernelHandle {
+        try base.driverOpsRequest(handle, request: request, argument: argument)
+    }
+    func stat(_ handle: KernelHandle) throws(KernelError) -> DeviceNodeInfo { try base.stat(handle) }
     func write(_ handle: KernelHandle, _ bytes: [UInt8]) throws(KernelError) -> Int { try base.write(handle, bytes) }
     func read(_ handle: KernelHandle, count: Int) throws(KernelError) -> [UInt8] { try base.read(handle, count: count) }
     func allocateUserMemory(count: Int) throws(KernelError) -> UserMemory { try base.allocateUserMemory(count: count) }

@@ -1,0 +1,52 @@
+/// The facets a device offers by the static inventory (DESIGN §3): its driver's catalogue
+/// entries, uverbs where it has a uverbs node, umad and issm per port that has those nodes —
+/// decided from sysfs and the char devices discovery found; nothing is opened.
+public struct FacetOffer: Sendable, Equatable {
+    public var name: FacetName
+    public var port: Int?
+    /// "6.3, 5" for catalogued versions; the per-device ABI for uverbs ("2"), nil if unknown.
+    public var versions: String?
+    public var transports: [FacetTransport]
+    /// The nodes the legacy or sysfs transport would open.
+    public var nodes: [String]
+}
+
+extension FacetCatalogue {
+    public func inventory(of device: RdmaDevice) -> [FacetOffer] {
+        var offers: [FacetOffer] = []
+        for entry in entries {
+            switch entry.offeredBy {
+            case .drivers(let names):
+                guard let driver = device.driver, names.contains(driver) else { continue }
+                offers.append(offer(entry, device: device, port: nil))
+            case .everyDevice:
+                guard device.charDevices.contains(where: { entry.nodeKinds.contains($0.kind) }) else { continue }
+                offers.append(offer(entry, device: device, port: nil))
+            case .everyMADPort:
+                let ports = device.charDevices.filter { entry.nodeKinds.contains($0.kind) }.compactMap(\.port)
+                for port in Set(ports).sorted() { offers.append(offer(entry, device: device, port: port)) }
+            case .system:
+                continue
+            }
+        }
+        return offers
+    }
+
+    private func offer(_ entry: FacetEntry, device: RdmaDevice, port: Int?) -> FacetOffer {
+        let versions: String?
+        switch entry.versions {
+        case .catalogued(let list): versions = list.map { v in "\(v.major)" + (v.minor.map { ".\($0)" } ?? "") }.joined(separator: ", ")
+        case .perDevice: versions = device.uverbsDeviceABI.map(String.init)
+        }
+        let nodes = device.charDevices.filter { entry.nodeKinds.contains($0.kind) && (port == nil || $0.port == port) }
+            .compactMap(\.path)
+        return FacetOffer(name: entry.name, port: port, versions: versions, transports: entry.transports, nodes: nodes)
+    }
+
+    /// The distinct names a device offers, for `list`'s FACETS column and the device JSON.
+    public func offeredNames(of device: RdmaDevice) -> [String] {
+        var names: [String] = []
+        for o in inventory(of: device) where !names.contains(o.name.rawValue) { names.append(o.name.rawValue) }
+        return names
+    }
+}

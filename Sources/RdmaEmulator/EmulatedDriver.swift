@@ -42,8 +42,10 @@ struct OpenFile: Sendable {
     let credentials: Credentials
     /// What the driver keeps per open file (an hfi1 context, a uverbs ucontext, …).
     var privateData: (any Sendable)?
-    /// Created by a syscall on another file (the driver-ops ioctl), not by opening a node.
-    var anonymous = false
+    /// What fstat answers: the opened node's inode (type, rdev, mode, owner) as it was at open
+    /// time — it lives on with the file when the node is removed — or nil for a file created by
+    /// a syscall on another file (the driver-ops ioctl: an anonymous inode).
+    var inode: DeviceNodeInfo?
     /// FD_CLOEXEC and O_NONBLOCK as FIOCLEX/FIONCLEX/FIONBIO leave them.
     var closeOnExec = true
     var nonBlocking = false

@@ -7,11 +7,7 @@ extension EmulatedKernel {
     /// what callers ask for.
     public func deviceNode(_ path: String) throws(KernelError) -> DeviceNodeInfo {
         try box.state.withLock { (state) throws(KernelError) -> DeviceNodeInfo in
-            let (_, entry) = try state.tree.lookupNoFollow(path)
-            var major: UInt32 = 0, minor: UInt32 = 0
-            if case .characterDevice(let ma, let mi, _) = entry.kind { major = ma; minor = mi }
-            return DeviceNodeInfo(type: entry.nodeType, major: major, minor: minor,
-                                  mode: entry.mode, uid: entry.uid, gid: entry.gid)
+            try state.tree.lookupNoFollow(path).1.nodeInfo
         }
     }
 
@@ -41,7 +37,8 @@ extension EmulatedKernel {
             }
             guard credentials.permits(entry, read: true, write: wantWrite) else { throw KernelError(.EACCES) }
             guard let key = bound else { throw KernelError(.ENXIO) }
-            let id = try state.installFile(driver: key, path: resolved, flags: flags, credentials: credentials)
+            let id = try state.installFile(driver: key, path: resolved, flags: flags, credentials: credentials,
+                                           inode: entry.nodeInfo)
             return KernelHandle(id: id)
         }
     }
@@ -76,23 +73,14 @@ extension EmulatedKernel {
         return KernelHandle(id: id)
     }
 
-    /// fstat of an open file: the node it was opened through, or an anonymous inode for a file
-    /// the driver-ops ioctl created (anon_inode_getfile has no device number).
+    /// fstat of an open file: the inode it was opened through, as it was at open — a node
+    /// removed since (hot-unplug) still answers with it —, or an anonymous inode for a file the
+    /// driver-ops ioctl created (anon_inode_getfile: no file type, no device number).
     public func stat(_ handle: KernelHandle) throws(KernelError) -> DeviceNodeInfo {
         try box.state.withLock { (state) throws(KernelError) -> DeviceNodeInfo in
             guard let file = state.files[handle.id] else { throw KernelError(.EBADF) }
-            if file.anonymous {
-                return DeviceNodeInfo(type: .anonymous, major: 0, minor: 0, mode: 0o600, uid: file.credentials.uid,
-                                      gid: file.credentials.gid)
-            }
-            guard let (_, entry) = try? state.tree.lookup(file.path) else {
-                // The node was removed after the open (hot-unplug): the inode lives on.
-                return DeviceNodeInfo(type: .characterDevice, major: 0, minor: 0, mode: 0, uid: 0, gid: 0)
-            }
-            var major: UInt32 = 0, minor: UInt32 = 0
-            if case .characterDevice(let ma, let mi, _) = entry.kind { major = ma; minor = mi }
-            return DeviceNodeInfo(type: entry.nodeType, major: major, minor: minor, mode: entry.mode,
-                                  uid: entry.uid, gid: entry.gid)
+            return file.inode ?? DeviceNodeInfo(type: .anonymous, major: 0, minor: 0, mode: 0o600,
+                                                uid: file.credentials.uid, gid: file.credentials.gid)
         }
     }
 

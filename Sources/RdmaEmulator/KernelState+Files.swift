@@ -17,12 +17,12 @@ extension KernelState {
     /// for a file a syscall hands out). No driver bound → ENXIO. When the hook throws, no
     /// file is installed and the error is the syscall's. Returns the new handle id.
     mutating func installFile(driver key: DriverKey, path: String, flags: OpenFlags,
-                              credentials: Credentials, anonymous: Bool = false) throws(KernelError) -> Int {
+                              credentials: Credentials, inode: DeviceNodeInfo? = nil) throws(KernelError) -> Int {
         guard drivers[key] != nil else { throw KernelError(.ENXIO) }
         let id = nextHandle
         nextHandle += 1
         var file = OpenFile(handle: id, path: path, driver: key, flags: flags, credentials: credentials)
-        file.anonymous = anonymous
+        file.inode = inode
         file.nonBlocking = flags.contains(.nonBlocking)
         _ = try withDriver(key) { (driver, state) throws(KernelError) in
             try driver.open(&file, kernel: &state)

@@ -49,6 +49,13 @@ struct Entry: Sendable {
         case .characterDevice: return .characterDevice
         }
     }
+
+    /// What stat says about the entry: type, rdev (char devices), mode and owner.
+    var nodeInfo: DeviceNodeInfo {
+        var major: UInt32 = 0, minor: UInt32 = 0
+        if case .characterDevice(let ma, let mi, _) = kind { major = ma; minor = mi }
+        return DeviceNodeInfo(type: nodeType, major: major, minor: minor, mode: mode, uid: uid, gid: gid)
+    }
 }
 
 /// A tiny in-memory VFS keyed by canonical absolute path ("/sys/class/infiniband"). Building it

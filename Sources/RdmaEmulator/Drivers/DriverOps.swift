@@ -156,7 +156,7 @@ extension UverbsDriver {
             throw KernelError(.EIO, .other("\(offer.driver) is gone"))
         }
         let id = try kernel.installFile(driver: offer.driver, path: offer.path, flags: .readWrite,
-                                        credentials: file.credentials, anonymous: true)
+                                        credentials: file.credentials)
         // 10. The reply; a fault releases the file (its release runs) before it was visible.
         do {
             try kernel.memory.copyToUser(argument + UInt64(DriverOpsRequest.offeredMajorOffset), offered)

@@ -24,7 +24,6 @@ struct NegotiationRun {
         var entry: FacetEntry?
         var transports: [FacetTransport]
         var legacyRule: LegacyVersionRule?
-        var handshake: HandshakeKind?
         var requested: FacetName
     }
 
@@ -38,7 +37,7 @@ struct NegotiationRun {
         let transports = version?.transports ?? newest?.transports
             ?? (entry.map { $0.perDeviceTransports } ?? [.driverOpsIoctl, .netlinkChardev])
         return Plan(candidate: c, entry: entry, transports: transports,
-                    legacyRule: (version ?? newest)?.legacyRule, handshake: version?.handshake, requested: requested)
+                    legacyRule: (version ?? newest)?.legacyRule, requested: requested)
     }
 
     /// Tries one candidate everywhere it applies; the opened grant, or nil.

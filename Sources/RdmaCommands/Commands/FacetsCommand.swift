@@ -9,12 +9,12 @@ struct FacetsCommand: ParsableCommand, RdmactlRunnable {
     static let configuration = CommandConfiguration(
         commandName: "facets",
         abstract: "List the facets each device offers, with versions and transports.",
-        discussion: "Without --probe nothing is opened: the inventory comes from sysfs and the char devices. --probe opens each (never issm) and closes it again.")
+        discussion: "Without --probe nothing is opened: the inventory comes from sysfs, the char devices and the catalogue. --probe negotiates each facet's own versions, newest first (never issm), and closes what it opened.")
 
     @Argument(help: ArgumentHelp("Only this device.", valueName: "dev"))
     var device: String?
 
-    @Flag(help: "Confirm each facet by negotiating it with no fallback (opens and closes nodes; never issm).")
+    @Flag(help: "Confirm each facet by negotiating its own versions, newest first (opens and closes nodes; never issm).")
     var probe = false
 
     @OptionGroup var globals: GlobalOptions
@@ -36,7 +36,9 @@ struct FacetsCommand: ParsableCommand, RdmactlRunnable {
             for offer in FacetCatalogue.standard.inventory(of: d) {
                 var probed: NegotiationResult?
                 if canProbe && offer.name.rawValue != "issm" {
-                    let chain = NegotiationChain(request: FacetRequest(name: offer.name), noFallback: true)
+                    // The name's own catalogued majors, newest first: the grant says which one
+                    // this kernel offers (6.3 under proposed/mainline, 5 under legacy).
+                    let chain = NegotiationChain(request: FacetRequest(name: offer.name), crossName: false)
                     probed = Negotiator(kernel: kernel).run(chain, devices: [d], madClassABI: found.madClassABI,
                                                             scope: Negotiator.Scope(device: d.name.value, port: offer.port))
                     probed?.opened?.release()
@@ -45,7 +47,13 @@ struct FacetsCommand: ParsableCommand, RdmactlRunnable {
                 o.add("device", d.name.value)
                 o.add("facet", offer.name.rawValue)
                 o.add("port", offer.port)
-                o.add("versions", offer.versions)
+                o.add("versions", .array(offer.versions.map { v in
+                    var version = JSONObjectBuilder()
+                    version.add("major", v.major)
+                    version.add("minor", v.minor)
+                    return version.value
+                }))
+                o.add("versions_from", offer.versionsFrom)
                 o.add("transports", .array(offer.transports.map { .string($0.rawValue) }))
                 o.add("nodes", .array(offer.nodes.map(JSONValue.string)))
                 if let probed {
@@ -59,7 +67,7 @@ struct FacetsCommand: ParsableCommand, RdmactlRunnable {
                 }
                 rows.append(o.value)
                 let name = offer.name.rawValue + (offer.port.map { " (port \($0))" } ?? "")
-                var cells = [d.name.value, name, offer.versions ?? "?",
+                var cells = [d.name.value, name, offer.versions.isEmpty ? "?" : "\(offer.versionsText) (\(offer.versionsFrom))",
                              offer.transports.map(\.rawValue).joined(separator: " → "),
                              offer.nodes.isEmpty ? "-" : offer.nodes.joined(separator: " ")]
                 if canProbe {

@@ -68,21 +68,15 @@ struct OpenOpsCommand: ParsableCommand, RdmactlRunnable {
         }
         result.opened?.release()
 
-        run.data = result.json(handshake: report, handshakeRequested: handshake, released: result.opened?.isReleased ?? false)
+        let outcome = report.flatMap(NegotiationOutcome.afterHandshake) ?? result.outcome
+        run.data = result.json(handshake: report, handshakeRequested: handshake,
+                               released: result.opened?.isReleased ?? false, outcome: outcome)
         run.text = run.banner + "\n" + NegotiationView.render(result, handshake: report, handshakeRequested: handshake,
                                                                explain: explain || plansOnly, dryRun: plansOnly)
         if let grant = result.grant, grant.fallback {
             run.notes.append("granted \(grant.facet) \(grant.versionText), a fallback: not \(request.name) "
                              + "(a program built for \(request.name) cannot use it; pass --no-fallback to refuse fallbacks)")
         }
-        if let error = result.outcome.error { throw error }
-        if let report, let errno = report.errno {
-            let step = report.steps.last?.operation ?? "handshake"
-            throw RdmaError(report.exitCode == .temporary ? "HANDSHAKE_TEMPORARY" : "HANDSHAKE_FAILED",
-                            exit: report.exitCode, errno: errno,
-                            "the grant's handshake failed at \(step): \(errno.name) (\(errno.message))",
-                            hint: errno == .ENETDOWN ? "the port is not ACTIVE with a LID: choose another port with --device DEV/PORT"
-                                : errno == .EBUSY ? "every user context is taken: retry when a job ends" : nil)
-        }
+        if let error = outcome.error { throw error }
     }
 }

@@ -4,8 +4,22 @@
 public struct FacetOffer: Sendable, Equatable {
     public var name: FacetName
     public var port: Int?
-    /// "6.3, 5" for catalogued versions; the per-device ABI for uverbs ("2"), nil if unknown.
-    public var versions: String?
+    /// Majors (and minors where known), newest first: the catalogue's for driver facets — which
+    /// of them a kernel really offers only `--probe` (or `open-ops`) can tell, since that takes
+    /// opening a node —, the device's `uverbsN/abi_version` for uverbs.
+    public var versions: [(major: Int, minor: Int?)]
+    /// Where `versions` come from: "catalogue" or "sysfs".
+    public var versionsFrom: String
+
+    /// "6.3, 5".
+    public var versionsText: String {
+        versions.map { v in "\(v.major)" + (v.minor.map { ".\($0)" } ?? "") }.joined(separator: ", ")
+    }
+
+    public static func == (a: FacetOffer, b: FacetOffer) -> Bool {
+        a.name == b.name && a.port == b.port && a.versionsText == b.versionsText && a.versionsFrom == b.versionsFrom
+            && a.transports == b.transports && a.nodes == b.nodes
+    }
     public var transports: [FacetTransport]
     /// The nodes the legacy or sysfs transport would open.
     public var nodes: [String]
@@ -33,14 +47,16 @@ extension FacetCatalogue {
     }
 
     private func offer(_ entry: FacetEntry, device: RdmaDevice, port: Int?) -> FacetOffer {
-        let versions: String?
+        let versions: [(major: Int, minor: Int?)]
+        let from: String
         switch entry.versions {
-        case .catalogued(let list): versions = list.map { v in "\(v.major)" + (v.minor.map { ".\($0)" } ?? "") }.joined(separator: ", ")
-        case .perDevice: versions = device.uverbsDeviceABI.map(String.init)
+        case .catalogued(let list): versions = list.map { ($0.major, $0.minor) }; from = "catalogue"
+        case .perDevice: versions = device.uverbsDeviceABI.map { [($0, nil)] } ?? []; from = "sysfs"
         }
         let nodes = device.charDevices.filter { entry.nodeKinds.contains($0.kind) && (port == nil || $0.port == port) }
             .compactMap(\.path)
-        return FacetOffer(name: entry.name, port: port, versions: versions, transports: entry.transports, nodes: nodes)
+        return FacetOffer(name: entry.name, port: port, versions: versions, versionsFrom: from,
+                          transports: entry.transports, nodes: nodes)
     }
 
     /// The distinct names a device offers, for `list`'s FACETS column and the device JSON.

@@ -4,10 +4,15 @@
 public struct NegotiationChain: Sendable, Equatable {
     public var request: FacetRequest
     public var candidates: [FacetCandidate]
+    /// `--no-fallback` was given (a refusal's hint may suggest dropping it).
+    public var noFallback: Bool
 
+    /// `crossName: false` keeps the requested name's own majors only (what `facets --probe`
+    /// asks: which version of this name does the kernel offer?).
     public init(request: FacetRequest, fallbacks: [FacetRequest] = [], noFallback: Bool = false,
-                catalogue: FacetCatalogue = .standard) {
+                crossName: Bool = true, catalogue: FacetCatalogue = .standard) {
         self.request = request
+        self.noFallback = noFallback
         var list: [FacetCandidate] = []
         func add(_ c: FacetCandidate) { if !list.contains(where: { $0.sameTarget(c) }) { list.append(c) } }
 
@@ -21,7 +26,7 @@ public struct NegotiationChain: Sendable, Equatable {
                     add(FacetCandidate(name: entry.name, major: major, minMinor: 0, origin: .olderMajor))
                 }
                 // A major above every catalogued one has no older entries but keeps these.
-                for fallback in entry.fallbacks {
+                for fallback in entry.fallbacks where crossName {
                     add(FacetCandidate(name: fallback.name, major: fallback.major, minMinor: 0, origin: .crossName))
                 }
             }

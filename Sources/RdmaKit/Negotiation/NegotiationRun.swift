@@ -166,18 +166,19 @@ struct NegotiationRun {
         if let a = attempts.first(where: { $0.outcome == .permissionDenied }) {
             return NegotiationOutcome(exitCode: .permission, code: "EACCES_NODE",
                                       message: "\(a.device ?? "the system") offers \(a.candidate) but the caller may not open \(a.node ?? "its node")",
-                                      hint: Self.permissionHint(a.node ?? ""))
+                                      hint: Self.permissionHint(a.node ?? ""), errno: a.errno)
         }
         if let a = attempts.first(where: { $0.outcome == .versionMismatch }) {
             let offered = a.offeredMajor.map { "\($0)" + (a.offeredMinor.map { ".\($0)" } ?? "") } ?? "another version"
             return NegotiationOutcome(exitCode: .abiMismatch, code: "ABI_MISMATCH",
                                       message: "\(a.device ?? "the system") offers \(a.candidate.name) \(offered), not \(a.candidate.major.map(String.init) ?? "?")\(a.candidate.minMinor > 0 ? ".\(a.candidate.minMinor)+" : "")",
-                                      hint: a.offeredMajor.map { "ask for \(a.candidate.name)@\($0), or allow fallbacks (drop --no-fallback)" })
+                                      hint: a.offeredMajor.map { "ask for \(a.candidate.name)@\($0)" + (chain.noFallback ? ", or allow fallbacks (drop --no-fallback)" : "") },
+                                      errno: a.errno)
         }
         if let a = attempts.first(where: { $0.outcome == .temporary }) {
             return NegotiationOutcome(exitCode: .temporary, code: "TEMPORARY",
                                       message: "\(a.node ?? a.candidate.description): \(a.errno?.message ?? "busy")",
-                                      hint: "retry later")
+                                      hint: "retry later", errno: a.errno)
         }
         let names = chain.candidates.map(\.description).joined(separator: ", ")
         return NegotiationOutcome(exitCode: .unavailable, code: "NOT_OFFERED",

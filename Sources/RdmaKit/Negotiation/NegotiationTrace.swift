@@ -71,9 +71,28 @@ public struct NegotiationOutcome: Sendable, Equatable {
     public var code: String
     public var message: String
     public var hint: String?
+    /// The errno of the refusal that decided (EACCES for 77, ENODEV for a driver-ops 76, …).
+    public var errno: Errno?
+
+    public init(exitCode: ExitCode, code: String, message: String, hint: String?, errno: Errno? = nil) {
+        self.exitCode = exitCode; self.code = code; self.message = message; self.hint = hint; self.errno = errno
+    }
 
     public var error: RdmaError? {
         guard exitCode != .ok else { return nil }
-        return RdmaError(code, exit: exitCode, message, hint: hint)
+        return RdmaError(code, exit: exitCode, errno: errno, message, hint: hint)
+    }
+
+    /// The outcome once `--handshake` ran on the grant: its failure decides (75 for EBUSY,
+    /// EAGAIN, ENETDOWN, else 71), so `data.outcome` and the envelope's `error` never disagree.
+    public static func afterHandshake(_ report: HandshakeReport) -> NegotiationOutcome? {
+        guard let errno = report.errno else { return nil }
+        let step = report.steps.last?.operation ?? "handshake"
+        return NegotiationOutcome(
+            exitCode: report.exitCode, code: report.exitCode == .temporary ? "HANDSHAKE_TEMPORARY" : "HANDSHAKE_FAILED",
+            message: "granted, but the handshake failed at \(step): \(errno.name) (\(errno.message))",
+            hint: errno == .ENETDOWN ? "the port is not ACTIVE with a LID: choose another port with --device DEV/PORT"
+                : errno == .EBUSY ? "every user context is taken: retry when a job ends" : nil,
+            errno: errno)
     }
 }

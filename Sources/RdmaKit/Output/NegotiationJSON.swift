@@ -1,7 +1,9 @@
 /// The `data` of an `open-ops` envelope (Docs/json-schema.md "open-ops"): request, chain,
 /// trace, grant, handshake, outcome — the same keys for every outcome.
 extension NegotiationResult {
-    public func json(handshake: HandshakeReport?, handshakeRequested: Bool, released: Bool) -> JSONValue {
+    /// `outcome` is the final one (a failed handshake's, `NegotiationOutcome.afterHandshake`).
+    public func json(handshake: HandshakeReport?, handshakeRequested: Bool, released: Bool,
+                     outcome: NegotiationOutcome) -> JSONValue {
         var d = JSONObjectBuilder()
         d.add("request", chain.request.json)
         d.add("chain", .array(chain.candidates.map(\.json)))

@@ -14,15 +14,27 @@ struct FacetsCommandTests {
             rows.first { $0["device"] == .string(device) && $0["facet"] == .string(facet) && $0["port"] == port.map { .int(Int64($0)) } }
         }
         // hfi1 offers psm2.intel.com 6.3 and 5 (ABI-FACTS §2.5); qib psm.intel.com 1.13 (§3.3).
-        #expect(row("hfi1_0", "psm2.intel.com")?["versions"] == .string("6.3, 5"))
+        #expect(row("hfi1_0", "psm2.intel.com")?["versions"]
+                == .array([.object([("major", .int(6)), ("minor", .int(3))]), .object([("major", .int(5))])]))
+        #expect(row("hfi1_0", "psm2.intel.com")?["versions_from"] == .string("catalogue"))
         #expect(row("hfi1_0", "psm2.intel.com")?["nodes"] == .array([.string("/dev/hfi1_0")]))
-        #expect(row("qib0", "psm.intel.com")?["versions"] == .string("1.13"))
+        #expect(row("qib0", "psm.intel.com")?["versions"] == .array([.object([("major", .int(1)), ("minor", .int(13))])]))
         #expect(row("qib0", "psm.intel.com")?["nodes"] == .array([.string("/dev/ipath0"), .string("/dev/ipath")]))
         #expect(row("qib0", "psm2.intel.com") == nil && row("hfi1_0", "psm.intel.com") == nil)
         // rdmavt's uverbs ABI 2 (§1.3); umad per port: qib0 has two.
-        #expect(row("hfi1_0", "uverbs")?["versions"] == .string("2"))
+        #expect(row("hfi1_0", "uverbs")?["versions"] == .array([.object([("major", .int(2))])]))
+        #expect(row("hfi1_0", "uverbs")?["versions_from"] == .string("sysfs"))
         #expect(row("qib0", "umad", port: 2) != nil && row("qib0", "issm", port: 2) != nil)
         #expect(r.envelope?["data"]?["probed"] == .bool(false))
+    }
+
+    /// The inventory is the catalogue's; --probe tells what this kernel really offers: under
+    /// `legacy` hfi1's node is the write era (ABI-FACTS §2.8), so psm2.intel.com probes as 5.
+    @Test func probeTellsTheProfilesVersion() throws {
+        let r = rdmactl(["--emulated-set", "hfi1", "--profile", "legacy", "facets", "--probe", "--json"])
+        guard case .array(let rows)? = r.envelope?["data"]?["facets"] else { Issue.record("facets"); return }
+        let psm2 = rows.first { $0["facet"] == .string("psm2.intel.com") }
+        #expect(psm2?["probe"]?["version"] == .string("5") && psm2?["probe"]?["transport"] == .string("legacy-node"))
     }
 
     @Test func probeConfirmsAndNeverOpensIssm() throws {

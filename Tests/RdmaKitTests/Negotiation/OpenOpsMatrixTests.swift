@@ -81,7 +81,12 @@ struct OpenOpsMatrixTests {
         let env = try #require(r.envelope, "one JSON document: \(r.stdout)")
         let data = try #require(env["data"])
         #expect(env["error"]?["exit_code"] == (row.exit == 0 ? nil : .int(Int64(row.exit))))
-        #expect(data["outcome"]?["exit_code"] == .int(Int64(row.exit == 75 ? 0 : row.exit)))
+        // data.outcome and the envelope's error agree, a failed handshake included.
+        #expect(data["outcome"]?["exit_code"] == .int(Int64(row.exit)))
+        if row.exit == 77 {
+            // DESIGN §6's error example: a permission refusal names EACCES (13).
+            #expect(env["error"]?["errno_name"] == .string("EACCES") && env["error"]?["errno"] == .int(13))
+        }
         if let g = row.grant {
             let grant = try #require(data["grant"])
             #expect(grant["facet"] == .string(g.facet))
@@ -171,6 +176,14 @@ struct OpenOpsMatrixTests {
     }
 
     /// An unknown valid name is negotiated, and the refusal suggests the near catalogue name.
+    /// The 76 hint suggests dropping --no-fallback only when it was given.
+    @Test func abiMismatchHint() {
+        let without = rdmactl(["--emulated-set", "hfi1", "open-ops", "psm2.intel.com@7"])
+        #expect(without.status == 76 && without.stderr.contains("ask for psm2.intel.com@6") && !without.stderr.contains("--no-fallback"))
+        let with = rdmactl(["--emulated-set", "hfi1", "open-ops", "psm2.intel.com@7", "--no-fallback"])
+        #expect(with.status == 76 && with.stderr.contains("drop --no-fallback"))
+    }
+
     @Test func didYouMean() {
         let r = rdmactl(["--emulated", "open-ops", "psm2.intel.co"])
         #expect(r.status == 69 && r.stderr.contains("did you mean psm2.intel.com?"))

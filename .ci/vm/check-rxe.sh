@@ -70,6 +70,17 @@ sec rdma-dev rdma -j dev show
 sec rdma-link rdma -j link show
 sec link-layer linklayers
 sec uname uname -r
+# open-ops on a real kernel (issue 7's client code, unchanged): GET_CHARDEV, the node it names
+# opened and checked by st_rdev; the driver-ops ioctl answers ENOTTY on a real uverbs fd.
+sec oo-uverbs ./rdmactl open-ops uverbs --device rxe0 --json
+sec oo-umad ./rdmactl open-ops umad --device rxe0/1 --json
+sec oo-rdmacm ./rdmactl open-ops rdma_cm --json
+sec oo-psm2 ./rdmactl open-ops psm2.intel.com --json
+sec oo-nobody-uverbs su -s /bin/sh nobody -c './rdmactl open-ops uverbs --device rxe0 --json'
+sec oo-nobody-umad su -s /bin/sh nobody -c './rdmactl open-ops umad --device rxe0/1 --json'
+sec abi-uverbs cat /sys/class/infiniband_verbs/uverbs0/abi_version
+sec abi-rdmacm cat /sys/class/misc/rdma_cm/abi_version
+sec dev-nodes sh -c 'for n in uverbs0 umad0 rdma_cm; do echo "$n $(stat -c "%t:%T %a" /dev/infiniband/$n)"; done'
 exit 0
 EOF
 
@@ -230,6 +241,57 @@ for src in ("sysfs", "udev", "netlink", "auto"):
                 got = netdev_name(p.get(key)) if key == "netdev" else p.get(key)
                 want = rp.get(key)
                 check(f"[{src}] {name}/{pn}.{key}", got == want, f"rdmactl {fmt(got)} != rdma {fmt(want)}")
+
+# ---- open-ops on the real kernel: expectations from the kernel itself (sysfs abi_version, the
+# node's st_rdev and mode) and DESIGN §4/§6 exit codes, not from rdmactl.
+def abi(name):
+    try:
+        return int(sections.get(name, "").strip())
+    except ValueError:
+        check(f"[{name}] readable", False, repr(sections.get(name)))
+        return None
+nodes = {}
+for line in sections.get("dev-nodes", "").splitlines():
+    n, dev, mode = line.split()
+    ma, mi = dev.split(":")
+    nodes[n] = (int(ma, 16), int(mi, 16), mode)
+
+def open_ops(name, want_rc):
+    raw = sections.get(name)
+    if not check(f"[{name}] section present", raw is not None):
+        return None
+    err = sections.get(name + ".stderr", "").strip()
+    check(f"[{name}] exit {want_rc}", rcs[name] == want_rc, f"exit {rcs[name]}; stderr {err[:1000]!r}; stdout {raw[:2000]!r}")
+    try:
+        env = json.loads(raw)
+    except Exception as e:
+        check(f"[{name}] stdout is one JSON document", False, f"{e}: {raw[:2000]!r}")
+        return None
+    check(f"[{name}] envelope command open-ops", env.get("command") == "open-ops")
+    check(f"[{name}] data.outcome.exit_code = exit status", (env.get("data") or {}).get("outcome", {}).get("exit_code") == want_rc)
+    return env.get("data") or {}
+
+for name, node, abi_name in (("oo-uverbs", "uverbs0", "abi-uverbs"), ("oo-umad", "umad0", None),
+                             ("oo-rdmacm", "rdma_cm", "abi-rdmacm"), ("oo-nobody-uverbs", "uverbs0", "abi-uverbs")):
+    data = open_ops(name, 0)
+    g = (data or {}).get("grant") or {}
+    check(f"[{name}] granted through GET_CHARDEV", g.get("transport") == "netlink-get-chardev", fmt(g))
+    check(f"[{name}] node /dev/infiniband/{node}", g.get("node") == f"/dev/infiniband/{node}", fmt(g))
+    want = abi(abi_name) if abi_name else 5   # umad: IB_USER_MAD_ABI_VERSION (ABI-FACTS §1.4)
+    check(f"[{name}] ABI {want} (sysfs)", g.get("major") == want, fmt(g))
+    check(f"[{name}] released", (data or {}).get("outcome", {}).get("released") is True)
+    check(f"[{name}] node {node} exists for the st_rdev check", node in nodes, fmt(nodes))
+
+data = open_ops("oo-psm2", 69)   # rxe offers no PSM facet: nothing offers it
+trace = (data or {}).get("trace") or []
+check("[oo-psm2] the real uverbs fd answers the driver-ops ioctl with ENOTTY",
+      any(t.get("transport") == "driver-ops-ioctl" and t.get("errno_name") == "ENOTTY"
+          and t.get("node") == "/dev/infiniband/uverbs0" for t in trace), fmt(trace)[:2000])
+check("[oo-psm2] then the transport is skipped, not retried",
+      all(t.get("outcome") == "skipped" for t in trace if t.get("transport") == "driver-ops-ioctl")
+      or sum(1 for t in trace if t.get("transport") == "driver-ops-ioctl" and t.get("errno_name") == "ENOTTY") == 1, fmt(trace)[:2000])
+data = open_ops("oo-nobody-umad", 77)   # umad0 is 0600 root:root (devtmpfs default, ABI-FACTS §1.4)
+check("[oo-nobody-umad] umad0 is 0600 in the guest", nodes.get("umad0", (0, 0, ""))[2] == "600", fmt(nodes))
 
 print(f"check-rxe: {passed} passed, {failed} failed")
 if failed:

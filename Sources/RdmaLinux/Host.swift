@@ -38,6 +38,17 @@ public enum Host {
 
     public static var stdoutIsTerminal: Bool { isatty(1) == 1 }
 
+    /// uname(2)'s nodename: the UTS namespace's hostname (a Slurm node in its own UTS namespace
+    /// has its own). nil if uname fails or the name is not UTF-8.
+    public static var hostname: String? {
+        var u = utsname()
+        guard uname(&u) == 0 else { return nil }
+        return withUnsafeBytes(of: &u.nodename) { raw in
+            let bytes = Array(raw.prefix { $0 != 0 })
+            return bytes.isEmpty ? nil : String(validating: bytes, as: UTF8.self)
+        }
+    }
+
     public static var credentials: Credentials {
         Credentials(uid: geteuid(), gid: getegid(), groups: LinuxKernel.supplementaryGroups())
     }

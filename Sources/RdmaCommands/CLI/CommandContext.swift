@@ -13,6 +13,13 @@ public struct CommandContext: Sendable {
     /// The errno of the first failed write to stdout (0: none). A tar stream cut short by a
     /// closed pipe is a failure; a listing cut short by `| head` is not.
     public var stdoutError: @Sendable () -> Int32 = { 0 }
+    /// The host's name, asked only when an envelope is written (uname(2): no file is opened).
+    public var hostname: @Sendable () -> String? = { nil }
+
+    /// The envelope's `host`: the hostname, and `SLURMD_NODENAME` when Slurm set it.
+    var hostIdentity: HostIdentity {
+        HostIdentity(hostname: hostname(), slurmNode: environment["SLURMD_NODENAME"].flatMap { $0.isEmpty ? nil : $0 })
+    }
     /// Opens the live kernel; throws where the host must not be used.
     public var liveKernel: @Sendable () throws(RdmaError) -> any Kernel
     /// Opens a tree under a directory (`--root`).

@@ -21,6 +21,7 @@ extension CommandContext {
                 try DirectorySink(path, force: force)
             })
         context.stdoutError = { Host.stdoutError.load(ordering: .relaxed) }
+        context.hostname = { Host.hostname }
         return context
     }
 

@@ -82,7 +82,7 @@ private func emit(_ run: CommandRun, failure: RdmaError?, json: Bool, pretty: Bo
     let context = run.context
     for note in run.notes { context.err("rdmactl: note: \(terminalSafe(note))\n") }
     if json {
-        let envelope = Envelope(command: run.command, source: run.sourceName, kernel: run.kernelName, data: run.data,
+        let envelope = Envelope(command: run.command, host: context.hostIdentity, source: run.sourceName, kernel: run.kernelName, data: run.data,
                                 warnings: run.warnings, error: failure)
         context.out(envelope.json.serialized(pretty: pretty) + "\n")
     } else {
@@ -130,7 +130,7 @@ private var commandList: String { "commands: " + RdmactlCommand.commandNames.sor
 private func reportUsage(_ usage: RdmaError, json: Bool, pretty: Bool, context: CommandContext,
                          command: String = "rdmactl", text: String? = nil, help: String? = nil) -> Int32 {
     if json {
-        let envelope = Envelope(command: command, source: nil, data: nil, warnings: [], error: usage)
+        let envelope = Envelope(command: command, host: context.hostIdentity, source: nil, data: nil, warnings: [], error: usage)
         context.out(envelope.json.serialized(pretty: pretty) + "\n")
     } else {
         context.err((text ?? formatError(usage)) + (help.map { $0 + "\n" } ?? ""))

@@ -127,9 +127,25 @@ extension RdmaError {
 }
 
 /// The one JSON document a command prints (DESIGN §6), on success and on failure.
+/// Which host answered (DESIGN §6): the hostname and, under Slurm, the node name from
+/// `SLURMD_NODENAME`, so per-node envelopes can be gathered from anywhere.
+public struct HostIdentity: Sendable, Equatable {
+    public var hostname: String?
+    public var slurmNode: String?
+    public init(hostname: String?, slurmNode: String?) { self.hostname = hostname; self.slurmNode = slurmNode }
+
+    public var json: JSONValue {
+        var o = JSONObjectBuilder()
+        o.add("hostname", hostname)
+        o.add("slurm_node", slurmNode)
+        return o.value
+    }
+}
+
 public struct Envelope: Sendable {
     public static let schema = "rdmactl/1"
     public var command: String
+    public var host: HostIdentity?
     public var source: String?
     /// What stood behind the seam: "live", "root" or "emulated" (a netlink source alone does not
     /// tell an emulated run from a real one).
@@ -138,9 +154,9 @@ public struct Envelope: Sendable {
     public var warnings: [Diagnostic]
     public var error: RdmaError?
 
-    public init(command: String, source: String?, kernel: String? = nil, data: JSONValue?, warnings: [Diagnostic],
-                error: RdmaError?) {
-        self.command = command; self.source = source; self.kernel = kernel; self.data = data
+    public init(command: String, host: HostIdentity? = nil, source: String?, kernel: String? = nil, data: JSONValue?,
+                warnings: [Diagnostic], error: RdmaError?) {
+        self.command = command; self.host = host; self.source = source; self.kernel = kernel; self.data = data
         self.warnings = warnings; self.error = error
     }
 
@@ -148,6 +164,7 @@ public struct Envelope: Sendable {
         .object([
             ("schema", .string(Self.schema)),
             ("command", .string(command)),
+            ("host", host?.json ?? .null),
             ("source", source.map(JSONValue.string) ?? .null),
             ("kernel", kernel.map(JSONValue.string) ?? .null),
             ("ok", .bool(error == nil)),

@@ -34,7 +34,9 @@ func rdmactl(_ arguments: [String], environment: [String: String] = [:],
         liveKernel: liveKernel ?? forbiddenLiveKernel,
         rootedKernel: CommandContext.openRoot,
         snapshotDirectory: openSnapshotDirectory)
-    let status = runRdmactl(arguments, context: context)
+    var withHost = context
+    withHost.hostname = { "rdmactl-test-host" }
+    let status = runRdmactl(arguments, context: withHost)
     let out = capture.out.withLock { $0 }
     let err = capture.err.withLock { $0 }
     return CLIResult(status: status, stdout: String(decoding: out, as: UTF8.self),

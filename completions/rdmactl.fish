@@ -117,7 +117,7 @@ complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_option
 complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl show" strict' -l 'strict' -d 'Treat any warning (a broken sysfs entry) as an error: exit 65.'
 complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl show" version' -l 'version' -d 'Show the version.'
 complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl show" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl facets" probe' -l 'probe' -d 'Confirm each facet by negotiating it with no fallback (opens and closes nodes; never issm).'
+complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl facets" probe' -l 'probe' -d 'Confirm each facet by negotiating its own versions, newest first (opens and closes nodes; never issm).'
 complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl facets" source' -l 'source' -d 'Where the device list comes from: auto, netlink, udev or sysfs.' -rfka 'auto netlink udev sysfs'
 complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl facets" root' -l 'root' -d 'Read a captured or simulated tree: DIR/sys + DIR/dev, or a SYSFS_PATH-style DIR/class. Env: RDMACTL_ROOT.' -rfka ''
 complete -c 'rdmactl' -n '__rdmactl_should_offer_completions_for_flags_or_options "rdmactl facets" emulated' -l 'emulated' -d 'Use the built-in emulated kernel (hfi1_0 and qib0). Env: RDMACTL_EMULATE=1|SET.'

@@ -119,7 +119,7 @@ _rdmactl_facets() {
     local -ar ___source=('auto' 'netlink' 'udev' 'sysfs')
     local -ar arg_specs=(
         ':dev:'
-        '--probe[Confirm each facet by negotiating it with no fallback (opens and closes nodes; never issm).]'
+        '--probe[Confirm each facet by negotiating its own versions, newest first (opens and closes nodes; never issm).]'
         '--source[Where the device list comes from\: auto, netlink, udev or sysfs.]:source:{__rdmactl_complete "${___source[@]}"}'
         '--root[Read a captured or simulated tree\: DIR/sys + DIR/dev, or a SYSFS_PATH-style DIR/class. Env\: RDMACTL_ROOT.]:dir:'
         '--emulated[Use the built-in emulated kernel (hfi1_0 and qib0). Env\: RDMACTL_EMULATE=1|SET.]'

@@ -57,8 +57,8 @@ struct OpenFile: Sendable {
 /// change counters (`nfreectxts`), read and write user memory (`kernel.memory`) and see other
 /// devices, and must not block. Drivers are values: the kernel takes the driver out of its table,
 /// calls the hook and puts the (possibly mutated) driver back. The defaults are what a cdev
-/// without the operation answers: no `unlocked_ioctl` → ENOTTY (fs/ioctl.c `vfs_ioctl`); `write`
-/// and `read` → EINVAL (the emulator's choice for "not implemented yet").
+/// without the operation answers: no `unlocked_ioctl` → ENOTTY (fs/ioctl.c `vfs_ioctl`); no
+/// `write`/`write_iter` or `read`/`read_iter` → EINVAL (fs/read_write.c `vfs_write`, `vfs_read`).
 protocol EmulatedDriver: Sendable {
     /// `fops->open`. Throwing fails the open(2); the handle is not created.
     mutating func open(_ file: inout OpenFile, kernel: inout KernelState) throws(KernelError)

@@ -30,11 +30,13 @@ done
 # ci: what the CI scripts run.
 grep -rlq 'python3' .ci/*.sh .ci/vm/*.sh && used[python3]="${used[python3]:-}${used[python3]:+, }.ci scripts"
 # vm: the shared VM builder's host packages.
-vm=../shared/vm/build-base.sh
-if [ -f "$vm" ]; then
+# CI lays shared/ beside the clone; a developer's checkout may sit elsewhere (as check-rxe.sh finds it).
+vm=""
+for c in ../shared/vm/build-base.sh /work/shared/vm/build-base.sh; do [ -f "$c" ] && { vm=$c; break; }; done
+if [ -n "$vm" ]; then
     for p in $(sed -n 's/^HOST_PKGS="\(.*\)"/\1/p' "$vm"); do used[$p]="${used[$p]:-}${used[$p]:+, }$vm"; done
 else
-    bad "$vm is missing: cannot derive the VM stage's packages"
+    bad "../shared/vm/build-base.sh is missing: cannot derive the VM stage's packages"
 fi
 
 for p in "${!used[@]}"; do

@@ -23,6 +23,8 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     let credentials: Credentials
     /// What opening a rooted tree noticed (an unusable snapshot manifest). Set once, in `rooted`.
     public private(set) var openingDiagnostics: [Diagnostic] = []
+    /// The snapshot manifest's `netlink_devices`, by name. Set once, in `rooted`.
+    public private(set) var recordedNetlink: [String: SnapshotManifest.NetlinkDevice] = [:]
     /// Directories links and nodes were looked up in, kept open (rooted kernels only): all the
     /// links of /sys/class/infiniband cost one directory open. Bounded; cleared when full.
     let directoryCache = Mutex<[String: Int32]>([:])
@@ -71,7 +73,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             return (st.st_mode & S_IFMT) == S_IFDIR
         }
         if isDirectory("sys/class") {
-            let (manifest, nodesCaptured, problems) = readManifest(rootFD: fd)
+            let (manifest, nodesCaptured, recorded, problems) = readManifest(rootFD: fd)
             // A snapshot of a SYSFS_PATH-style tree never saw /dev: nodes are unknown, not missing.
             let kernel = nodesCaptured
                 ? LinuxKernel(kind: .systemRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "sys",
@@ -79,6 +81,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
                 : LinuxKernel(kind: .sysfsRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "sys",
                               devPrefix: nil, manifestNodes: [:])
             kernel.openingDiagnostics = problems
+            kernel.recordedNetlink = recorded
             return kernel
         }
         let sysErrno = lastErrno
@@ -94,21 +97,22 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
 
     /// The snapshot manifest's nodes. An absent manifest is normal (a hand-made tree); one that
     /// is there but unusable is said, since every node then loses its mode and owner.
-    private static func readManifest(rootFD: Int32) -> ([String: DeviceNodeInfo], Bool, [Diagnostic]) {
+    private static func readManifest(rootFD: Int32)
+        -> ([String: DeviceNodeInfo], Bool, [String: SnapshotManifest.NetlinkDevice], [Diagnostic]) {
         let name = SnapshotManifest.fileName
         let fd: Int32
         do { fd = try openRegular(rootFD: rootFD, name, path: name) } catch {
-            if error.errno == .ENOENT { return ([:], true, []) }
-            return ([:], true, [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): \(error); device nodes without metadata",
+            if error.errno == .ENOENT { return ([:], true, [:], []) }
+            return ([:], true, [:], [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): \(error); device nodes without metadata",
                                      errno: error.errno)])
         }
         defer { Glibc.close(fd) }
         let bytes: [UInt8]
         do { bytes = try readAll(fd, limit: 4 << 20) } catch {
-            return ([:], true, [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): \(error)", errno: error.errno)])
+            return ([:], true, [:], [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): \(error)", errno: error.errno)])
         }
         guard let manifest = SnapshotManifest.decode(bytes) else {
-            return ([:], true, [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): not a \(SnapshotManifest.currentSchema) manifest")])
+            return ([:], true, [:], [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): not a \(SnapshotManifest.currentSchema) manifest")])
         }
         var nodes: [String: DeviceNodeInfo] = [:]
         var problems: [Diagnostic] = []
@@ -118,7 +122,11 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
                                            "\(name): entry \(node.path) has type \"\(node.type)\" or mode \"\(node.mode)\" that do not parse"))
             }
         }
-        return (nodes, manifest.deviceNodesCaptured ?? true, problems)
+        var recorded: [String: SnapshotManifest.NetlinkDevice] = [:]
+        for device in manifest.netlinkDevices ?? [] where KernelPath.isPlainName(device.name) {
+            recorded[device.name] = device
+        }
+        return (nodes, manifest.deviceNodesCaptured ?? true, recorded, problems)
     }
 
     static func supplementaryGroups() -> [UInt32] {

@@ -43,7 +43,8 @@ enum DeviceDetailView {
         var lines: [(String, String)] = []
         func add(_ k: String, _ v: String?) { if let v, !v.isEmpty { lines.append((k, v)) } }
         add("name", d.name.value)
-        add("driver", d.driver.map { "\($0) (from \(d.driverSource ?? "?"))" })
+        add("driver", d.driver.map { "\($0) (from \(d.driverSource ?? "?"))" }
+            ?? d.driverUnknownReason.map { "unknown: \($0)" })
         add("identity", d.identity)
         add("node type", d.nodeType?.iproute2Name)
         add("node guid", d.nodeGUID?.sysfs)

@@ -26,6 +26,7 @@ public struct Discovery {
         let wanted = only.map { name in entries.filter { $0.name == name } } ?? entries
 
         var devices: [RdmaDevice] = []
+        var netlinkIndex: [String: UInt32]?
         var cdevs: CharDeviceIndex?
         if !wanted.isEmpty {
             cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: names,
@@ -34,6 +35,7 @@ public struct Discovery {
         for entry in wanted {
             do {
                 var device = try readDevice(entry, detail: detail, reader: &reader)
+                completeDriver(&device, netlinkIndex: &netlinkIndex)
                 if let cdevs { attach(cdevs, to: &device, detail: detail) }
                 devices.append(device)
             } catch {
@@ -70,6 +72,13 @@ public struct Discovery {
     /// rule (init.c): only a *failure* of the netlink dump moves on; an empty dump is an answer.
     /// The source actually used is returned, so every output can report it.
     func enumerateResolvingAuto(_ source: DiscoverySource, reader: inout AttributeReader) throws(RdmaError) -> (DiscoverySource, [Entry]) {
+        if source == .emulated {
+            // The emulator answers netlink as a kernel does: its list, like `auto` on a live
+            // system, comes from the nldev dump, so each record carries its index (the same
+            // answer a snapshot of it replays under --root).
+            if let entries = try? enumerate(source: .netlink, reader: &reader) { return (.emulated, entries) }
+            return (.emulated, try enumerate(source: .sysfs, reader: &reader))
+        }
         guard source == .auto else { return (source, try enumerate(source: source, reader: &reader)) }
         for candidate in [DiscoverySource.netlink, .udev] {
             do { return (candidate, try enumerate(source: candidate, reader: &reader)) } catch {
@@ -255,11 +264,57 @@ public struct Discovery {
     /// No `driver` link: the UVERBS_DRIVER_ID of GET_CHARDEV "uverbs" names it, when the device
     /// came from netlink and the kernel answers (not before 5.3, not for drivers without one).
     func driverFromNetlink(_ d: inout RdmaDevice) {
-        guard d.driver == nil, let index = d.index,
-              let id = (try? kernel.netlinkChardev("uverbs", deviceIndex: index))?.driverID,
-              let name = RdmaNetlink.driverName(forID: id) else { return }
+        guard d.driver == nil, d.driverID == nil, let index = d.index,
+              let id = (try? kernel.netlinkChardev("uverbs", deviceIndex: index))?.driverID else { return }
+        d.driverID = id
+        guard let name = RdmaNetlink.driverName(forID: id) else { return }
         d.driver = name
         d.driverSource = "netlink"
+    }
+
+    /// One device, one answer (issue 8): what a source cannot see by itself — sysfs names no
+    /// driver for a virtual device (no `device` link), udev and sysfs know no netlink index —
+    /// comes from where the facts are: a snapshot's record of netlink under `--root`, the
+    /// kernel's own netlink otherwise (one dump, taken only when a device needs it). What
+    /// stays unknown is said in the record.
+    func completeDriver(_ d: inout RdmaDevice, netlinkIndex: inout [String: UInt32]?) {
+        let recorded = kernel.recordedNetlink[d.name.value]
+        if d.index == nil, let recorded { d.index = recorded.index }
+        guard d.driver == nil else { return }
+        if let recorded, d.driverID == nil {
+            d.driverID = recorded.driverID
+            if let driver = recorded.driver {
+                d.driver = driver
+                d.driverSource = "snapshot"
+                return
+            }
+        }
+        // A tree on disk has no netlink: the dump fails at once, without a syscall.
+        if d.index == nil {
+            if netlinkIndex == nil {
+                let devices = (try? kernel.netlinkDevices()) ?? []
+                netlinkIndex = Dictionary(devices.map { ($0.name, $0.index) }, uniquingKeysWith: { first, _ in first })
+            }
+            d.index = netlinkIndex?[d.name.value]
+            driverFromNetlink(&d)
+            if d.driver != nil { return }
+        }
+        d.driverUnknownReason = driverUnknownReason(d)
+    }
+
+    func driverUnknownReason(_ d: RdmaDevice) -> String {
+        if let id = d.driverID { return "netlink's driver id \(id) is not one rdmactl names" }
+        if d.parentUnknown { return "the device link cannot be followed, and netlink did not name the driver" }
+        if let pci = d.pci {
+            return "no driver is bound to PCI function \(pci.address) (no device/driver link)"
+                + (pci.vendorDevice.map { " and its id \($0) is not one rdmactl knows" } ?? "")
+        }
+        switch kernel.kind {
+        case .live:
+            return "a virtual device has no device/driver link in sysfs, and RDMA netlink did not name its driver (GET_CHARDEV needs Linux 5.3)"
+        default:
+            return "a virtual device has no device/driver link in sysfs, and this tree records no netlink answer (a snapshot taken by rdmactl records it)"
+        }
     }
 
     func readPorts(_ dir: String, detail: DiscoveryDetail, reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) -> [Port] {

@@ -8,8 +8,14 @@ public struct RdmaDevice: Sendable, Equatable {
     /// Where the class entry really lives, e.g. /sys/devices/pci0000:00/0000:00:02.0/infiniband/hfi1_0.
     public var sysfsPath: String
     public var driver: String?
-    /// How `driver` was learned: "link" (device/driver), "netlink" (driver id), "pci_id".
+    /// How `driver` was learned: "link" (device/driver), "netlink" (driver id), "pci_id", or
+    /// "snapshot" (the driver id netlink gave when a `--root` tree was captured).
     public var driverSource: String?
+    /// UVERBS_DRIVER_ID (enum rdma_driver_id), when netlink (or a snapshot's record of it) said.
+    public var driverID: UInt32?
+    /// Why `driver` is nil, in words: what this source cannot know (a virtual device's sysfs
+    /// names no driver), so a gap is never silent.
+    public var driverUnknownReason: String?
     public var pci: PCIParent?
     /// Soft-RoCE and other devices with no `device` link: the `parent` netdev, if any.
     public var parentNetdev: SysfsText?

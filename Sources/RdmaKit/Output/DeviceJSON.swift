@@ -8,6 +8,8 @@ extension RdmaDevice {
         o.add("ifindex", index)
         o.add("driver", driver)
         o.add("driver_source", driverSource)
+        o.add("driver_id", driverID)
+        o.add("driver_unknown_reason", driverUnknownReason)
         o.add("identity", identity)
         o.add("virtual", isVirtual)
         o.add("node_type", nodeType?.iproute2Name)

@@ -32,6 +32,11 @@ public protocol Kernel: AnyObject, Sendable {
     /// manifest under a root): commands report them with their own warnings.
     var openingDiagnostics: [Diagnostic] { get }
 
+    /// What netlink said when a tree was captured (a snapshot manifest's `netlink_devices`), by
+    /// device name: a tree on disk has no netlink of its own. Empty for the live kernel and the
+    /// emulator, which answer netlink themselves.
+    var recordedNetlink: [String: SnapshotManifest.NetlinkDevice] { get }
+
     // MARK: sysfs
 
     /// Names in a directory, without "." and "..", in no particular order. A name that is not
@@ -98,6 +103,8 @@ public protocol Kernel: AnyObject, Sendable {
 
 extension Kernel {
     public var openingDiagnostics: [Diagnostic] { [] }
+
+    public var recordedNetlink: [String: SnapshotManifest.NetlinkDevice] { [:] }
 
     public func predictOpen(_ path: String, node: DeviceNodeInfo) -> Bool? { predictOpen(path) }
 

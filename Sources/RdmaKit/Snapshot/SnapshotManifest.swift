@@ -28,6 +28,28 @@ public struct SnapshotManifest: Codable, Sendable, Equatable {
         }
     }
 
+    /// What netlink said about a device when the snapshot was taken (issue 8: one device, one
+    /// answer). A copied tree keeps sysfs but not netlink; a virtual device (rxe, siw) has no
+    /// `device/driver` link, so its driver is known only from GET_CHARDEV's UVERBS_DRIVER_ID.
+    /// Recorded here, `--root` replays it.
+    public struct NetlinkDevice: Codable, Sendable, Equatable {
+        public var name: String
+        /// RDMA_NLDEV_ATTR_DEV_INDEX.
+        public var index: UInt32
+        /// UVERBS_DRIVER_ID (enum rdma_driver_id), when GET_CHARDEV "uverbs" answered.
+        public var driverID: UInt32?
+        /// The module that id names (nil for an id rdmactl does not know).
+        public var driver: String?
+
+        public init(name: String, index: UInt32, driverID: UInt32? = nil, driver: String? = nil) {
+            self.name = name; self.index = index; self.driverID = driverID; self.driver = driver
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, index, driverID = "driver_id", driver
+        }
+    }
+
     public var schema: String
     /// What the tree was captured from: "live", "emulated:proposed", "root:/path".
     public var capturedFrom: String
@@ -38,17 +60,21 @@ public struct SnapshotManifest: Codable, Sendable, Equatable {
     /// snapshot then knows nothing about nodes (not "every node is missing"). Absent = true.
     public var deviceNodesCaptured: Bool?
     public var nodes: [Node]
+    /// Netlink's view at capture time; absent when the source had no RDMA netlink (a tree on
+    /// disk that carried none, or a kernel without NETLINK_RDMA).
+    public var netlinkDevices: [NetlinkDevice]?
 
     public init(capturedFrom: String, rdmactlVersion: String, files: Int, links: Int,
-                deviceNodesCaptured: Bool = true, nodes: [Node]) {
+                deviceNodesCaptured: Bool = true, nodes: [Node], netlinkDevices: [NetlinkDevice]? = nil) {
         schema = Self.currentSchema
         self.capturedFrom = capturedFrom; self.rdmactlVersion = rdmactlVersion
         self.files = files; self.links = links; self.deviceNodesCaptured = deviceNodesCaptured; self.nodes = nodes
+        self.netlinkDevices = netlinkDevices
     }
 
     enum CodingKeys: String, CodingKey {
         case schema, capturedFrom = "captured_from", rdmactlVersion = "rdmactl_version", files, links,
-             deviceNodesCaptured = "device_nodes_captured", nodes
+             deviceNodesCaptured = "device_nodes_captured", nodes, netlinkDevices = "netlink_devices"
     }
 
     public func encoded() -> [UInt8] {

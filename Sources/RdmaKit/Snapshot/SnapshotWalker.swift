@@ -42,13 +42,29 @@ public struct SnapshotWalker {
         }
         let manifest = SnapshotManifest(
             capturedFrom: capturedFrom, rdmactlVersion: version, files: files, links: links,
-            deviceNodesCaptured: kernel.kind.hasDeviceNodes, nodes: nodes.sorted { $0.key < $1.key }.map { SnapshotManifest.Node(path: $0.key, info: $0.value) })
+            deviceNodesCaptured: kernel.kind.hasDeviceNodes, nodes: nodes.sorted { $0.key < $1.key }.map { SnapshotManifest.Node(path: $0.key, info: $0.value) },
+            netlinkDevices: netlinkRecord())
         try sink.file(SnapshotManifest.fileName, manifest.encoded())
         try sink.finish()
         return manifest
     }
 
     private func out(_ kernelPath: String) -> String { String(kernelPath.dropFirst()) }
+
+    /// Netlink's view of the devices (index, UVERBS_DRIVER_ID), which no copied file holds: the
+    /// source's own netlink, else what the source tree itself recorded; nil when neither has
+    /// one. One dump plus one GET_CHARDEV per device (core/nldev.c).
+    func netlinkRecord() -> [SnapshotManifest.NetlinkDevice]? {
+        if let devices = try? kernel.netlinkDevices() {
+            return devices.map { device in
+                let id = (try? kernel.netlinkChardev("uverbs", deviceIndex: device.index))?.driverID
+                return SnapshotManifest.NetlinkDevice(name: device.name, index: device.index, driverID: id,
+                                                      driver: id.flatMap(RdmaNetlink.driverName(forID:)))
+            }
+        }
+        let recorded = kernel.recordedNetlink
+        return recorded.isEmpty ? nil : recorded.values.sorted { $0.index < $1.index }
+    }
 
     private mutating func copyClass(_ classDir: String, _ sink: any SnapshotSink,
                                     _ body: (inout SnapshotWalker, String, any SnapshotSink) throws(RdmaError) -> Void) throws(RdmaError) {

@@ -29,6 +29,8 @@ for p in $(grep -rhoE 'HostPackage\.require\("[a-z0-9.+-]+"' Tests | grep -oE '"
 done
 # ci: what the CI scripts run.
 grep -rlq 'python3' .ci/*.sh .ci/vm/*.sh && used[python3]="${used[python3]:-}${used[python3]:+, }.ci scripts"
+# bench: the packages Scripts/bench.sh names on its "# bench-packages:" line.
+for p in $(sed -n 's/^# bench-packages: //p' Scripts/bench.sh); do used[$p]="${used[$p]:-}${used[$p]:+, }Scripts/bench.sh"; done
 # vm: the shared VM builder's host packages.
 # CI lays shared/ beside the clone; a developer's checkout may sit elsewhere (as check-rxe.sh finds it).
 vm=""

@@ -1,27 +1,98 @@
 #!/bin/bash
-# Measures `rdmactl list` the way this project measures speed: syscalls (strace -c), instructions
-# (callgrind, repeatable) and wall time (hyperfine when installed). Not a test: numbers for notes.
-# usage: Scripts/bench.sh [SET]   (default hfi1:8,qib:8, exported with snapshot and read with --root)
+# The listing benchmark (issue 9; Docs/performance.md). Not a test: a table with ratios against
+# rdma-core's own tools on the same trees, and an exit status that says whether the goals hold.
+#
+# usage: Scripts/bench.sh [-s "1 16 256 1024"] [-r RUNS] [-q] [-b BIN] [-o DIR]
+#   -s SIZES  tree sizes (hfi1-like devices per tree); 0 = the empty tree is always measured too
+#   -r RUNS   hyperfine runs per command (default 20; fewer on the largest tree)
+#   -q        quick: wall time only (no strace, callgrind or RSS)
+#   -b BIN    the rdmactl to measure (default: a fresh `swift build -c release`)
+#   -o DIR    keep the trees and raw results in DIR (default: a temporary directory)
+#
+# For each tree T (Scripts/bench-tree.py: N hfi1-like devices cloned from an emulated snapshot),
+# inside a private mount namespace with T/sys bound over /sys and T/dev over /dev (libibverbs
+# stats /dev/infiniband/uverbsN itself, ABI-FACTS §6.1), it measures
+#   rdmactl --root T list | list --json | show hfi1_0 | open-ops psm2.intel.com --dry-run
+#   rdmactl list --source sysfs              (the live code path, reading the bound /sys)
+#   SYSFS_PATH=T/sys ibv_devices             (rdma-core: libibverbs' sysfs enumeration)
+#   ibstat                                   (infiniband-diags: every port of every device)
+# as wall time (hyperfine mean), syscalls (strace -f -c), instructions (callgrind: repeatable on
+# a noisy machine) and max RSS (GNU time), and start-up (`--version`, `list` on the empty tree).
+# Needs root (unshare -m), hyperfine, strace, valgrind, time, ibverbs-utils, infiniband-diags,
+# ibverbs-providers (libibverbs drops hfi1 devices without the hfi1verbs provider) and python3.
+#
+# bench-packages: hyperfine valgrind time strace util-linux ibverbs-utils infiniband-diags ibverbs-providers python3
+# Exit: 0 every goal met; 1 a goal missed (the table marks it); 2 usage or a missing tool.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SET=${1:-hfi1:8,qib:8}
-swift build -c release >/dev/null 2>&1
-BIN=.build/release/rdmactl
-TREE=$(mktemp -d)/tree
-trap 'rm -rf "$(dirname "$TREE")"' EXIT
-"$BIN" --emulated-set "$SET" snapshot "$TREE" >/dev/null
-for args in "list" "list --json"; do
-    echo "== rdmactl --root TREE $args   ($SET)"
-    strace -f -c -o /tmp/bench-strace.txt "$BIN" --root "$TREE" $args >/dev/null
-    awk 'NR>2 && $NF ~ /^(openat2|read|readlinkat|newfstatat|getdents64|close)$/ {printf "  %-12s %s\n", $NF, $(NF-2) ~ /^[0-9]+$/ && NF==6 ? $(NF-2) : $4}' /tmp/bench-strace.txt
-    if command -v valgrind >/dev/null; then
-        valgrind --tool=callgrind --callgrind-out-file=/tmp/bench.cg "$BIN" --root "$TREE" $args >/dev/null 2>/tmp/bench-cg.txt || true
-        grep -o 'Collected : [0-9]*' /tmp/bench-cg.txt | sed 's/Collected :/  instructions:/' || true
-    fi
-    if command -v hyperfine >/dev/null; then
-        hyperfine -N --warmup 3 --runs 30 "$BIN --root $TREE $args" 2>/dev/null | grep -E 'Time|Range'
-    fi
+SIZES="1 16 256 1024" RUNS=20 QUICK=0 BIN= OUT=
+while getopts "s:r:qb:o:h" o; do
+    case $o in
+        s) SIZES=$OPTARG ;; r) RUNS=$OPTARG ;; q) QUICK=1 ;; b) BIN=$OPTARG ;; o) OUT=$OPTARG ;;
+        *) sed -n '2,25p' "$0"; exit 2 ;;
+    esac
 done
-echo "== rdmactl --emulated-set $SET list --json"
-valgrind --tool=callgrind --callgrind-out-file=/tmp/bench.cg "$BIN" --emulated-set "$SET" list --json >/dev/null 2>/tmp/bench-cg.txt
-grep -o 'Collected : [0-9]*' /tmp/bench-cg.txt | sed 's/Collected :/  instructions:/' || true
+for tool in hyperfine unshare python3 ibv_devices ibstat; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (.ci/install-deps.sh bench)" >&2; exit 2; }
+done
+if [ "$QUICK" = 0 ]; then
+    for tool in strace valgrind /usr/bin/time; do
+        command -v "$tool" >/dev/null || { echo "bench: $tool is missing (.ci/install-deps.sh bench)" >&2; exit 2; }
+    done
+fi
+[ "$(id -u)" = 0 ] || { echo "bench: needs root (a private mount namespace binds each tree over /sys and /dev)" >&2; exit 2; }
+if [ -z "$BIN" ]; then
+    swift build -c release --product rdmactl >/dev/null
+    BIN=$PWD/.build/release/rdmactl
+fi
+BIN=$(readlink -f "$BIN")
+if [ -z "$OUT" ]; then OUT=$(mktemp -d "${TMPDIR:-/tmp}/rdmactl-bench.XXXXXX"); trap 'rm -rf "$OUT"' EXIT; fi
+mkdir -p "$OUT/results"
+echo "bench: rdmactl $("$BIN" --version) ($BIN); trees and results in $OUT"
+
+[ -d "$OUT/template" ] || "$BIN" --emulated-set hfi1 snapshot "$OUT/template" >/dev/null
+for n in 0 $SIZES; do
+    [ -d "$OUT/tree-$n" ] || python3 Scripts/bench-tree.py "$OUT/template" "$OUT/tree-$n" "$n"
+done
+
+# One namespace per tree; inside it every command sees the tree as the live /sys and /dev.
+measure() {   # measure NAME N RUNS -- COMMAND...  (runs inside the namespace)
+    local name=$1 n=$2 runs=$3; shift 4
+    local base="$OUT/results/$name.$n"
+    hyperfine -N --warmup 2 --runs "$runs" --export-json "$base.hyperfine.json" -- "$(printf '%q ' "$@")" >/dev/null 2>&1 \
+        || hyperfine -N --warmup 2 --runs "$runs" -i --export-json "$base.hyperfine.json" -- "$(printf '%q ' "$@")" >/dev/null 2>&1 || true
+    if [ "$QUICK" = 0 ]; then
+        strace -f -c -o "$base.strace" "$@" >/dev/null 2>&1 || true
+        valgrind --tool=callgrind --trace-children=yes --callgrind-out-file=/dev/null "$@" >/dev/null 2> "$base.callgrind" || true
+        /usr/bin/time -f %M -o "$base.rss" "$@" >/dev/null 2>&1 || true
+    fi
+}
+export -f measure
+export OUT QUICK BIN
+
+for n in 0 $SIZES; do
+    T=$OUT/tree-$n
+    runs=$RUNS
+    [ "$n" -ge 1024 ] && runs=$(( RUNS < 10 ? RUNS : 10 ))
+    echo "bench: tree of $n device(s): $runs runs per command"
+    unshare -m --propagation private bash -euo pipefail -c '
+        T=$1 n=$2 runs=$3
+        mount --bind "$T/sys" /sys
+        mount --bind "$T/dev" /dev
+        if [ "$n" = 0 ]; then
+            measure version 0 "$runs" -- "$BIN" --version
+            measure list 0 "$runs" -- "$BIN" --root "$T" list
+            measure ibv_devices 0 "$runs" -- env SYSFS_PATH="$T/sys" ibv_devices
+            exit 0
+        fi
+        measure list "$n" "$runs" -- "$BIN" --root "$T" list
+        measure list-json "$n" "$runs" -- "$BIN" --root "$T" list --json
+        measure show "$n" "$runs" -- "$BIN" --root "$T" show hfi1_0
+        measure open-ops "$n" "$runs" -- "$BIN" --root "$T" open-ops psm2.intel.com --dry-run
+        measure live-list "$n" "$runs" -- "$BIN" list --source sysfs
+        measure ibv_devices "$n" "$runs" -- env SYSFS_PATH="$T/sys" ibv_devices
+        measure ibstat "$n" "$runs" -- ibstat
+    ' bench "$T" "$n" "$runs"
+done
+
+python3 Scripts/bench-report.py "$OUT/results" "0 $SIZES"

@@ -194,10 +194,13 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         return try Self.readAll(fd, limit: limit, regularFile: true)
     }
 
-    /// Live sysfs holds no device nodes, so open, then check the type. O_NONBLOCK: a FIFO where
-    /// an attribute should be must not block the open; it is never read.
+    /// Live sysfs holds only attributes, directories and links (fs/sysfs): an attribute costs
+    /// open, read, close and nothing else — a directory answers the read with EISDIR. Anything
+    /// outside /sys is opened, then its type checked. O_NONBLOCK: a FIFO where an attribute
+    /// should be must not block the open.
     func openLiveRegular(_ path: String) throws(KernelError) -> Int32 {
         let fd = try openInRoot(path, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY)
+        if path.hasPrefix("/sys/") { return fd }
         do { try Self.requireRegular(fd) } catch { Glibc.close(fd); throw error }
         return fd
     }
@@ -229,17 +232,19 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// On a regular file a short read is EOF (read(2)), so a sysfs attribute costs one read.
     static func readAll(_ fd: Int32, limit: Int, regularFile: Bool = false) throws(KernelError) -> [UInt8] {
         var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw KernelError(Errno(rawValue: errno))
+            var failure: Int32 = 0
+            // Read straight into uninitialised storage: no zero-fill, no second copy.
+            let chunk = [UInt8](unsafeUninitializedCapacity: 4096) { buffer, count in
+                let n = Glibc.read(fd, buffer.baseAddress, 4096)
+                if n < 0 { failure = errno; count = 0 } else { count = n }
             }
-            if n == 0 { return out }
-            out.append(contentsOf: chunk[0..<n])
+            if failure == EINTR { continue }
+            if failure != 0 { throw KernelError(Errno(rawValue: failure)) }
+            if chunk.isEmpty { return out }
+            if out.isEmpty { out = chunk } else { out.append(contentsOf: chunk) }
             if out.count > limit { throw KernelError(.EFBIG, .tooLarge(limit: limit)) }
-            if regularFile && n < chunk.count { return out }
+            if regularFile && chunk.count < 4096 { return out }
         }
     }
 

@@ -8,18 +8,25 @@ struct TextTable {
     func render() -> String {
         let all = [headers] + rows.map { $0.map(terminalSafe) }
         var widths = [Int](repeating: 0, count: headers.count)
-        for row in all { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        for row in all { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], displayWidth(cell)) } }
         var out = ""
         for row in all {
             var line = ""
             for (i, cell) in row.enumerated() {
-                line += i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count + 2)
+                line += i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - displayWidth(cell) + 2)
             }
             while line.hasSuffix(" ") { line.removeLast() }
             out += line + "\n"
         }
         return out
     }
+}
+
+/// Characters a cell takes: its byte count when ASCII (counting grapheme clusters costs more
+/// than the rest of a row's rendering), else its Character count.
+func displayWidth(_ cell: String) -> Int {
+    let bytes = cell.utf8.count
+    return cell.utf8.allSatisfy { $0 < 0x80 } ? bytes : cell.count
 }
 
 /// `list`'s table.

@@ -91,8 +91,7 @@ struct CharDeviceIndex {
                                    reader: inout AttributeReader, detail: DiscoveryDetail) -> CharDevice {
         var cdev = CharDevice(kind: kind, name: name)
         if let uevent = (try? reader.text(dir + "/uevent")) ?? nil {
-            for line in uevent.value.split(separator: "\n") where line.hasPrefix("DEVNAME=") {
-                let devname = String(line.dropFirst(8))
+            for devname in ueventValues(uevent.value, key: "DEVNAME=") {
                 if !devname.isEmpty, !devname.hasPrefix("/"), !devname.split(separator: "/").contains("..") {
                     cdev.path = "/dev/" + devname
                 } else {
@@ -133,6 +132,21 @@ struct CharDeviceIndex {
         }
         return cdev
     }
+}
+
+/// The values of `key` ("DEVNAME=") in a uevent file's lines, scanning the bytes once.
+func ueventValues(_ uevent: String, key: String) -> [String] {
+    let bytes = Array(uevent.utf8), k = Array(key.utf8)
+    var found: [String] = []
+    var lineStart = 0
+    while lineStart < bytes.count {
+        let lineEnd = bytes[lineStart...].firstIndex(of: 0x0a) ?? bytes.count
+        if lineEnd - lineStart >= k.count, bytes[lineStart..<lineStart + k.count].elementsEqual(k) {
+            found.append(String(decoding: bytes[(lineStart + k.count)..<lineEnd], as: UTF8.self))
+        }
+        lineStart = lineEnd + 1
+    }
+    return found
 }
 
 /// Parses a `dev` attribute: "231:192".

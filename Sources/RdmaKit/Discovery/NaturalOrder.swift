@@ -1,16 +1,27 @@
 /// Natural order for device names: `hfi1_2` before `hfi1_10` (DESIGN §3), digits compared as
-/// numbers, everything else byte-wise, so the order is the same on every locale.
+/// numbers, everything else byte-wise, so the order is the same on every locale. Compares the
+/// strings' own UTF-8 storage: sorting a thousand names must not copy them 20,000 times.
 public func naturalLess(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
+    var a = a, b = b
+    return a.withUTF8 { x in b.withUTF8 { y in naturalLess(x, y) } }
+}
+
+private func naturalLess(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
     var i = 0, j = 0
     while i < x.count && j < y.count {
         if isDigit(x[i]) && isDigit(y[j]) {
             let si = i, sj = j
             while i < x.count && isDigit(x[i]) { i += 1 }
             while j < y.count && isDigit(y[j]) { j += 1 }
-            let nx = x[si..<i].drop { $0 == 0x30 }, ny = y[sj..<j].drop { $0 == 0x30 }
-            if nx.count != ny.count { return nx.count < ny.count }
-            if !nx.elementsEqual(ny) { return nx.lexicographicallyPrecedes(ny) }
+            var zi = si, zj = sj
+            while zi < i && x[zi] == 0x30 { zi += 1 }
+            while zj < j && y[zj] == 0x30 { zj += 1 }
+            if i - zi != j - zj { return i - zi < j - zj }
+            var k = 0
+            while k < i - zi {
+                if x[zi + k] != y[zj + k] { return x[zi + k] < y[zj + k] }
+                k += 1
+            }
             if i - si != j - sj { return i - si < j - sj }
         } else {
             if x[i] != y[j] { return x[i] < y[j] }

@@ -55,6 +55,8 @@ public struct SysfsText: Sendable, Equatable, CustomStringConvertible {
 /// Terminal-safe text: control bytes become visible escapes so a hostile sysfs value cannot
 /// move the cursor or change colours (DESIGN §6: "Text escapes control bytes").
 public func terminalSafe(_ s: String) -> String {
+    // Nearly every name and value is printable ASCII: nothing to escape, nothing to copy.
+    if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) { return s }
     var out = ""
     for scalar in s.unicodeScalars {
         // Bidirectional overrides and isolates can reorder what a terminal shows (Trojan Source).

@@ -64,6 +64,34 @@ struct ValueParsingTests {
         #expect(terminalSafe("x\u{202e}y") == "x\\u{202e}y")
     }
 
+    /// The byte-wise resolver keeps POSIX path semantics (path_resolution(7)): "." and empty
+    /// components vanish, ".." removes one, an absolute target restarts at "/", and ".."
+    /// above "/" is refused (a rooted tree's escape).
+    @Test(arguments: [
+        ("target", "/a/b", "/a/b/target"), ("./x//y/", "/a", "/a/x/y"), ("..", "/a/b", "/a"),
+        ("../..", "/a/b", "/"), ("/abs/./p/../q", "/ignored", "/abs/q"), ("", "/a", "/a"),
+        ("..", "/", nil), ("x/../../..", "/a", nil), ("...", "/a", "/a/..."), (".hidden/..x", "/", "/.hidden/..x"),
+        ("üñí/cödé", "/sys", "/sys/üñí/cödé"),
+    ] as [(String, String, String?)])
+    func resolveFoldsLikePOSIX(target: String, directory: String, expected: String?) {
+        #expect(KernelPath.resolve(target, against: directory) == expected)
+    }
+
+    /// Printable ASCII is returned as is; anything else still goes through the escaper.
+    @Test func terminalSafeFastPathIsIdentity() {
+        #expect(terminalSafe("hfi1_0 0011:7501:0179:e4a0 ~") == "hfi1_0 0011:7501:0179:e4a0 ~")
+        #expect(terminalSafe("é") == "é")
+        #expect(terminalSafe("a\u{7f}") == "a\\x7f")
+    }
+
+    /// DEVNAME from a uevent file: the key only at a line start (lib/kobject_uevent.c writes
+    /// one KEY=VALUE per line).
+    @Test func ueventKeyAtLineStart() {
+        #expect(ueventValues("MAJOR=231\nMINOR=192\nDEVNAME=infiniband/uverbs0\n", key: "DEVNAME=") == ["infiniband/uverbs0"])
+        #expect(ueventValues("XDEVNAME=bad\nDEVNAME=", key: "DEVNAME=") == [""])
+        #expect(ueventValues("", key: "DEVNAME=").isEmpty)
+    }
+
     @Test func kernelPaths() {
         #expect(KernelPath.resolve("../../devices/pci0000:00/0000:00:02.0/infiniband/hfi1_0", against: "/sys/class/infiniband")
                 == "/sys/devices/pci0000:00/0000:00:02.0/infiniband/hfi1_0")

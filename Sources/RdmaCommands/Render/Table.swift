@@ -114,7 +114,8 @@ enum DeviceDetailView {
         if p.gids == nil { add("gid 0", p.gid0?.value) }
         add("netdev", p.netdev?.value)
         if p.netdev != nil {
-            add("netdev index", p.netdevIndex.map(String.init) ?? "unknown (no netlink answer, no class/net entry)")
+            // nldev PORT_GET names no netdev in this namespace, or a tree without class/net.
+            add("netdev index", p.netdevIndex.map(String.init) ?? "unknown (no NDEV_INDEX from netlink, no class/net/\(p.netdev!.value)/ifindex)")
         }
         // ibv_devinfo's "GID[%3d]:" lines: RoCE v2 addresses through inet_ntop, others as sysfs.
         for g in p.gids ?? [] {

@@ -70,6 +70,18 @@ struct PortDetailTests {
         #expect(port.netdevIndex == 2 && warnings.isEmpty)
     }
 
+    /// No `pkeys` group (core/sysfs.c creates it only when pkey_tbl_len > 0): absent, silently.
+    /// A GID that is not eight hex groups is a MALFORMED_ATTRIBUTE warning, the rest still read.
+    @Test func missingPKeysAndMalformedGID() throws {
+        let tree = TempTree.copy(of: "rxe-sysfs", label: "tables")
+        tree.remove("devices/virtual/infiniband/rxe0/ports/1/pkeys")
+        tree.write("devices/virtual/infiniband/rxe0/ports/1/gids/1", "fe80::1\n")
+        let (port, warnings) = try rxePort1(try LinuxKernel.rooted(at: tree.path))
+        #expect(port.pkeys == nil)
+        #expect(port.gids?.map(\.index) == [0])
+        #expect(warnings.map(\.code) == ["MALFORMED_ATTRIBUTE"] && warnings.first?.path?.hasSuffix("/gids/1") == true)
+    }
+
     /// A type file answering EINVAL for a valid entry is "IB/RoCE v1" to rdma-core
     /// (cmd_device.c query_sysfs_gid_type: "In IB, this file doesn't exist and the kernel sets
     /// errno to -EINVAL"), i.e. RoCE v1 on Ethernet; no warning.

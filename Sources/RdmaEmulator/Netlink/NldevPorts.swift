@@ -13,21 +13,23 @@ extension Nldev {
               let device = device(state, index: index), device.isValidPort(number),
               let port = device.fixture.ports.first(where: { $0.number == Int(number) })
         else { throw KernelError(.EINVAL) }
+        let flags = state.portCapabilities(device: device.fixture.name, port: port.number) ?? port.capabilityMask
         return [NetlinkMessage(type: RdmaNetlink.get, flags: 0, sequence: request.sequence, portID: portID,
-                               attributes: portInfo(device, port))]
+                               attributes: portInfo(device, port, capabilities: flags))]
     }
 
     /// `fill_port_info` in its order: the handle, PORT_INDEX; for an IB port (hfi1's OPA ports
     /// have the IB protocol too) CAP_FLAGS (port_cap_flags | port_cap_flags2 << 32; rdmavt has no
-    /// cap_flags2), SUBNET_PREFIX, LID, SM_LID, LMC; PORT_STATE, PORT_PHYS_STATE. No NDEV_*:
-    /// hfi1 and qib ports have no netdev (`ib_device_get_netdev` is NULL).
-    static func portInfo(_ d: NldevDevice, _ port: PortFixture) -> [NetlinkAttribute] {
+    /// cap_flags2) as ib_query_port has them now (issm's IsSM included), SUBNET_PREFIX, LID,
+    /// SM_LID, LMC; PORT_STATE, PORT_PHYS_STATE. No NDEV_*: hfi1 and qib ports have no netdev
+    /// (`ib_device_get_netdev` is NULL).
+    static func portInfo(_ d: NldevDevice, _ port: PortFixture, capabilities: UInt32) -> [NetlinkAttribute] {
         typealias A = RdmaNetlink.Attribute
         return [
             .u32(A.deviceIndex, d.index),
             .string(A.deviceName, d.fixture.name),
             .u32(A.portIndex, UInt32(port.number)),
-            .u64(A.capabilityFlags, UInt64(port.capabilityMask)),
+            .u64(A.capabilityFlags, UInt64(capabilities)),
             .u64(A.subnetPrefix, SysfsFormat.linkLocalPrefix),
             .u32(A.lid, port.lid),
             .u32(A.smLID, port.smLID),

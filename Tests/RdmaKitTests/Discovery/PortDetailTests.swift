@@ -1,3 +1,4 @@
+import CRdmaABI
 import Foundation
 import Glibc
 import RdmaEmulator
@@ -236,6 +237,20 @@ struct PortDetailTests {
         }
         let replies = try k.netlinkRDMA(RdmaNetlink.portGet(deviceIndex: 0, port: 1))
         #expect(try NetlinkMessage.split(replies[0]).first?.type == RdmaNetlink.get)
+    }
+
+    /// Like ib_query_port, PORT_GET sees the live flags: issm1 (qib0 port 1) open sets IsSM
+    /// (user_mad.c ib_umad_sm_open), in sysfs cap_mask and in CAP_FLAGS alike; close clears it.
+    @Test func portGetSeesIsSM() throws {
+        let k = EmulatedKernel(devices: .default, credentials: rootCredentials)
+        let sm = UInt64(RDMAABI_IB_UVERBS_PCF_SM)
+        #expect(try k.netlinkPort(deviceIndex: 1, port: 1).capabilityFlags.map { $0 & sm } == 0)
+        let handle = try k.open("/dev/infiniband/issm1", flags: [.readWrite])
+        #expect(try k.netlinkPort(deviceIndex: 1, port: 1).capabilityFlags.map { $0 & sm } == sm)
+        let device = try #require(try Discovery(kernel: k).run(source: .netlink, detail: .full, only: "qib0").devices.first)
+        #expect(device.ports.first?.capabilities?.names.contains("SM") == true)
+        k.close(handle)
+        #expect(try k.netlinkPort(deviceIndex: 1, port: 1).capabilityFlags.map { $0 & sm } == 0)
     }
 
     /// The text view prints the table as ibv_devinfo numbers it.

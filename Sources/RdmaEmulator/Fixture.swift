@@ -24,9 +24,17 @@ import CRdmaABI
 ///   pins the host part to "emulated".
 /// * Ports: rates per core/sysfs.c `rate_show` (EDR 25 Gb/s a lane, QDR 10, SDR 2.5 with " SDR"
 ///   as modern kernels print it); `cap_mask` values are plausible, not captured from hardware.
-///   GID and P_Key table sizes: HFI1_GUIDS_PER_PORT / QIB_GUIDS_PER_PORT 5 GIDs; hfi1 16 P_Keys
-///   (HFI1_MAX_PKEYS), qib 4 (`qib_get_npkeys`). qib port N's GUID is the node GUID + N - 1
-///   (an assumption; a dual-port card has one GUID per port).
+///   GID and P_Key table sizes (`gid_tbl_len`, `pkey_tbl_len` of hfi1/verbs.c `query_port` and
+///   qib_verbs.c `qib_query_port`): HFI1_GUIDS_PER_PORT / QIB_GUIDS_PER_PORT 5 GIDs; hfi1 16
+///   P_Keys (HFI1_MAX_PKEYS, `hfi1_get_npkeys`), qib 4 (`qib_get_npkeys`: the kernel context's
+///   `pkeys[4]`). GID 0 holds the port GUID, GIDs 1–4 the bare prefix (SysfsCore says why).
+///   P_Key entry 0 is 0xffff: qib_init.c gives every kernel context QIB_DEFAULT_P_KEY (0xFFFF)
+///   in `pkeys[0]`, which `qib_get_pkey` shows. For hfi1 it is this fixture's choice, not the
+///   driver's: hfi1's power-on table is 0x8001 in entry 0 and 0x7fff in entry 1 (hfi1/init.c
+///   `hfi1_init_pportdata`, DEFAULT_P_KEY = LIM_MGMT_P_KEY) until the fabric manager programs
+///   it, and what the FM writes was not checked; the SET_PKEY tests rely on 0x8001 being absent.
+///   qib port N's GUID is the node GUID + N - 1 (an assumption; a dual-port card has one GUID
+///   per port).
 ///
 /// Extra units derive distinct values deterministically: unit u adds u to the PCI bus and root
 /// port, 0x10·u to the LIDs, u (hfi1) or 2·u (qib) to the GUID, u to the serial.

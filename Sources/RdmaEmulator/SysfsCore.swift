@@ -50,20 +50,22 @@ extension SysfsBuilder {
         tree.addFile(dir + "/cap_mask", text: SysfsFormat.capabilityMask(port.capabilityMask))
         tree.addFile(dir + "/rate", text: port.rate + "\n")
         tree.addFile(dir + "/link_layer", text: port.linkLayer + "\n")
-        // GID 0 is the link-local GID of the port GUID; the other entries are empty and read as
-        // all-zero GIDs (show_port_gid). Their gid_attrs fail with EINVAL; an IB port has no
-        // netdev, so ndevs/N is EINVAL even for GID 0 (print_ndev), while types/0 is the IB type.
+        // rdmavt `rvt_query_gid`: the port's gid_prefix (fe80::) with the driver's GUID for the
+        // index — hfi1/verbs.c `hfi1_get_guid_be` and qib_verbs.c `qib_get_guid_be`: entry 0 the
+        // port GUID, entries 1..N-1 `ibp->guids[i - 1]`, zero until an SM assigns alias GUIDs.
+        // core/cache.c `add_modify_gid` drops only the all-zero GID, so fe80:: with a zero
+        // interface ID is a valid IB entry: its type is IB_GID_TYPE_IB ("IB/RoCE v1",
+        // `gid_type_str`) and, with no netdev, ndevs/N is EINVAL (`print_ndev`).
+        // gid_attrs exists for every port (core/sysfs.c `setup_gid_attrs`).
         tree.makeDirectory(dir + "/gid_attrs/ndevs")
         tree.makeDirectory(dir + "/gid_attrs/types")
         for index in 0..<port.gidCount {
-            let valid = index == 0
             tree.addFile(dir + "/gids/\(index)",
-                         text: valid ? SysfsFormat.gid(prefix: SysfsFormat.linkLocalPrefix, guid: port.portGUID)
-                                     : SysfsFormat.zeroGID)
+                         text: SysfsFormat.gid(prefix: SysfsFormat.linkLocalPrefix, guid: index == 0 ? port.portGUID : 0))
             tree.addFile(dir + "/gid_attrs/ndevs/\(index)", .failure(.EINVAL))
-            tree.addFile(dir + "/gid_attrs/types/\(index)", valid ? .text("IB/RoCE v1\n") : .failure(.EINVAL))
+            tree.addFile(dir + "/gid_attrs/types/\(index)", .text("IB/RoCE v1\n"))
         }
-        // Default partition in entry 0, the rest empty (show_port_pkey "0x%04x").
+        // 0xffff in entry 0, the rest empty (show_port_pkey "0x%04x"); Fixture says why.
         for index in 0..<port.pkeyCount {
             tree.addFile(dir + "/pkeys/\(index)", text: SysfsFormat.pkey(index == 0 ? 0xffff : 0x0000))
         }

@@ -15,7 +15,6 @@ enum SysfsFormat {
         (groups(prefix) + groups(guid)).joined(separator: ":") + "\n"
     }
 
-    static let zeroGID = gid(prefix: 0, guid: 0)
     static let linkLocalPrefix: UInt64 = 0xfe80_0000_0000_0000
 
     private static func groups(_ value: UInt64) -> [String] {

@@ -1056,6 +1056,64 @@ _Static_assert(IB_UVERBS_DEVICE_BAD_PKEY_CNTR == 1ULL << 1 && IB_UVERBS_DEVICE_B
                    IB_UVERBS_DEVICE_SRQ_RESIZE == 1ULL << 13 && IB_UVERBS_DEVICE_MEM_MGT_EXTENSIONS == 1ULL << 21,
                "IB_UVERBS_DEVICE_* capability bits");
 
+/* Port capability bits (enum ib_uverbs_query_port_cap_flags, [UAPI] rdma/ib_user_ioctl_verbs.h;
+ * the kernel's include/rdma/ib_verbs.h `enum ib_port_capability_mask_bits` IB_PORT_* equal them,
+ * IB_UVERBS_PCF_IP_BASED_GIDS being IB_PORT_OTHER_LOCAL_CHANGES_SUP's bit 26): sysfs
+ * ports/N/cap_mask (core/sysfs.c cap_mask_show "0x%08x" of port_cap_flags) and nldev's port
+ * RDMA_NLDEV_ATTR_CAP_FLAGS. Bits 0, 13 and 15 have no UAPI name (iproute2 rdma/link.c calls
+ * them RESERVED, CABLE_INFO, CAP_MASK2; ib_verbs.h has IB_PORT_CAP_MASK2_SUP = 1 << 15). */
+static const unsigned int RDMAABI_IB_UVERBS_PCF_SM = IB_UVERBS_PCF_SM;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_NOTICE_SUP = IB_UVERBS_PCF_NOTICE_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_TRAP_SUP = IB_UVERBS_PCF_TRAP_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_OPT_IPD_SUP = IB_UVERBS_PCF_OPT_IPD_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_AUTO_MIGR_SUP = IB_UVERBS_PCF_AUTO_MIGR_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_SL_MAP_SUP = IB_UVERBS_PCF_SL_MAP_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_MKEY_NVRAM = IB_UVERBS_PCF_MKEY_NVRAM;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_PKEY_NVRAM = IB_UVERBS_PCF_PKEY_NVRAM;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_LED_INFO_SUP = IB_UVERBS_PCF_LED_INFO_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_SM_DISABLED = IB_UVERBS_PCF_SM_DISABLED;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_SYS_IMAGE_GUID_SUP = IB_UVERBS_PCF_SYS_IMAGE_GUID_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_PKEY_SW_EXT_PORT_TRAP_SUP = IB_UVERBS_PCF_PKEY_SW_EXT_PORT_TRAP_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_EXTENDED_SPEEDS_SUP = IB_UVERBS_PCF_EXTENDED_SPEEDS_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_CM_SUP = IB_UVERBS_PCF_CM_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_SNMP_TUNNEL_SUP = IB_UVERBS_PCF_SNMP_TUNNEL_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_REINIT_SUP = IB_UVERBS_PCF_REINIT_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_DEVICE_MGMT_SUP = IB_UVERBS_PCF_DEVICE_MGMT_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_VENDOR_CLASS_SUP = IB_UVERBS_PCF_VENDOR_CLASS_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_DR_NOTICE_SUP = IB_UVERBS_PCF_DR_NOTICE_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_CAP_MASK_NOTICE_SUP = IB_UVERBS_PCF_CAP_MASK_NOTICE_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_BOOT_MGMT_SUP = IB_UVERBS_PCF_BOOT_MGMT_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_LINK_LATENCY_SUP = IB_UVERBS_PCF_LINK_LATENCY_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_CLIENT_REG_SUP = IB_UVERBS_PCF_CLIENT_REG_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_IP_BASED_GIDS = IB_UVERBS_PCF_IP_BASED_GIDS;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_LINK_SPEED_WIDTH_TABLE_SUP = IB_UVERBS_PCF_LINK_SPEED_WIDTH_TABLE_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_VENDOR_SPECIFIC_MADS_TABLE_SUP = IB_UVERBS_PCF_VENDOR_SPECIFIC_MADS_TABLE_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_MCAST_PKEY_TRAP_SUPPRESSION_SUP = IB_UVERBS_PCF_MCAST_PKEY_TRAP_SUPPRESSION_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_MCAST_FDB_TOP_SUP = IB_UVERBS_PCF_MCAST_FDB_TOP_SUP;
+static const unsigned int RDMAABI_IB_UVERBS_PCF_HIERARCHY_INFO_SUP = IB_UVERBS_PCF_HIERARCHY_INFO_SUP;
+_Static_assert(IB_UVERBS_PCF_SM == (1U << 1) && IB_UVERBS_PCF_NOTICE_SUP == (1U << 2) &&
+                   IB_UVERBS_PCF_TRAP_SUP == (1U << 3) && IB_UVERBS_PCF_OPT_IPD_SUP == (1U << 4) &&
+                   IB_UVERBS_PCF_AUTO_MIGR_SUP == (1U << 5) && IB_UVERBS_PCF_SL_MAP_SUP == (1U << 6) &&
+                   IB_UVERBS_PCF_MKEY_NVRAM == (1U << 7) && IB_UVERBS_PCF_PKEY_NVRAM == (1U << 8) &&
+                   IB_UVERBS_PCF_LED_INFO_SUP == (1U << 9) && IB_UVERBS_PCF_SM_DISABLED == (1U << 10) &&
+                   IB_UVERBS_PCF_SYS_IMAGE_GUID_SUP == (1U << 11) &&
+                   IB_UVERBS_PCF_PKEY_SW_EXT_PORT_TRAP_SUP == (1U << 12) &&
+                   IB_UVERBS_PCF_EXTENDED_SPEEDS_SUP == (1U << 14) && IB_UVERBS_PCF_CM_SUP == (1U << 16) &&
+                   IB_UVERBS_PCF_SNMP_TUNNEL_SUP == (1U << 17) && IB_UVERBS_PCF_REINIT_SUP == (1U << 18) &&
+                   IB_UVERBS_PCF_DEVICE_MGMT_SUP == (1U << 19) &&
+                   IB_UVERBS_PCF_VENDOR_CLASS_SUP == (1U << 20) &&
+                   IB_UVERBS_PCF_DR_NOTICE_SUP == (1U << 21) &&
+                   IB_UVERBS_PCF_CAP_MASK_NOTICE_SUP == (1U << 22) &&
+                   IB_UVERBS_PCF_BOOT_MGMT_SUP == (1U << 23) &&
+                   IB_UVERBS_PCF_LINK_LATENCY_SUP == (1U << 24) &&
+                   IB_UVERBS_PCF_CLIENT_REG_SUP == (1U << 25) && IB_UVERBS_PCF_IP_BASED_GIDS == (1U << 26) &&
+                   IB_UVERBS_PCF_LINK_SPEED_WIDTH_TABLE_SUP == (1U << 27) &&
+                   IB_UVERBS_PCF_VENDOR_SPECIFIC_MADS_TABLE_SUP == (1U << 28) &&
+                   IB_UVERBS_PCF_MCAST_PKEY_TRAP_SUPPRESSION_SUP == (1U << 29) &&
+                   IB_UVERBS_PCF_MCAST_FDB_TOP_SUP == (1U << 30) &&
+                   IB_UVERBS_PCF_HIERARCHY_INFO_SUP == (1ULL << 31),
+               "IB_UVERBS_PCF_* port capability bits");
+
 /* Node types (RDMA_NODE_*, [UAPI] rdma/rdma_netlink.h): RDMA_NLDEV_ATTR_DEV_NODE_TYPE and the
  * leading integer of sysfs node_type (core/sysfs.c node_type_show). */
 static const unsigned int RDMAABI_NODE_IB_CA = RDMA_NODE_IB_CA;

@@ -105,15 +105,38 @@ enum DeviceDetailView {
         add("physical state", p.physicalState?.name)
         // Like the JSON (and `rdma link`): LIDs mean nothing on an Ethernet (RoCE) port.
         if p.linkLayer?.value != "Ethernet" {
+            add("subnet prefix", p.subnetPrefix.map { GUID($0).sysfs })
             add("lid", p.lid.map { "0x" + String($0, radix: 16) })
             add("sm lid", p.smLID.map { "0x" + String($0, radix: 16) })
             add("lmc", p.lmc.map(String.init))
         }
+        add("sm sl", p.smSL.map(String.init))
         add("rate", p.rate?.value)
+        // ibv_devinfo's words ("active_width: 4X", "active_speed: 25.0 Gbps").
+        add("active width", p.parsedRate?.activeWidth)
+        add("active speed", p.parsedRate.map { "\($0.activeSpeed) (\($0.speedName))" })
         add("link layer", p.linkLayer?.value)
-        add("gid 0", p.gid0?.value)
+        add("cap mask", p.capabilities.map { "\($0.text) <\($0.names.joined(separator: ", "))>" })
+        // ibstat's form: "Port GUID: 0x%016" PRIx64.
+        add("port guid", p.portGUID.map { "0x" + hex($0.value, width: 16) })
+        if p.gids == nil { add("gid 0", p.gid0?.value) }
         add("netdev", p.netdev?.value)
+        if p.netdev != nil {
+            // nldev PORT_GET names no netdev in this namespace, or a tree without class/net.
+            add("netdev index", p.netdevIndex.map(String.init) ?? "unknown (no NDEV_INDEX from netlink, no class/net/\(p.netdev!.value)/ifindex)")
+        }
+        // ibv_devinfo's "GID[%3d]:" lines: RoCE v2 addresses through inet_ntop, others as sysfs.
+        for g in p.gids ?? [] {
+            add("GID[\(pad3(g.index))]", g.devinfoAddress + ", " + g.type.name + (g.netdev.map { ", netdev " + $0.value } ?? ""))
+        }
+        for k in p.pkeys ?? [] { add("P_Key[\(pad3(k.index))]", k.text) }
         return lines
+    }
+
+    /// "%3d".
+    static func pad3(_ n: Int) -> String {
+        let s = String(n)
+        return String(repeating: " ", count: max(0, 3 - s.count)) + s
     }
 
     static func keyValues(_ lines: [(String, String)], indent: String = "") -> String {

@@ -64,11 +64,22 @@ extension KernelState {
     /// written into it in cap_mask_show's format. A device or port without the attribute (gone
     /// after a hot-unplug) is left alone, as `ib_umad_sm_close` skips a device that is gone.
     mutating func modifyPortCapabilities(device: String, port: Int, set: UInt32, clear: UInt32) {
+        guard let (path, entry, current) = portCapabilityFile(device: device, port: port) else { return }
+        tree.remove(path)
+        tree.addFile(path, text: SysfsFormat.capabilityMask((current | set) & ~clear), mode: entry.mode)
+    }
+
+    /// The port's `port_cap_flags` as they are now (what ib_query_port answers: nldev's
+    /// PORT_GET reads them too), from the attribute that holds them.
+    func portCapabilities(device: String, port: Int) -> UInt32? {
+        portCapabilityFile(device: device, port: port)?.mask
+    }
+
+    private func portCapabilityFile(device: String, port: Int) -> (path: String, entry: Entry, mask: UInt32)? {
         guard let (path, entry) = try? tree.lookup("/sys/class/infiniband/\(device)/ports/\(port)/cap_mask"),
               case .file(.bytes(let bytes)) = entry.kind,
               let current = UInt32(String(decoding: bytes, as: UTF8.self).trimmingBlanks.dropFirst(2), radix: 16)
-        else { return }
-        tree.remove(path)
-        tree.addFile(path, text: SysfsFormat.capabilityMask((current | set) & ~clear), mode: entry.mode)
+        else { return nil }
+        return (path, entry, current)
     }
 }

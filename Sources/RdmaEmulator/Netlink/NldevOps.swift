@@ -13,7 +13,7 @@ struct NldevOp: Sendable {
 }
 
 enum NldevOps {
-    /// Modelled: GET (doit and dumpit), GET_CHARDEV, SYS_GET. The rest exist so that their
+    /// Modelled: GET (doit and dumpit), PORT_GET (doit), GET_CHARDEV, SYS_GET. The rest exist so that their
     /// numbers, dump support and permission answer as the kernel's do, and then refuse with
     /// EOPNOTSUPP (the emulator's answer for "not modelled").
     static let linux61: [UInt16: NldevOp] = [
@@ -21,7 +21,7 @@ enum NldevOps {
         RDMAABI_NLDEV_CMD_SET: NldevOp(doit: true, admin: true),
         RDMAABI_NLDEV_CMD_NEWLINK: NldevOp(doit: true, admin: true),
         RDMAABI_NLDEV_CMD_DELLINK: NldevOp(doit: true, admin: true),
-        RDMAABI_NLDEV_CMD_PORT_GET: NldevOp(doit: true, dumpit: true),
+        RDMAABI_NLDEV_CMD_PORT_GET: NldevOp(doit: true, dumpit: true),  // nldev_port_get_doit
         RDMAABI_NLDEV_CMD_SYS_GET: NldevOp(doit: true),               // nldev_sys_get_doit
         RDMAABI_NLDEV_CMD_SYS_SET: NldevOp(doit: true, admin: true),
         // 8: unused

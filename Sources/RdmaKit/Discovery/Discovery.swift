@@ -198,7 +198,7 @@ public struct Discovery {
             let free = try reader.integer(dir + "/nfreectxts")
             if total != nil || free != nil { d.contexts = Contexts(total: total, free: free) }
         }
-        d.ports = try readPorts(dir, detail: detail, reader: &reader)
+        d.ports = try readPorts(dir, detail: detail, index: entry.index, reader: &reader)
         return d
     }
 
@@ -317,7 +317,8 @@ public struct Discovery {
         }
     }
 
-    func readPorts(_ dir: String, detail: DiscoveryDetail, reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) -> [Port] {
+    func readPorts(_ dir: String, detail: DiscoveryDetail, index: UInt32? = nil,
+                   reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) -> [Port] {
         let portsDir = dir + "/ports"
         let names: [String]
         do { names = try kernel.listDirectory(portsDir) } catch {
@@ -343,8 +344,7 @@ public struct Discovery {
                 port.lmc = try reader.integer(p + "/lid_mask_count")
                 port.rate = try reader.text(p + "/rate")
                 port.linkLayer = try reader.text(p + "/link_layer")
-                port.gid0 = try reader.text(p + "/gids/0")
-                port.netdev = try reader.text(p + "/gid_attrs/ndevs/0", .optionalEINVALMeansAbsent)
+                try readPortDetail(p, into: &port, deviceIndex: index, reader: &reader)
             }
             ports.append(port)
         }

@@ -99,7 +99,38 @@ public struct Port: Sendable, Equatable {
     public var gid0: SysfsText?
     /// RoCE: the netdev behind GID 0 (`gid_attrs/ndevs/0`).
     public var netdev: SysfsText?
+
+    // The rest is read for `show` and `--json` only (DiscoveryDetail.full), never by `list`.
+
+    /// `sm_sl` (core/sysfs.c "%d" of ib_port_attr.sm_sl).
+    public var smSL: Int?
+    /// `cap_mask`.
+    public var capabilities: PortCapabilities?
+    /// The non-empty GID table entries (ibv_devinfo's rule), in index order; nil when the
+    /// `gids` directory could not be listed.
+    public var gids: [GIDEntry]?
+    /// The non-zero P_Key table entries; nil when there is no `pkeys` group (core/sysfs.c
+    /// creates it only when pkey_tbl_len > 0).
+    public var pkeys: [PKeyEntry]?
+    /// The netdev's interface index (iproute2's `netdev_index`): nldev PORT_GET's NDEV_INDEX on
+    /// the netlink source, else `/sys/class/net/<netdev>/ifindex`; nil when neither knows it.
+    public var netdevIndex: UInt32?
+
     public init(number: Int) { self.number = number }
+
+    /// `rate` split into width and speed.
+    public var parsedRate: PortRate? { rate.flatMap { PortRate(sysfs: $0.value) } }
+
+    /// ibstat's "Port GUID": libibumad `get_port` reads `gids/0` and takes its interface ID
+    /// (`port->port_guid = gid.global.interface_id`). Nil when GID 0 is empty.
+    public var portGUID: GUID? {
+        guard let g = gid0.flatMap({ GIDAddress(sysfs: $0.value) }), g.interfaceID != 0 else { return nil }
+        return GUID(g.interfaceID)
+    }
+
+    /// The subnet prefix: GID 0's upper half, as libibumad `get_port` takes `gid_prefix` from
+    /// `gids/0` (iproute2 prints nldev's SUBNET_PREFIX, sent for IB ports only, the same way).
+    public var subnetPrefix: UInt64? { gid0.flatMap { GIDAddress(sysfs: $0.value) }?.subnetPrefix }
 }
 
 /// A character device that belongs to a device: uverbs, umad/issm per port, the driver's own.

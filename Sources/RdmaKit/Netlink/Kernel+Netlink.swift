@@ -15,6 +15,12 @@ extension Kernel {
         try RdmaNetlink.decodeChardev(netlinkRDMA(RdmaNetlink.chardevRequest(type: type, deviceIndex: deviceIndex, port: port)))
     }
 
+    /// One port (core/nldev.c `nldev_port_get_doit`): EINVAL for an unknown device index or an
+    /// invalid port.
+    public func netlinkPort(deviceIndex: UInt32, port: UInt32) throws(KernelError) -> NetlinkPort {
+        try RdmaNetlink.decodePort(netlinkRDMA(RdmaNetlink.portGet(deviceIndex: deviceIndex, port: port)))
+    }
+
     /// Netns mode and copy-on-fork (core/nldev.c `nldev_sys_get_doit`).
     public func netlinkSystem() throws(KernelError) -> NetlinkSystemInfo {
         try RdmaNetlink.decodeSystem(netlinkRDMA(RdmaNetlink.systemGet()))

@@ -26,7 +26,15 @@ public enum RdmaNetlink {
         public static let firmwareVersion = RDMAABI_NLDEV_ATTR_FW_VERSION        // 5, string
         public static let nodeGUID = RDMAABI_NLDEV_ATTR_NODE_GUID                // 6, u64 host order
         public static let systemImageGUID = RDMAABI_NLDEV_ATTR_SYS_IMAGE_GUID    // 7, u64
+        public static let subnetPrefix = RDMAABI_NLDEV_ATTR_SUBNET_PREFIX        // 8, u64
+        public static let lid = RDMAABI_NLDEV_ATTR_LID                           // 9, u32
+        public static let smLID = RDMAABI_NLDEV_ATTR_SM_LID                      // 10, u32
+        public static let lmc = RDMAABI_NLDEV_ATTR_LMC                           // 11, u8
+        public static let portState = RDMAABI_NLDEV_ATTR_PORT_STATE              // 12, u8
+        public static let portPhysicalState = RDMAABI_NLDEV_ATTR_PORT_PHYS_STATE // 13, u8
         public static let nodeType = RDMAABI_NLDEV_ATTR_DEV_NODE_TYPE            // 14, u8
+        public static let netdevIndex = RDMAABI_NLDEV_ATTR_NDEV_INDEX            // 50, u32
+        public static let netdevName = RDMAABI_NLDEV_ATTR_NDEV_NAME              // 51, string
         public static let netnsMode = RDMAABI_NLDEV_SYS_ATTR_NETNS_MODE          // 66, u8
         public static let protocolName = RDMAABI_NLDEV_ATTR_DEV_PROTOCOL         // 67, string
         public static let chardevType = RDMAABI_NLDEV_ATTR_CHARDEV_TYPE          // 69, string
@@ -70,6 +78,15 @@ public enum RdmaNetlink {
         if let port { attributes.append(.u32(Attribute.portIndex, port)) }
         return NetlinkMessage(type: getChardev, flags: Netlink.request, sequence: sequence, portID: portID,
                               attributes: attributes).bytes
+    }
+
+    /// RDMA_NLDEV_CMD_PORT_GET of one port: DEV_INDEX, PORT_INDEX — what iproute2's
+    /// `rdma link show DEV/PORT` sends (rdma/link.c `link_no_args`; it adds ACK).
+    public static func portGet(deviceIndex: UInt32, port: UInt32, sequence: UInt32 = 1, portID: UInt32 = 0,
+                               ack: Bool = false) -> [UInt8] {
+        NetlinkMessage(type: portGet, flags: Netlink.request | (ack ? Netlink.ack : 0), sequence: sequence,
+                       portID: portID, attributes: [.u32(Attribute.deviceIndex, deviceIndex),
+                                                    .u32(Attribute.portIndex, port)]).bytes
     }
 
     /// RDMA_NLDEV_CMD_SYS_GET (rdma-core `rdmanl_get_copy_on_fork`, `rdma sys show`).

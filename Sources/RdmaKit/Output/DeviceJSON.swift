@@ -1,6 +1,6 @@
 /// JSON views of the model (schema rdmactl/1, Docs/json-schema.md). iproute2's key names and
 /// values where `rdma -j` has them: ifname, ifindex, node_type, node_guid, sys_image_guid, fw,
-/// port, state, physical_state, lid, sm_lid, lmc, netdev.
+/// port, state, physical_state, subnet_prefix, lid, sm_lid, lmc, netdev, netdev_index, caps.
 extension RdmaDevice {
     public var json: JSONValue {
         var o = JSONObjectBuilder()
@@ -61,16 +61,50 @@ extension Port {
         o.add("port", number)
         o.add("state", state?.name)
         o.add("physical_state", physicalState?.name)
-        // LIDs mean nothing on Ethernet (RoCE); nldev sends them only for IB (fill_port_info).
+        // LIDs mean nothing on Ethernet (RoCE); nldev sends them only for IB (fill_port_info),
+        // and the subnet prefix likewise (iproute2 `subnet_prefix`, "%04x:%04x:%04x:%04x").
         if linkLayer?.value != "Ethernet" {
+            o.add("subnet_prefix", subnetPrefix.map { GUID($0).sysfs })
             o.add("lid", lid)
             o.add("sm_lid", smLID)
             o.add("lmc", lmc)
         }
+        // Not iproute2's: ibv_devinfo's `sm_sl`, `active_width`, `active_speed`.
+        o.add("sm_sl", smSL)
         o.add("rate", rate)
+        o.add("active_width", parsedRate?.activeWidth)
+        o.add("active_speed", parsedRate?.activeSpeed)
         o.add("link_layer", linkLayer)
+        // sysfs `cap_mask` for every link layer; iproute2's `caps` names (it has them from
+        // nldev, which sends CAP_FLAGS for IB ports only).
+        o.add("cap_mask", capabilities?.text)
+        o.add("caps", capabilities.map { .array($0.names.map(JSONValue.string)) })
+        o.add("port_guid", portGUID?.sysfs)
         o.add("gid0", gid0)
         o.add("netdev", netdev)
+        o.add("netdev_index", netdevIndex)
+        o.add("gids", gids.map { .array($0.map(\.json)) })
+        o.add("pkeys", pkeys.map { .array($0.map(\.json)) })
+        return o.value
+    }
+}
+
+extension GIDEntry {
+    public var json: JSONValue {
+        var o = JSONObjectBuilder()
+        o.add("index", index)
+        o.add("gid", gid.sysfs)
+        o.add("type", type.name)
+        o.add("netdev", netdev)
+        return o.value
+    }
+}
+
+extension PKeyEntry {
+    public var json: JSONValue {
+        var o = JSONObjectBuilder()
+        o.add("index", index)
+        o.add("pkey", text)
         return o.value
     }
 }

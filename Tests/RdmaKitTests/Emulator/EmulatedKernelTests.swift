@@ -169,7 +169,9 @@ private func failure<T>(_ body: () throws -> T) -> KernelError? {
         ("/sys/class/infiniband/hfi1_0/ports/1/link_layer", "InfiniBand\n"),
         ("/sys/class/infiniband/hfi1_0/ports/1/cap_mask", "0x00410020\n"),
         ("/sys/class/infiniband/hfi1_0/ports/1/gids/0", "fe80:0000:0000:0000:0011:7501:0179:e4a0\n"),
-        ("/sys/class/infiniband/hfi1_0/ports/1/gids/4", "0000:0000:0000:0000:0000:0000:0000:0000\n"),
+        // rvt_query_gid: the prefix with hfi1_get_guid_be's zero alias GUID (not the zero GID).
+        ("/sys/class/infiniband/hfi1_0/ports/1/gids/4", "fe80:0000:0000:0000:0000:0000:0000:0000\n"),
+        ("/sys/class/infiniband/hfi1_0/ports/1/gid_attrs/types/4", "IB/RoCE v1\n"),
         ("/sys/class/infiniband/hfi1_0/ports/1/pkeys/0", "0xffff\n"),
         ("/sys/class/infiniband/hfi1_0/ports/1/pkeys/15", "0x0000\n"),
         ("/sys/class/infiniband/hfi1_0/ports/1/gid_attrs/types/0", "IB/RoCE v1\n"),
@@ -239,7 +241,8 @@ private func failure<T>(_ body: () throws -> T) -> KernelError? {
         let port = "/sys/class/infiniband/hfi1_0/ports/1"
         let ndev = failure { try k.readAttribute(port + "/gid_attrs/ndevs/0") }
         #expect(ndev?.errno == .EINVAL && ndev?.detail == nil)
-        #expect(failure { try k.readAttribute(port + "/gid_attrs/types/1") }?.errno == .EINVAL)
+        // An IB GID has no netdev: core/sysfs.c print_ndev answers EINVAL for every entry.
+        #expect(failure { try k.readAttribute(port + "/gid_attrs/ndevs/1") }?.errno == .EINVAL)
         #expect(failure { try k.readAttribute("/sys/class/infiniband/hfi1_0/chip_reset") }?.errno == .EACCES)
         #expect(failure { try k.readAttribute(port) }?.errno == .EISDIR)
         #expect(failure { try k.readAttribute(port + "/nope") }?.errno == .ENOENT)

@@ -47,7 +47,11 @@ final class FaultInjectingKernel: Kernel, @unchecked Sendable {
     func write(_ handle: KernelHandle, _ bytes: [UInt8]) throws(KernelError) -> Int { try base.write(handle, bytes) }
     func read(_ handle: KernelHandle, count: Int) throws(KernelError) -> [UInt8] { try base.read(handle, count: count) }
     func allocateUserMemory(count: Int) throws(KernelError) -> UserMemory { try base.allocateUserMemory(count: count) }
-    func netlinkRDMA(_ request: [UInt8]) throws(KernelError) -> [[UInt8]] { try base.netlinkRDMA(request) }
+    func netlinkRDMA(_ request: [UInt8]) throws(KernelError) -> [[UInt8]] {
+        // nlmsg_type (host order, bytes 4-5) names the nldev op: "netlink 0x1405" is PORT_GET.
+        if request.count >= 6 { note("netlink 0x" + String(UInt16(request[4]) | UInt16(request[5]) << 8, radix: 16)) }
+        return try base.netlinkRDMA(request)
+    }
     func udevEnumerate(subsystem: String) throws(KernelError) -> [UdevDevice] { try base.udevEnumerate(subsystem: subsystem) }
     func events() throws(KernelError) -> AsyncStream<KernelEvent> { try base.events() }
 }

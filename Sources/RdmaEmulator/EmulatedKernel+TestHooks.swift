@@ -64,4 +64,9 @@ extension EmulatedKernel {
     func setMemlock(soft: UInt64?, hard: UInt64?) {
         writeFile(UserSpacePaths.limits, UserSpaceInstall.limitsText(memlockSoft: soft, memlockHard: hard), mode: 0o444)
     }
+
+    /// `rdma system set netns exclusive|shared` (core/device.c `rdma_compatdev_set`).
+    func setSharedNetns(_ shared: Bool) {
+        withState { $0.sharedNetns = shared }
+    }
 }

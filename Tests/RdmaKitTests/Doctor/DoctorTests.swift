@@ -260,6 +260,16 @@ struct DoctorTests {
         }
     }
 
+    /// DESIGN §4: doctor never opens a node (a handshake would take a hardware context); a
+    /// read of a provider library is never needed either, only the directory listing.
+    @Test func doctorOpensNothing() {
+        let k = FaultInjectingKernel(emulated())
+        let r = Doctor(kernel: k, environment: [:], credentials: Credentials(uid: 0, gid: 0)).run()
+        #expect(blockers(r).isEmpty)
+        #expect(!k.recorded.contains { $0.hasPrefix("open ") })
+        #expect(!k.recorded.contains { $0.hasPrefix("read ") && $0.hasSuffix(".so") })
+    }
+
     // MARK: matching
 
     @Test func fnmatchAsLibcDoes() {

@@ -173,13 +173,13 @@ _rdmactl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|show|facets|open-ops|snapshot|help)
+    list|show|facets|open-ops|snapshot|doctor|help)
         # Offer subcommand argument completions
         "_rdmactl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list show facets open-ops snapshot help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list show facets open-ops snapshot doctor help' -- "${cur}"))
         ;;
     esac
 }
@@ -308,6 +308,34 @@ _rdmactl_snapshot() {
     repeating_options=()
     non_repeating_options=(--source --root --emulated-set --profile --emulated-user)
     __rdmactl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--source')
+        __rdmactl_add_completions -W 'auto'$'\n''netlink'$'\n''udev'$'\n''sysfs'
+        return
+        ;;
+    '--root')
+        return
+        ;;
+    '--emulated-set')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--emulated-user')
+        return
+        ;;
+    esac
+}
+
+_rdmactl_doctor() {
+    repeating_flags=()
+    non_repeating_flags=(--emulated -j --json -p --pretty --strict --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--source --root --emulated-set --profile --emulated-user)
+    __rdmactl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in

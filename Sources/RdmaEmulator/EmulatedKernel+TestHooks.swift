@@ -1,3 +1,5 @@
+import RdmaKit
+
 /// Test hooks: states a real kernel reaches through hardware events or module parameters that
 /// the emulated hardware never produces by itself. Internal, for tests (`@testable import`);
 /// the CLI cannot reach them. Each takes the one lock, like every verb.
@@ -23,5 +25,48 @@ extension EmulatedKernel {
     /// before keep their copy (`uctxt->flags`).
     func setHfi1CapabilityMask(_ mask: UInt64) {
         withState { $0.hfi1CapabilityMask = mask }
+    }
+}
+
+/// Test hooks for the node and user-space causes of "No IB devices found" (doctor): remove or
+/// rewrite any file of the emulated host — a /dev node, a provider's `.driver` file or library,
+/// `/proc/self/limits` —, change a node's mode and owner, put something else at a node's path.
+extension EmulatedKernel {
+    /// `rm -rf PATH`.
+    func removePath(_ path: String) {
+        withState { $0.tree.remove(path) }
+    }
+
+    /// Writes a regular file, replacing whatever was at `path`.
+    func writeFile(_ path: String, _ text: String, mode: UInt32 = 0o644) {
+        withState { state in
+            state.tree.remove(path)
+            state.tree.addFile(path, text: text, mode: mode)
+        }
+    }
+
+    /// `chmod MODE PATH; chown UID:GID PATH`.
+    func setMode(_ path: String, _ mode: UInt32, uid: UInt32 = 0, gid: UInt32 = 0) {
+        withState { $0.tree.setOwnership(path, mode: mode, uid: uid, gid: gid) }
+    }
+
+    /// Replaces the node at `path` with one of another number (`mknod PATH c MAJOR MINOR`,
+    /// same mode, no driver behind it: opening it is ENXIO, like an unclaimed number).
+    func replaceNode(_ path: String, major: UInt32, minor: UInt32) {
+        withState { state in
+            let mode = state.tree.entry(path)?.mode ?? 0o666
+            state.tree.remove(path)
+            state.tree.addCharacterDevice(path, major: major, minor: minor, mode: mode, driver: nil)
+        }
+    }
+
+    /// Sets `/proc/self/limits`' RLIMIT_MEMLOCK row (nil: unlimited).
+    func setMemlock(soft: UInt64?, hard: UInt64?) {
+        writeFile(UserSpacePaths.limits, UserSpaceInstall.limitsText(memlockSoft: soft, memlockHard: hard), mode: 0o444)
+    }
+
+    /// `rdma system set netns exclusive|shared` (core/device.c `rdma_compatdev_set`).
+    func setSharedNetns(_ shared: Bool) {
+        withState { $0.sharedNetns = shared }
     }
 }

@@ -39,6 +39,8 @@ struct KernelState: Sendable {
     /// loaded module, so shared by every hfi1 unit. Each context copies it when allocated
     /// (`uctxt->flags`); SET_PKEY and write_iter read it live. A test hook changes it.
     var hfi1CapabilityMask: UInt64 = RDMAABI_HFI1_CAP_MASK_DEFAULT
+    /// core/device.c `ib_devices_shared_netns` (SYS_GET NETNS_MODE): shared by default.
+    var sharedNetns = true
 
     /// Runs `body` with the driver of `key` taken out of the table, then puts it back, so the
     /// driver can mutate itself and the rest of the state. nil when no driver is bound.

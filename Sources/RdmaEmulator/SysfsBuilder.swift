@@ -20,6 +20,7 @@ struct SysfsBuilder {
             builder.addDriverModule(device.fixture.driver)
         }
         for device in devices { builder.addDevice(device) }
+        UserSpaceInstall.add(to: &builder.tree)
         return builder
     }
 

@@ -114,6 +114,14 @@ struct Tree: Sendable {
                            mode: mode, uid: uid, gid: gid))
     }
 
+    /// chmod/chown (tests: a node a udev rule or an administrator changed).
+    mutating func setOwnership(_ path: String, mode: UInt32, uid: UInt32, gid: UInt32) {
+        guard entries[path] != nil else { return }
+        entries[path]!.mode = mode
+        entries[path]!.uid = uid
+        entries[path]!.gid = gid
+    }
+
     /// Removes `path` and everything below it (no-op when absent). For hotplug and tests.
     mutating func remove(_ path: String) {
         guard path != "/", let entry = entries.removeValue(forKey: path) else { return }

@@ -152,8 +152,19 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             let rest = path.dropFirst(4).drop { $0 == "/" }
             return rest.isEmpty ? devPrefix : devPrefix + "/" + rest
         }
+        // The user-space side (RdmaKit UserSpacePaths: rdma-core's configuration and provider
+        // libraries, /proc/self/{limits,cgroup}) lives beside sys/ in a system root; a
+        // SYSFS_PATH-style root (sysfs at the top) has none of it.
+        if !sysPrefix.isEmpty {
+            for top in Self.userSpaceTops where path.hasPrefix(top + "/") {
+                return String(path.dropFirst())
+            }
+        }
         return nil
     }
+
+    /// Top-level directories a system root may hold besides sys/ and dev/.
+    static let userSpaceTops = ["/etc", "/usr", "/proc"]
 
     /// Opens a kernel path inside the root. Live: a plain openat (the root is "/").
     func openInRoot(_ path: String, flags: Int32) throws(KernelError) -> Int32 {

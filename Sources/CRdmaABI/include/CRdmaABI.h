@@ -506,6 +506,18 @@ static const unsigned int RDMAABI_DRIVER_HFI1 = RDMA_DRIVER_HFI1; /* 15 */
 static const unsigned int RDMAABI_DRIVER_QIB = RDMA_DRIVER_QIB;   /* 16 */
 _Static_assert(RDMA_DRIVER_RXE == 14 && RDMA_DRIVER_HFI1 == 15 && RDMA_DRIVER_QIB == 16,
                "rdma_driver_id values (ABI-FACTS sec. 10.10, sec. 11)");
+/* The other driver ids rdma-core's provider match tables name (VERBS_DRIVER_ID in
+ * providers/{mlx5/mlx5.c,mlx4/mlx4.c,bnxt_re/main.c,efa/efa.c,siw/siw.c}); doctor's provider
+ * catalogue. RDMA_DRIVER_UNKNOWN is what libibverbs keeps when netlink names none. */
+static const unsigned int RDMAABI_DRIVER_UNKNOWN = RDMA_DRIVER_UNKNOWN; /* 0 */
+static const unsigned int RDMAABI_DRIVER_MLX5 = RDMA_DRIVER_MLX5;       /* 1 */
+static const unsigned int RDMAABI_DRIVER_MLX4 = RDMA_DRIVER_MLX4;       /* 2 */
+static const unsigned int RDMAABI_DRIVER_BNXT_RE = RDMA_DRIVER_BNXT_RE; /* 6 */
+static const unsigned int RDMAABI_DRIVER_EFA = RDMA_DRIVER_EFA;         /* 17 */
+static const unsigned int RDMAABI_DRIVER_SIW = RDMA_DRIVER_SIW;         /* 18 */
+_Static_assert(RDMA_DRIVER_UNKNOWN == 0 && RDMA_DRIVER_MLX5 == 1 && RDMA_DRIVER_MLX4 == 2 &&
+               RDMA_DRIVER_BNXT_RE == 6 && RDMA_DRIVER_EFA == 17 && RDMA_DRIVER_SIW == 18,
+               "rdma_driver_id values (include/uapi/rdma/ib_user_ioctl_verbs.h)");
 
 /* uverbs ioctl framework attribute flags and ID namespaces (ABI-FACTS sec. 4.1). */
 static const unsigned short RDMAABI_UVERBS_ATTR_F_MANDATORY = UVERBS_ATTR_F_MANDATORY;

@@ -17,7 +17,8 @@ public struct RdmactlCommand: ParsableCommand {
         --emulated-set), RDMACTL_PROFILE (like --profile); flags override the environment.
         """,
         version: version,
-        subcommands: [ListCommand.self, ShowCommand.self, FacetsCommand.self, OpenOpsCommand.self, SnapshotCommand.self])
+        subcommands: [ListCommand.self, ShowCommand.self, FacetsCommand.self, OpenOpsCommand.self, SnapshotCommand.self,
+                      DoctorCommand.self])
 
     public init() {}
 

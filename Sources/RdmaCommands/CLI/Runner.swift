@@ -98,7 +98,10 @@ private func emit(_ run: CommandRun, failure: RdmaError?, json: Bool, pretty: Bo
         } else if failure == nil || !run.text.isEmpty {
             context.out(run.text)
         }
-        for w in run.warnings { context.err("rdmactl: warning: \(terminalSafe(w.message))\n") }
+        for w in run.warnings {
+            context.err("rdmactl: warning: \(terminalSafe(w.message))\n")
+            if let hint = w.hint { context.err("rdmactl: hint: \(terminalSafe(hint))\n") }
+        }
         if let failure { context.err(formatError(failure)) }
     }
     return failure?.exitCode.rawValue ?? ExitCode.ok.rawValue

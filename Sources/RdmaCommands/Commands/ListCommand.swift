@@ -7,7 +7,13 @@ struct ListCommand: ParsableCommand, RdmactlRunnable {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List RDMA devices: name, driver, node type, GUID, port states, uverbs node.",
-        discussion: "The table reads only what its columns need; --json reads the full record of each device.")
+        discussion: """
+        The table reads only what its columns need; --json reads the full record of each device. \
+        A uverbs node that is missing from /dev, is not a character device, has another major:minor \
+        than sysfs says, or cannot be opened by the caller is a warning with a hint (NODE_MISSING, \
+        NODE_NOT_CHAR, NODE_MISMATCH, NODE_NOT_OPENABLE); --strict makes any warning exit 65. \
+        'rdmactl doctor' explains every cause of "No IB devices found".
+        """)
 
     @OptionGroup var globals: GlobalOptions
 

@@ -75,7 +75,7 @@ enum Nldev {
             case RDMAABI_NLDEV_CMD_GET: return .replied(try deviceGet(message, state, portID: socketPortID))
             case RDMAABI_NLDEV_CMD_PORT_GET: return .replied(try portGet(message, state, portID: socketPortID))
             case RDMAABI_NLDEV_CMD_GET_CHARDEV: return .replied(try chardev(message, state, portID: socketPortID))
-            case RDMAABI_NLDEV_CMD_SYS_GET: return .replied(try systemGet(message, profile: profile, portID: socketPortID))
+            case RDMAABI_NLDEV_CMD_SYS_GET: return .replied(try systemGet(message, state, profile: profile, portID: socketPortID))
             default: return .failed(.EOPNOTSUPP)       // not modelled
             }
         } catch {

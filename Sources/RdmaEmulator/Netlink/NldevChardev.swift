@@ -90,10 +90,12 @@ extension Nldev {
     /// core/nldev.c `nldev_sys_get_doit` (strict parse; errors returned as they are): NETNS_MODE
     /// (ib_devices_shared_netns, 1 = shared), PRIVILEGED_QKEY_MODE (0), COPY_ON_FORK (always 1)
     /// — the attributes and order the VM's 6.1 kernel sends.
-    static func systemGet(_ request: NetlinkMessage, profile: Profile, portID: UInt32) throws(KernelError) -> [NetlinkMessage] {
+    static func systemGet(_ request: NetlinkMessage, _ state: KernelState, profile: Profile, portID: UInt32) throws(KernelError) -> [NetlinkMessage] {
         typealias A = RdmaNetlink.Attribute
         if case .failure(let error) = NldevPolicy.parse(request.payload, strict: true) { throw error }
-        var attributes: [NetlinkAttribute] = [.u8(A.netnsMode, 1)]
+        // (u8)ib_devices_shared_netns: 1 unless ib_core was loaded with netns_mode=0 or
+        // `rdma system set netns exclusive` ran (a test hook plays either).
+        var attributes: [NetlinkAttribute] = [.u8(A.netnsMode, state.sharedNetns ? 1 : 0)]
         if profile.nldevSysAttributesSince512 {
             attributes += [.u8(A.privilegedQKeyMode, 0), .u8(A.copyOnFork, 1)]
         }

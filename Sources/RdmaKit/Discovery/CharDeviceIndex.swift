@@ -30,7 +30,7 @@ struct CharDeviceIndex {
         for entry in Self.entries(kernel, Self.uverbsClass, reader: &reader) where entry.hasPrefix("uverbs") {
             let dir = Self.uverbsClass + "/" + entry
             guard let ibdev = Self.owner(dir, knownDevices, reader: &reader), wanted.contains(ibdev) else { continue }
-            let cdev = Self.charDevice(.uverbs, entry, dir, reader: &reader, detail: detail)
+            let cdev = Self.charDevice(.uverbs, entry, dir, of: ibdev, reader: &reader, detail: detail)
             if detail == .full, let abi = try? reader.integer(dir + "/abi_version") {
                 uverbsDeviceABI[entry] = abi
             }
@@ -40,22 +40,22 @@ struct CharDeviceIndex {
         where entry.hasPrefix("umad") || entry.hasPrefix("issm") {
             let dir = Self.madClass + "/" + entry
             guard let ibdev = Self.owner(dir, knownDevices, reader: &reader), wanted.contains(ibdev) else { continue }
-            var cdev = Self.charDevice(entry.hasPrefix("umad") ? .umad : .issm, entry, dir, reader: &reader, detail: detail)
+            var cdev = Self.charDevice(entry.hasPrefix("umad") ? .umad : .issm, entry, dir, of: ibdev, reader: &reader, detail: detail)
             cdev.port = (try? reader.integer(dir + "/port", .required)) ?? nil
             madByDevice[ibdev, default: []].append(cdev)
         }
         // Driver cdevs carry no ibdev: they belong to the ib device of the same unit.
         for entry in Self.entries(kernel, Self.hfi1Class, reader: &reader) {
             guard entry.hasPrefix("hfi1_"), let unit = Int(entry.dropFirst(5)), wanted.contains("hfi1_\(unit)") else { continue }
-            hfi1ByUnit[unit] = Self.charDevice(.hfi1, entry, Self.hfi1Class + "/" + entry, reader: &reader, detail: detail)
+            hfi1ByUnit[unit] = Self.charDevice(.hfi1, entry, Self.hfi1Class + "/" + entry, of: "hfi1_\(unit)", reader: &reader, detail: detail)
         }
         let wantsQib = wanted.contains { $0.hasPrefix("qib") }
         for entry in Self.entries(kernel, Self.ipathClass, reader: &reader) where wantsQib && entry.hasPrefix("ipath") {
             let rest = entry.dropFirst(5)
             if rest.isEmpty {
-                ipathWildcard = Self.charDevice(.ipath, entry, Self.ipathClass + "/" + entry, reader: &reader, detail: detail)
+                ipathWildcard = Self.charDevice(.ipath, entry, Self.ipathClass + "/" + entry, of: "qib", reader: &reader, detail: detail)
             } else if let unit = Int(rest), wanted.contains("qib\(unit)") {
-                ipathByUnit[unit] = Self.charDevice(.ipath, entry, Self.ipathClass + "/" + entry, reader: &reader, detail: detail)
+                ipathByUnit[unit] = Self.charDevice(.ipath, entry, Self.ipathClass + "/" + entry, of: "qib\(unit)", reader: &reader, detail: detail)
             }
         }
     }
@@ -86,8 +86,10 @@ struct CharDeviceIndex {
     }
 
     /// Reads a class device: its node from `uevent` DEVNAME, its number from `dev`, and — with
-    /// full detail — the node's mode and owner and whether the caller may open it.
-    private static func charDevice(_ kind: CharDevice.Kind, _ name: String, _ dir: String,
+    /// full detail, and always for the uverbs node, whose health `list` reports (NodeCheck) —
+    /// the node's type, number, mode and owner and whether the caller may open it: one lstat
+    /// and one access prediction, nothing more.
+    private static func charDevice(_ kind: CharDevice.Kind, _ name: String, _ dir: String, of device: String,
                                    reader: inout AttributeReader, detail: DiscoveryDetail) -> CharDevice {
         var cdev = CharDevice(kind: kind, name: name)
         if let uevent = (try? reader.text(dir + "/uevent")) ?? nil {
@@ -100,7 +102,7 @@ struct CharDeviceIndex {
                 }
             }
         }
-        guard detail == .full else { return cdev }
+        guard detail == .full || kind == .uverbs else { return cdev }
         if let dev = (try? reader.parsed(dir + "/dev", .required, what: "MAJOR:MINOR", parseDevNumber)) ?? nil {
             cdev.major = dev.0; cdev.minor = dev.1
         }
@@ -111,24 +113,22 @@ struct CharDeviceIndex {
             case .characterDevice:
                 cdev.node = node
                 cdev.nodePresent = true
-                if let major = cdev.major, let minor = cdev.minor, node.major != major || node.minor != minor {
-                    reader.warn(Diagnostic("NODE_MISMATCH", path: path,
-                                           "\(path) is \(node.major):\(node.minor) but sysfs says \(major):\(minor)"))
-                }
                 cdev.canOpen = reader.kernel.predictOpen(path, node: node)
             case .placeholder:
                 // A snapshot's stand-in without a manifest entry: there, but mode and owner unknown.
                 cdev.nodePresent = true
             default:
                 cdev.nodePresent = false
-                reader.warn(Diagnostic("NODE_NOT_CHAR", path: path,
-                                       "\(path) is a \(node.type.rawValue), not a character device"))
+                cdev.foundType = node.type
             }
         } catch {
             cdev.nodePresent = false
             if error.errno != .ENOENT {
                 reader.warn(Diagnostic("UNREADABLE_NODE", path: path, "\(path): \(error)", errno: error.errno))
             }
+        }
+        if let problem = NodeCheck.problem(cdev, device: device) {
+            reader.warn(problem.diagnostic)
         }
         return cdev
     }

@@ -43,8 +43,10 @@ public struct Diagnostic: Sendable, Equatable {
     public var path: String?
     public var message: String
     public var errno: Errno?
+    /// What to do about it, when there is something to do (a node missing from a container).
+    public var hint: String?
 
-    public init(_ code: String, path: String?, _ message: String, errno: Errno? = nil) {
-        self.code = code; self.path = path; self.message = message; self.errno = errno
+    public init(_ code: String, path: String?, _ message: String, errno: Errno? = nil, hint: String? = nil) {
+        self.code = code; self.path = path; self.message = message; self.errno = errno; self.hint = hint
     }
 }

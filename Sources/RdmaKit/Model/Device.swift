@@ -155,6 +155,8 @@ public struct CharDevice: Sendable, Equatable {
     public var node: DeviceNodeInfo?
     /// Whether /dev has the node at all (nil: not looked at).
     public var nodePresent: Bool?
+    /// What lstat found at `path` when it is not a character device (a FIFO, a directory).
+    public var foundType: NodeType?
     /// Prediction of whether the caller may open it read-write.
     public var canOpen: Bool?
     public init(kind: Kind, name: String) { self.kind = kind; self.name = name }

@@ -145,6 +145,7 @@ extension Diagnostic {
         o.add("message", message)
         o.add("errno", errno.map { Int($0.rawValue) })
         o.add("errno_name", errno?.name)
+        o.add("hint", hint)
         return o.value
     }
 }

@@ -40,6 +40,8 @@ struct BinaryTests {
         (["--emulated", "list"], 0),
         (["--emulated", "show", "nope0"], 66),
         (["--emulated-set", "none", "list"], 69),
+        (["--emulated", "doctor"], 0),
+        (["--emulated-set", "none", "doctor"], 69),
         (["--root", "/nonexistent", "list"], 66),
         (["--emulated", "--root", "/tmp", "list"], 64),
         (["list", "--bogus"], 64),

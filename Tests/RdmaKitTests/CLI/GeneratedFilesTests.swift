@@ -26,6 +26,6 @@ struct GeneratedFilesTests {
         let doc = try String(contentsOfFile: Self.repo + "/Docs/exit-codes.md", encoding: .utf8)
         for code in ExitCode.allCases { #expect(doc.contains("| \(code.rawValue) |")) }
         // Every subcommand is in the page.
-        for command in ["list", "show", "snapshot"] { #expect(page.contains(command)) }
+        for command in ["list", "show", "snapshot", "doctor"] { #expect(page.contains(command)) }
     }
 }

@@ -84,6 +84,33 @@ sec oo-nobody-umad su -s /bin/sh nobody -c './rdmactl open-ops umad --device rxe
 sec abi-uverbs cat /sys/class/infiniband_verbs/uverbs0/abi_version
 sec abi-rdmacm cat /sys/class/misc/rdma_cm/abi_version
 sec dev-nodes sh -c 'for n in uverbs0 umad0 rdma_cm; do echo "$n $(stat -c "%t:%T %a" /dev/infiniband/$n)"; done'
+# show parity (issue 8): one port as rdmactl shows it, and the tools it must agree with.
+sec show-port ./rdmactl show rxe0/1 --json
+sec show-port-netlink ./rdmactl --source netlink show rxe0/1 --json
+sec show-port-sysfs ./rdmactl --source sysfs show rxe0/1 --json
+sec devinfo ibv_devinfo -v -d rxe0
+sec rdma-link-d rdma -j -d link show rxe0/1
+sec ndev-ifindex sh -c 'cat /sys/class/net/$(cat /sys/class/infiniband/rxe0/ports/1/gid_attrs/ndevs/0)/ifindex'
+# (monitor sections go here, before the breaks below)
+# Listing findings and doctor, healthy and after each break (last: the breaks end with rxe0 deleted).
+sec doctor ./rdmactl doctor --json
+sec ibv-devices ibv_devices
+mv /dev/infiniband/uverbs0 /tmp/uverbs0
+sec list-no-node ./rdmactl list --json
+sec list-no-node-strict ./rdmactl list --strict --json
+sec doctor-no-node ./rdmactl doctor --json
+sec ibv-devices-no-node ibv_devices
+mv /tmp/uverbs0 /dev/infiniband/uverbs0
+chmod 0600 /dev/infiniband/uverbs0
+sec list-0600-nobody su -s /bin/sh nobody -c './rdmactl list --json'
+sec doctor-0600-nobody su -s /bin/sh nobody -c './rdmactl doctor --json'
+chmod 0666 /dev/infiniband/uverbs0
+mv /etc/libibverbs.d/rxe.driver /tmp/rxe.driver
+sec doctor-no-provider ./rdmactl doctor --json
+sec ibv-devices-no-provider ibv_devices
+mv /tmp/rxe.driver /etc/libibverbs.d/rxe.driver
+rdma link delete rxe0
+sec doctor-no-device ./rdmactl doctor --json
 exit 0
 EOF
 
@@ -305,6 +332,117 @@ check("[oo-psm2] then the transport is skipped, not retried",
 data = open_ops("oo-nobody-umad", 77)   # umad0 is 0600 root:root (devtmpfs default, ABI-FACTS §1.4)
 check("[oo-nobody-umad] umad0 is 0600 in the guest", nodes.get("umad0", (0, 0, ""))[2] == "600", fmt(nodes))
 
+# ---- show parity (issue 8): rdmactl show rxe0/1 --json against ibv_devinfo -v (GID table, types,
+# sm_sl, port_cap_flags, active_width/speed) and rdma -j -d link show (netdev, netdev_index, caps).
+import ipaddress
+def devinfo_port1(text):
+    """ibv_devinfo -v: the port 1 block's 'key: value' lines and its GID[%3d] lines (devinfo.c)."""
+    fields, gids, port = {}, {}, None
+    for line in text.splitlines():
+        s = line.strip()
+        m = re.match(r"^port:\s+(\d+)$", s)
+        if m:
+            port = int(m.group(1)); continue
+        if port != 1:
+            continue
+        m = re.match(r"^GID\[\s*(\d+)\]:\s+(\S+?)(?:, (.+))?$", s)
+        if m:
+            gids[int(m.group(1))] = (m.group(2), m.group(3)); continue
+        m = re.match(r"^([a-z_0-9]+):\s+(.*)$", s)
+        if m:
+            fields[m.group(1)] = m.group(2)
+    return fields, gids
+
+dfields, dgids = devinfo_port1(sections.get("devinfo", ""))
+check("[devinfo] ibv_devinfo -v ran and printed port 1 with GIDs", rcs.get("devinfo") == 0 and bool(dgids),
+      repr(sections.get("devinfo", ""))[:2000])
+rlinkd = section_json("rdma-link-d")
+rl = (rlinkd or [{}])[0] if isinstance(rlinkd, list) else {}
+try:
+    ifindex = int(sections.get("ndev-ifindex", "").strip())
+except ValueError:
+    ifindex = None
+for name in ("show-port", "show-port-netlink", "show-port-sysfs"):
+    env = section_json(name)
+    if env is None:
+        continue
+    p = env.get("data") or {}
+    check(f"[{name}] ok, command show", env.get("ok") is True and env.get("command") == "show", fmt(env.get("error")))
+    gids = {g.get("index"): g for g in p.get("gids") or []}
+    check(f"[{name}] GID indices = ibv_devinfo's", sorted(gids) == sorted(dgids), f"rdmactl {sorted(gids)} devinfo {sorted(dgids)}")
+    for i, (addr, typ) in sorted(dgids.items()):
+        g = gids.get(i) or {}
+        try:
+            same = ipaddress.IPv6Address(g.get("gid", "")) == ipaddress.IPv6Address(addr)
+        except ValueError:
+            same = False
+        check(f"[{name}] GID[{i}] address", same, f"rdmactl {fmt(g.get('gid'))} devinfo {addr!r}")
+        # devinfo adds the type on Ethernet only ("RoCE v1"/"RoCE v2"); rdmactl says "IB" on IB.
+        check(f"[{name}] GID[{i}] type", g.get("type") == (typ or "IB"), f"rdmactl {fmt(g.get('type'))} devinfo {typ!r}")
+        check(f"[{name}] GID[{i}] netdev", g.get("netdev") == rl.get("netdev"), f"rdmactl {fmt(g.get('netdev'))} rdma {fmt(rl.get('netdev'))}")
+    check(f"[{name}] GID[1] is the IPv4-mapped RoCE v2 GID",
+          (gids.get(1) or {}).get("type") == "RoCE v2"
+          and ipaddress.IPv6Address((gids.get(1) or {}).get("gid", "::")).ipv4_mapped is not None, fmt(gids.get(1)))
+    check(f"[{name}] sm_sl", str(p.get("sm_sl")) == dfields.get("sm_sl"), f"rdmactl {fmt(p.get('sm_sl'))} devinfo {dfields.get('sm_sl')!r}")
+    check(f"[{name}] cap_mask", p.get("cap_mask") == dfields.get("port_cap_flags"),
+          f"rdmactl {fmt(p.get('cap_mask'))} devinfo {dfields.get('port_cap_flags')!r}")
+    check(f"[{name}] active_width", p.get("active_width") == (dfields.get("active_width") or "").split(" ")[0],
+          f"rdmactl {fmt(p.get('active_width'))} devinfo {dfields.get('active_width')!r}")
+    check(f"[{name}] active_speed", p.get("active_speed") == (dfields.get("active_speed") or "").split(" (")[0],
+          f"rdmactl {fmt(p.get('active_speed'))} devinfo {dfields.get('active_speed')!r}")
+    check(f"[{name}] netdev = rdma link's", p.get("netdev") == rl.get("netdev"), f"rdmactl {fmt(p.get('netdev'))} rdma {fmt(rl.get('netdev'))}")
+    check(f"[{name}] netdev_index = rdma link's", p.get("netdev_index") == rl.get("netdev_index") == ifindex,
+          f"rdmactl {fmt(p.get('netdev_index'))} rdma {fmt(rl.get('netdev_index'))} sysfs {ifindex}")
+    if "caps" in rl:   # nldev sends CAP_FLAGS for IB ports only: absent on rxe
+        check(f"[{name}] caps = rdma link's", p.get("caps") == rl.get("caps"), f"rdmactl {fmt(p.get('caps'))} rdma {fmt(rl.get('caps'))}")
+
+# ---- listing findings and doctor (issue 8): each break gives the cause the kernel and rdma-core
+# make of it — libibverbs drops a device whose node is missing (init.c stat) or that no provider
+# matches (try_drivers); a 0600 node is EACCES for others (ABI-FACTS §7); no device, no list.
+def envelope(name, want_rc):
+    raw = sections.get(name)
+    if not check(f"[{name}] section present", raw is not None):
+        return {}
+    err = sections.get(name + ".stderr", "").strip()
+    check(f"[{name}] exit {want_rc}", rcs[name] == want_rc, f"exit {rcs[name]}; stderr {err[:800]!r}; stdout {raw[:1500]!r}")
+    try:
+        return json.loads(raw)
+    except Exception as e:
+        check(f"[{name}] stdout is one JSON document", False, f"{e}: {raw[:1500]!r}")
+        return {}
+
+def codes(env):
+    return [w.get("code") for w in env.get("warnings") or []]
+
+def ibv_lists_rxe0(name):
+    return any(line.split()[0] == "rxe0" for line in sections.get(name, "").splitlines()[2:] if line.split())
+
+env = envelope("doctor", 0)
+check("[doctor] verdict ok, no blockers", (env.get("data") or {}).get("verdict") == "ok"
+      and (env.get("data") or {}).get("counts", {}).get("blocker") == 0, fmt(env.get("data"))[:1500])
+check("[doctor] names rxe0's provider (rdma-core's rxe)",
+      any(f.get("code") == "PROVIDER" and "rxe" in f.get("message", "") for f in (env.get("data") or {}).get("findings", [])),
+      fmt(env.get("data"))[:1500])
+check("[ibv-devices] reference lists rxe0", ibv_lists_rxe0("ibv-devices"), sections.get("ibv-devices", ""))
+env = envelope("list-no-node", 0)
+check("[list-no-node] warns NODE_MISSING with a hint",
+      any(w.get("code") == "NODE_MISSING" and w.get("hint") for w in env.get("warnings") or []), fmt(env.get("warnings")))
+envelope("list-no-node-strict", 65)
+env = envelope("doctor-no-node", 69)
+check("[doctor-no-node] blocker NODE_MISSING", (env.get("error") or {}).get("code") == "NODE_MISSING", fmt(env.get("error")))
+check("[ibv-devices-no-node] libibverbs drops rxe0 too", not ibv_lists_rxe0("ibv-devices-no-node"), sections.get("ibv-devices-no-node", ""))
+env = envelope("list-0600-nobody", 0)
+check("[list-0600-nobody] warns NODE_NOT_OPENABLE", "NODE_NOT_OPENABLE" in codes(env), fmt(env.get("warnings")))
+env = envelope("doctor-0600-nobody", 77)
+check("[doctor-0600-nobody] blocker NODE_NOT_OPENABLE", (env.get("error") or {}).get("code") == "NODE_NOT_OPENABLE", fmt(env.get("error")))
+env = envelope("doctor-no-provider", 69)
+check("[doctor-no-provider] blocker NO_PROVIDER", (env.get("error") or {}).get("code") == "NO_PROVIDER", fmt(env.get("error")))
+check("[ibv-devices-no-provider] libibverbs lists nothing either", not ibv_lists_rxe0("ibv-devices-no-provider"),
+      sections.get("ibv-devices-no-provider", ""))
+env = envelope("doctor-no-device", 69)
+check("[doctor-no-device] blocker NO_DEVICES", (env.get("error") or {}).get("code") == "NO_DEVICES", fmt(env.get("error")))
+
+# (monitor checks)
 print(f"check-rxe: {passed} passed, {failed} failed")
 if failed:
     print("check-rxe: guest transcript:\n" + text, file=sys.stderr)

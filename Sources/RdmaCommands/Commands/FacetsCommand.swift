@@ -22,7 +22,7 @@ struct FacetsCommand: ParsableCommand, RdmactlRunnable {
     func execute(_ run: inout CommandRun) throws(RdmaError) {
         let target = try device.map { (text) throws(RdmaError) in try DeviceTarget(parsing: text) }
         let kernel = try run.openKernel()
-        let found = try Discovery(kernel: kernel).run(source: run.selection!.source, detail: .full, only: target?.device)
+        let found = try Discovery(kernel: kernel).run(source: run.selection!.source, detail: .negotiation, only: target?.device)
         run.warnings += found.warnings
         run.sourceName = found.source.rawValue
         if let target { _ = try target.find(in: found.devices) }

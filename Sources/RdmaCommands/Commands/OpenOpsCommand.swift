@@ -54,7 +54,7 @@ struct OpenOpsCommand: ParsableCommand, RdmactlRunnable {
 
         let kernel = try run.openKernel()
         let plansOnly = dryRun || run.kernelName == "root"
-        let found = try Discovery(kernel: kernel).run(source: run.selection!.source, detail: .full, only: target?.device)
+        let found = try Discovery(kernel: kernel).run(source: run.selection!.source, detail: .negotiation, only: target?.device)
         run.warnings += found.warnings
         run.sourceName = found.source.rawValue
         if let target { _ = try target.find(in: found.devices) }

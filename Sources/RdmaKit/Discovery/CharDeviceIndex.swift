@@ -23,7 +23,7 @@ struct CharDeviceIndex {
     /// `wanted`: the devices being shown, the only ones whose class devices are read further.
     init(reader: inout AttributeReader, detail: DiscoveryDetail, knownDevices: Set<String>, wanted: Set<String>) {
         let kernel = reader.kernel
-        if detail == .full {
+        if detail >= .negotiation {
             uverbsClassABI = try? reader.integer(Self.uverbsClass + "/abi_version")
             madClassABI = try? reader.integer(Self.madClass + "/abi_version")
         }
@@ -31,7 +31,7 @@ struct CharDeviceIndex {
             let dir = Self.uverbsClass + "/" + entry
             guard let ibdev = Self.owner(dir, knownDevices, reader: &reader), wanted.contains(ibdev) else { continue }
             let cdev = Self.charDevice(.uverbs, entry, dir, of: ibdev, reader: &reader, detail: detail)
-            if detail == .full, let abi = try? reader.integer(dir + "/abi_version") {
+            if detail >= .negotiation, let abi = try? reader.integer(dir + "/abi_version") {
                 uverbsDeviceABI[entry] = abi
             }
             uverbsByDevice[ibdev, default: []].append(cdev)
@@ -102,7 +102,7 @@ struct CharDeviceIndex {
                 }
             }
         }
-        guard detail == .full || kind == .uverbs else { return cdev }
+        guard detail >= .negotiation || kind == .uverbs else { return cdev }
         if let dev = (try? reader.parsed(dir + "/dev", .required, what: "MAJOR:MINOR", parseDevNumber)) ?? nil {
             cdev.major = dev.0; cdev.minor = dev.1
         }

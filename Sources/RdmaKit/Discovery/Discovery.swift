@@ -189,7 +189,7 @@ public struct Discovery {
         }
         d.nodeGUID = try reader.parsed(dir + "/node_guid", .required, what: "a GUID (xxxx:xxxx:xxxx:xxxx)", GUID.init(sysfs:))
         try readParent(of: &d, detail: detail, reader: &reader)
-        if detail == .full {
+        if detail >= .negotiation {
             d.systemImageGUID = try reader.parsed(dir + "/sys_image_guid", what: "a GUID (xxxx:xxxx:xxxx:xxxx)", GUID.init(sysfs:))
             d.firmware = try reader.text(dir + "/fw_ver")
             d.boardID = try reader.text(dir + "/board_id", .optionalEINVALMeansAbsent)
@@ -244,11 +244,11 @@ public struct Discovery {
             }
         }
         driverFromNetlink(&d)
-        if detail == .full || d.driver == nil {
+        if detail >= .negotiation || d.driver == nil {
             pci.vendor = try reader.hex(parent + "/vendor").map { UInt16(truncatingIfNeeded: $0) }
             pci.device = try reader.hex(parent + "/device").map { UInt16(truncatingIfNeeded: $0) }
         }
-        if detail == .full {
+        if detail >= .negotiation {
             pci.subsystemVendor = try reader.hex(parent + "/subsystem_vendor").map { UInt16(truncatingIfNeeded: $0) }
             pci.subsystemDevice = try reader.hex(parent + "/subsystem_device").map { UInt16(truncatingIfNeeded: $0) }
             pci.modalias = try reader.text(parent + "/modalias")
@@ -337,14 +337,14 @@ public struct Discovery {
             let p = portsDir + "/" + name
             var port = Port(number: number)
             port.state = try reader.parsed(p + "/state", .required, what: "a port state (\"4: ACTIVE\")", PortState.init(sysfs:))
-            if detail == .full {
+            if detail >= .negotiation {
                 port.physicalState = try reader.parsed(p + "/phys_state", what: "a physical state (\"5: LinkUp\")", PhysicalState.init(sysfs:))
                 port.lid = try reader.hex(p + "/lid").map { UInt32(truncatingIfNeeded: $0) }
                 port.smLID = try reader.hex(p + "/sm_lid").map { UInt32(truncatingIfNeeded: $0) }
                 port.lmc = try reader.integer(p + "/lid_mask_count")
                 port.rate = try reader.text(p + "/rate")
                 port.linkLayer = try reader.text(p + "/link_layer")
-                try readPortDetail(p, into: &port, deviceIndex: index, reader: &reader)
+                if detail == .full { try readPortDetail(p, into: &port, deviceIndex: index, reader: &reader) }
             }
             ports.append(port)
         }

@@ -3,8 +3,15 @@ public enum DiscoverySource: String, Sendable, CaseIterable {
     case auto, netlink, udev, sysfs, emulated
 }
 
-/// How much of each record a command needs: `list` reads only its columns (DESIGN §3).
-public enum DiscoveryDetail: Sendable {
+/// How much of each record a command needs: `list` reads only its columns (DESIGN §3), a
+/// negotiation what choosing and opening a node needs, `show` and `--json` everything.
+public enum DiscoveryDetail: Sendable, Comparable {
+    /// `list`'s columns: name, driver, node type, GUID, port states, the uverbs node.
     case summary
+    /// What `open-ops`, `facets` and `doctor` decide from: every char device with its node,
+    /// major:minor and ABI, port states and LIDs, the PCI parent — not the GID and P_Key
+    /// tables, capability masks or the netlink port query.
+    case negotiation
+    /// Everything (`show`, `--json`).
     case full
 }

@@ -43,7 +43,7 @@ public struct Doctor {
         } else {
             findings += netlink.findings
             do {
-                let result = try Discovery(kernel: kernel).run(source: source, detail: .full)
+                let result = try Discovery(kernel: kernel).run(source: source, detail: .negotiation)
                 used = result.source
                 // Node problems are doctor's blockers; the other warnings stay warnings.
                 warnings = result.warnings.filter { w in !NodeProblem.Kind.allCases.contains { $0.rawValue == w.code } }

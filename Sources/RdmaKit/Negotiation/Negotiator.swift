@@ -3,7 +3,7 @@
 /// for that candidate's version, one attempt — recorded whatever it comes to. The first success
 /// is the grant; it is final. The same code runs on the emulator and on a real kernel.
 ///
-///     let devices = try Discovery(kernel: k).run(source: .auto, detail: .full).devices
+///     let devices = try Discovery(kernel: k).run(source: .auto, detail: .negotiation).devices
 ///     let chain = NegotiationChain(request: try FacetRequest(parsing: "psm2.intel.com"))
 ///     let result = Negotiator(kernel: k).run(chain, devices: devices)
 ///     if let opened = result.opened { defer { opened.release() } … }

@@ -188,10 +188,13 @@ struct PortDetailTests {
 
     /// `list` reads only its columns: no GID, P_Key, cap_mask or sm_sl reads, no table
     /// listing, no PORT_GET (DESIGN §3).
-    @Test(arguments: [DiscoverySource.emulated, .netlink])
-    func listReadsNoPortDetail(_ source: DiscoverySource) throws {
+    /// A negotiation (`open-ops`, `facets`, `doctor`) needs nodes, ABIs and port states, not
+    /// the tables either (issue 9: reads that match the output).
+    @Test(arguments: [(DiscoverySource.emulated, DiscoveryDetail.summary), (.netlink, .summary),
+                      (.emulated, .negotiation), (.netlink, .negotiation)])
+    func listReadsNoPortDetail(_ source: DiscoverySource, _ detail: DiscoveryDetail) throws {
         let k = FaultInjectingKernel(EmulatedKernel(devices: .default, credentials: rootCredentials))
-        _ = try Discovery(kernel: k).run(source: source, detail: .summary)
+        _ = try Discovery(kernel: k).run(source: source, detail: detail)
         let touched = k.recorded.filter {
             $0.contains("/gids") || $0.contains("/pkeys") || $0.contains("/gid_attrs") || $0.contains("/cap_mask")
                 || $0.contains("/sm_sl") || $0.contains("/class/net/") || $0 == "netlink 0x1405"

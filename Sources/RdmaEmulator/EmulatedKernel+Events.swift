@@ -31,9 +31,10 @@ extension EmulatedKernel {
         }
     }
 
-    /// Device events from now on. Until hotplug exists nothing is published, so the stream
-    /// stays silent; it finishes when the consuming task is cancelled (AsyncStream's iterator
-    /// is cancellation-aware) and never blocks the kernel.
+    /// Device events from now on: the uevents of hot-unplug and replug (Hotplug/), as the
+    /// kernel's NETLINK_KOBJECT_UEVENT socket would carry them. The subscription is live when
+    /// this returns. The stream finishes when the consuming task is cancelled (AsyncStream's
+    /// iterator is cancellation-aware) and never blocks the kernel.
     public func events() throws(KernelError) -> AsyncStream<KernelEvent> {
         let (stream, continuation) = AsyncStream<KernelEvent>.makeStream()
         let id = box.state.withLock { state -> Int in

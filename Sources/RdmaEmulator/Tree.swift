@@ -114,6 +114,16 @@ struct Tree: Sendable {
                            mode: mode, uid: uid, gid: gid))
     }
 
+    /// Removes the entries at `paths` that are not directories, then the directories among them
+    /// that are left empty, deepest first: what `device_del` takes away, without touching a
+    /// directory another device still has entries in (a shared `devices/virtual/<class>`).
+    mutating func removeFootprint(_ paths: Set<String>) {
+        for path in paths where entries[path].map({ !$0.isDirectory }) ?? false { remove(path) }
+        for path in paths.sorted(by: { $0.count > $1.count }) {
+            if case .directory(let children)? = entries[path]?.kind, children.isEmpty { remove(path) }
+        }
+    }
+
     /// Removes `path` and everything below it (no-op when absent). For hotplug and tests.
     mutating func remove(_ path: String) {
         guard path != "/", let entry = entries.removeValue(forKey: path) else { return }

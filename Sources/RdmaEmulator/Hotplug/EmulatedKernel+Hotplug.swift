@@ -54,3 +54,13 @@ extension EmulatedKernel {
         }
     }
 }
+
+extension EmulatedKernel {
+    /// Runs one step of a hotplug schedule.
+    public func apply(_ step: HotplugSchedule.Step) throws(HotplugError) {
+        switch step.action {
+        case .unplug: try unplug(step.device)
+        case .replug: try replug(step.device)
+        }
+    }
+}

@@ -30,7 +30,17 @@ extension KernelState {
         tree.removeFootprint(footprint.paths)
         let open = files.filter { footprint.driverKeys.contains($0.value.driver) }.map(\.key)
         if profile.disassociatesOnUnplug {
-            for id in open { files[id]?.disassociated = true }
+            // Docs/ABI.md §5: each file's `release` runs at disassociation (contexts freed,
+            // IsSM cleared), as ib_uverbs_free_hw_resources destroys a ucontext's objects; the
+            // later close(2) only drops the file.
+            for id in open.sorted() {
+                guard var file = files[id] else { continue }
+                _ = try? withDriver(file.driver) { (driver, state) throws(KernelError) in
+                    driver.release(&file, kernel: &state)
+                }
+                file.disassociated = true
+                files[id] = file
+            }
             completeRemoval(name)
             return 0
         }

@@ -27,7 +27,8 @@ struct MonitorCommandTests {
                     onStdout: { bytes in chunks.withLock { $0.append(String(decoding: bytes, as: UTF8.self)) } })
         }
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(clock.now - start < .seconds(5))
+        // Generous: under the full parallel suite the event pump (a task) waits for a pool thread.
+        #expect(clock.now - start < .seconds(30))
         // Flushed per event: every write is exactly one line.
         #expect(chunks.withLock { $0 }.allSatisfy { $0.hasSuffix("\n") && $0.dropLast().firstIndex(of: "\n") == nil })
         let lines = envelopes(result)
@@ -57,7 +58,7 @@ struct MonitorCommandTests {
         let result = await offPool { rdmactl(["monitor", "--emulated", "--timeout", "0.3"]) }
         let elapsed = clock.now - start
         #expect(result.status == 0)
-        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(3))
+        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(10))
         #expect(result.stdout.hasPrefix("ready: listening to the emulated kernel (profile proposed); devices: hfi1_0, qib0\n"))
         #expect(result.stdout.split(separator: "\n").count == 1)
     }
@@ -83,7 +84,7 @@ struct MonitorCommandTests {
         }
         #expect(result.status == 0)
         #expect(envelopes(result).count == 1)
-        #expect(clock.now - start < .seconds(3))
+        #expect(clock.now - start < .seconds(10))
     }
 
     @Test("--root has no events: exit 64 with code NO_EVENTS, one envelope under --json")

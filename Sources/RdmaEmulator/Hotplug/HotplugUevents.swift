@@ -14,20 +14,27 @@ import RdmaKit
 /// `ib_umad_add_one`: umadN then issmN per port), so infiniband_verbs and infiniband_mad come
 /// first, then SUBSYSTEM=infiniband; the driver cdev is created after registration (hfi1
 /// init.c `init_one` → `hfi1_device_create`; qib_init.c `qib_init_one` → `qib_device_create`).
-/// Remove: hfi1 `remove_one` removes /dev/hfi1_N first (`hfi1_device_remove`), then
-/// unregisters (clients, then the ib device); qib `qib_remove_one` unregisters first and
-/// removes its ipath nodes after.
+/// Remove: core/device.c `disable_device` removes the clients in LIFO order, so umad before
+/// uverbs, and `ib_umad_kill_port` deletes issmN before umadN (port by port) — seen in the VM:
+/// `rdma link delete rxe1` sends issm1, umad1, uverbs1, then infiniband rxe1. hfi1 `remove_one`
+/// removes /dev/hfi1_N first (`hfi1_device_remove`), then unregisters; qib `qib_remove_one`
+/// unregisters first and removes its ipath nodes after.
 enum HotplugUevents {
     static func events(_ action: KernelEvent.Action, _ footprint: DeviceFootprint,
                        seqnum: inout UInt64) -> [KernelEvent] {
         let records = footprint.classDevices
-        let core = records.filter { $0.subsystem == "infiniband_verbs" } + records.filter { $0.subsystem == "infiniband_mad" }
+        let uverbs = records.filter { $0.subsystem == "infiniband_verbs" }
+        // Created per port as umadN, issmN (user_mad.c `ib_umad_init_port`).
+        let mad = records.filter { $0.subsystem == "infiniband_mad" }
         let device = records.filter { $0.subsystem == "infiniband" }
         let driver = records.filter { !["infiniband", "infiniband_verbs", "infiniband_mad"].contains($0.subsystem) }
         let ordered: [ClassDeviceRecord]
-        switch (action, footprint.probe.fixture.driver) {
-        case (.remove, .hfi1): ordered = driver + core + device
-        default: ordered = core + device + driver
+        if action == .remove {
+            let madRemoved = stride(from: 0, to: mad.count, by: 2).flatMap { Array(mad[$0..<min($0 + 2, mad.count)].reversed()) }
+            let core = madRemoved + uverbs
+            ordered = footprint.probe.fixture.driver == .hfi1 ? driver + core + device : core + device + driver
+        } else {
+            ordered = uverbs + mad + device + driver
         }
         return ordered.map { record in
             seqnum += 1

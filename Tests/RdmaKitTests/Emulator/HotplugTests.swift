@@ -31,7 +31,10 @@ private func drain(_ iterator: inout AsyncStream<KernelEvent>.Iterator, count: I
 /// buffers live until its locals go).
 private func handleLeaks(_ k: EmulatedKernel) -> [String] { k.leakReport.filter { $0.hasPrefix("handle") } }
 
-private let hfi1RemoveOrder = ["hfi1_user", "infiniband_verbs", "infiniband_mad", "infiniband_mad", "infiniband"]
+/// core/device.c `disable_device`: clients removed in LIFO order (umad, then uverbs), issm
+/// before umad (`ib_umad_kill_port`) — the order the VM's 6.1 kernel sent for
+/// `rdma link delete rxe1`: issm1, umad1, uverbs1, rxe1; hfi1 removes its own node first.
+private let hfi1RemoveOrder = ["hfi1_user", "infiniband_mad", "infiniband_mad", "infiniband_verbs", "infiniband"]
 
 @Suite("Emulator hot-unplug")
 struct HotplugTests {
@@ -190,9 +193,11 @@ struct HotplugTests {
         try k.unplug("qib0")
         let removed = await drain(&events, count: 10)
         // qib_remove_one unregisters first, then removes its ipath nodes.
-        #expect(removed.map(\.subsystem) == ["infiniband_verbs", "infiniband_mad", "infiniband_mad", "infiniband_mad",
-                                             "infiniband_mad", "infiniband", "ipath", "ipath", "ipath", "ipath"])
-        let uverbs = try #require(removed.first)
+        #expect(removed.map(\.name) == ["issm1", "umad1", "issm2", "umad2", "uverbs1", "qib0",
+                                        "ipath", "ipath0", "ipath_diagpkt", "ipath_diag0"])
+        #expect(removed.map(\.subsystem) == ["infiniband_mad", "infiniband_mad", "infiniband_mad", "infiniband_mad",
+                                             "infiniband_verbs", "infiniband", "ipath", "ipath", "ipath", "ipath"])
+        let uverbs = try #require(removed.first { $0.subsystem == "infiniband_verbs" })
         #expect(uverbs.properties["SUBSYSTEM"] == "infiniband_verbs")
         #expect(uverbs.properties["DEVNAME"] == "infiniband/uverbs1")
         #expect(uverbs.properties["MAJOR"] == "231" && uverbs.properties["MINOR"] == "193")

@@ -4,7 +4,7 @@ import Synchronization
 
 /// Mutable per-device driver state that sysfs shows (hfi1 `dd->freectxts`, qib likewise).
 struct DeviceState: Sendable {
-    let probe: ProbedDevice
+    var probe: ProbedDevice
     var freeContexts: Int
     /// The user contexts hfi1/qib hold, by context number (Drivers/ContextPool.swift); kept in
     /// step with `freeContexts`.

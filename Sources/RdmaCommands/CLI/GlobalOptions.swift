@@ -22,7 +22,7 @@ public struct GlobalOptions: ParsableArguments, Sendable {
                                             valueName: "profile"))
     var profile: String?
 
-    @Option(name: .long, help: ArgumentHelp("Scripted hot-unplug/replug of emulated devices, e.g. 'unplug hfi1_0@0.2s,replug hfi1_0@0.5s' (times from monitor's ready event; other commands apply only steps at time 0). Needs the emulated kernel. Env: RDMACTL_EMULATE_HOTPLUG.",
+    @Option(name: .long, help: ArgumentHelp("Scripted hot-unplug, replug and rename of emulated devices: STEP[,STEP], STEP = unplug DEV[@TIME] | replug DEV[@TIME] | rename DEV NEW[@TIME], e.g. 'unplug hfi1_0@0.2s,replug hfi1_0@0.5s' (times from monitor's ready event; other commands apply only steps at time 0). Needs the emulated kernel. Env: RDMACTL_EMULATE_HOTPLUG.",
                                             valueName: "schedule"))
     var emulatedHotplug: String?
 

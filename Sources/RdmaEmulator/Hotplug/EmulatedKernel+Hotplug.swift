@@ -44,9 +44,12 @@ extension EmulatedKernel {
         return added
     }
 
-    public func presence(of name: String) -> DevicePresence {
+    /// By the name the kernel shows now; an unplugged device by the name it was probed with.
+    public func presence(of shown: String) -> DevicePresence {
         box.state.withLock { state -> DevicePresence in
-            if let device = state.devices[name], let keys = state.hotplug.footprints[name]?.driverKeys {
+            let name = state.devices.first { $0.value.probe.fixture.name == shown }?.key ?? shown
+            if let device = state.devices[name], device.probe.fixture.name == shown,
+               let keys = state.hotplug.footprints[name]?.driverKeys {
                 guard device.dying else { return .present }
                 return .removing(openFiles: state.files.values.filter { keys.contains($0.driver) }.count)
             }
@@ -56,11 +59,31 @@ extension EmulatedKernel {
 }
 
 extension EmulatedKernel {
+    /// Renames a present device as `rdma dev set OLD name NEW` does (core/device.c
+    /// `ib_device_rename`; Hotplug/KernelState+Rename.swift) and publishes its `move` uevent.
+    /// ENODEV: no present device shows that name; EEXIST: the new name is taken; EINVAL: an
+    /// empty, overlong (IB_DEVICE_NAME_MAX) or path-like name. Renaming to the same name is a no-op.
+    public func rename(_ name: String, to new: String) throws(KernelError) {
+        let events = try box.state.withLock { (state) throws(KernelError) -> [KernelEvent] in
+            try state.rename(name, to: new)
+            defer { state.outbox = [] }
+            return state.outbox
+        }
+        publish(events)
+    }
+
     /// Runs one step of a hotplug schedule.
-    public func apply(_ step: HotplugSchedule.Step) throws(HotplugError) {
-        switch step.action {
-        case .unplug: try unplug(step.device)
-        case .replug: try replug(step.device)
+    public func apply(_ step: HotplugSchedule.Step) throws(HotplugScheduleError) {
+        do {
+            switch step.action {
+            case .unplug: try unplug(step.device)
+            case .replug: try replug(step.device)
+            case .rename: try rename(step.device, to: step.newName ?? step.device)
+            }
+        } catch let error as HotplugError {
+            throw .refused(step.description, error.description)
+        } catch {
+            throw .refused(step.description, "\(error)")
         }
     }
 }

@@ -2,24 +2,34 @@
 /// can watch them (`--emulated-hotplug`, `RDMACTL_EMULATE_HOTPLUG`):
 ///
 ///     SCHEDULE := STEP[,STEP]
-///     STEP     := unplug DEV[@TIME] | replug DEV[@TIME]
+///     STEP     := unplug DEV[@TIME] | replug DEV[@TIME] | rename DEV NEW[@TIME]
 ///     TIME     := DECIMAL[s|ms]          seconds unless "ms"; default 0; at most 86400 s
 ///
-/// e.g. `unplug hfi1_0@0.2s,replug hfi1_0@0.5s`. Times count from the moment the kernel is
+/// e.g. `unplug hfi1_0@0.2s,replug hfi1_0@0.5s`. DEV is the name the device has at that step
+/// (after a rename, the new one); a replugged device has its driver's name again. Times count from the moment the kernel is
 /// ready (monitor's `ready` event); steps run in time order, ties in the order written.
 /// `validate` checks the steps against a device set: every device exists, and each step
-/// finds its device in the state it needs (unplug: present; replug: unplugged) — exact for the
-/// CLI, which holds nothing open, so every removal completes at once.
+/// finds its device in the state it needs (unplug, rename: present under that name; replug:
+/// unplugged; rename: the new name free and valid) — exact for the CLI, which holds nothing
+/// open, so every removal completes at once.
 public struct HotplugSchedule: Sendable, Equatable, CustomStringConvertible {
-    public enum Action: String, Sendable { case unplug, replug }
+    public enum Action: String, Sendable { case unplug, replug, rename }
 
     public struct Step: Sendable, Equatable {
         public var action: Action
         public var device: String
+        /// A rename's new name.
+        public var newName: String?
         /// From the ready event.
         public var at: Duration
-        public init(_ action: Action, _ device: String, at: Duration = .zero) {
-            self.action = action; self.device = device; self.at = at
+        public init(_ action: Action, _ device: String, newName: String? = nil, at: Duration = .zero) {
+            self.action = action; self.device = device; self.newName = newName; self.at = at
+        }
+
+        public var description: String {
+            let (s, atto) = at.components
+            let ms = s * 1000 + atto / 1_000_000_000_000_000
+            return "\(action.rawValue) \(device)" + (newName.map { " " + $0 } ?? "") + "@\(ms)ms"
         }
     }
 
@@ -33,11 +43,7 @@ public struct HotplugSchedule: Sendable, Equatable, CustomStringConvertible {
     public static let maxSeconds = 86_400
 
     public var description: String {
-        steps.map { step in
-            let (s, atto) = step.at.components
-            let ms = s * 1000 + atto / 1_000_000_000_000_000
-            return "\(step.action.rawValue) \(step.device)@\(ms)ms"
-        }.joined(separator: ",")
+        steps.map(\.description).joined(separator: ",")
     }
 
     public static func parse(_ text: String) throws(HotplugScheduleError) -> HotplugSchedule {
@@ -48,12 +54,18 @@ public struct HotplugSchedule: Sendable, Equatable, CustomStringConvertible {
             let item = String(raw).trimmingBlanks
             guard !item.isEmpty else { throw .badStep(String(raw)) }
             let words = item.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard words.count == 2, let action = Action(rawValue: String(words[0])) else { throw .badStep(item) }
-            let target = words[1].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
-            let device = String(target[0])
-            guard !device.isEmpty else { throw .badStep(item) }
+            guard let action = Action(rawValue: String(words[0])), words.count == (action == .rename ? 3 : 2) else {
+                throw .badStep(item)
+            }
+            let target = words.last!.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
+            let last = String(target[0])
+            guard !last.isEmpty, !words[1].contains("@") || action != .rename else { throw .badStep(item) }
             let at = target.count == 2 ? try parseTime(String(target[1]), step: item) : .zero
-            steps.append(Step(action, device, at: at))
+            if action == .rename {
+                steps.append(Step(action, String(words[1]), newName: last, at: at))
+            } else {
+                steps.append(Step(action, last, at: at))
+            }
         }
         return HotplugSchedule(steps)
     }
@@ -82,14 +94,40 @@ public struct HotplugSchedule: Sendable, Equatable, CustomStringConvertible {
     /// Checks the steps against the devices `set` probes (their names in probe order).
     public func validate(against set: DeviceSet) throws(HotplugScheduleError) {
         let names = Probe.run(set).map(\.name)
-        var present = Set(names)
+        // Present devices: the name shown now → the name probed with.
+        var shown = Dictionary(uniqueKeysWithValues: names.map { ($0, $0) })
         for step in steps {
-            guard names.contains(step.device) else { throw .unknownDevice(step.device, known: names) }
             switch step.action {
             case .unplug:
-                guard present.remove(step.device) != nil else { throw .outOfOrder(step.action.rawValue, step.device) }
+                guard shown.removeValue(forKey: step.device) != nil else {
+                    guard names.contains(step.device) || shown.values.contains(step.device) else {
+                        throw .unknownDevice(step.device, known: names)
+                    }
+                    throw .outOfOrder(step.description, "\(step.device) is not present under that name at that time")
+                }
             case .replug:
-                guard present.insert(step.device).inserted else { throw .outOfOrder(step.action.rawValue, step.device) }
+                guard names.contains(step.device) else { throw .unknownDevice(step.device, known: names) }
+                guard !shown.values.contains(step.device) else {
+                    throw .outOfOrder(step.description, "\(step.device) is present at that time (unplug it first)")
+                }
+                if shown[step.device] != nil {
+                    throw .outOfOrder(step.description, "another device is named \(step.device) at that time")
+                }
+                shown[step.device] = step.device
+            case .rename:
+                let new = step.newName ?? ""
+                guard let probed = shown[step.device] else {
+                    guard names.contains(step.device) else { throw .unknownDevice(step.device, known: names) }
+                    throw .outOfOrder(step.description, "\(step.device) is not present under that name at that time")
+                }
+                guard !new.isEmpty, new.utf8.count < 64, !new.contains("/"), new != ".", new != ".." else {
+                    throw .badStep(step.description)
+                }
+                if new != step.device {
+                    guard shown[new] == nil else { throw .outOfOrder(step.description, "\(new) is taken at that time") }
+                    shown[step.device] = nil
+                    shown[new] = probed
+                }
             }
         }
     }
@@ -101,20 +139,21 @@ public enum HotplugScheduleError: Error, Sendable, Equatable, CustomStringConver
     case badStep(String)
     case badTime(String)
     case unknownDevice(String, known: [String])
-    /// An unplug of a device already unplugged, or a replug of a present one, at that point.
+    /// A step that does not find its device in the state it needs: the step, and why.
     case outOfOrder(String, String)
+    /// The emulated kernel refused the step when it ran: the step, and why.
+    case refused(String, String)
 
     public var description: String {
-        let syntax = "expected STEP[,STEP] with STEP = unplug DEV[@TIME] or replug DEV[@TIME], TIME like 0.5s or 200ms"
+        let syntax = "expected STEP[,STEP] with STEP = unplug DEV[@TIME], replug DEV[@TIME] or rename DEV NEW[@TIME], TIME like 0.5s or 200ms"
         switch self {
         case .empty: return "empty hotplug schedule: \(syntax)"
         case .badStep(let s): return "bad hotplug step \"\(s)\": \(syntax)"
         case .badTime(let s): return "bad time in hotplug step \"\(s)\": a decimal number of seconds (at most 3 decimals) or milliseconds (\"ms\"), at most \(HotplugSchedule.maxSeconds) s"
         case .unknownDevice(let d, let known):
             return "hotplug step names \"\(d)\", which the emulated kernel does not have (devices: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
-        case .outOfOrder(let action, let d):
-            return action == "unplug" ? "hotplug step \"unplug \(d)\": \(d) is already unplugged at that time"
-                                      : "hotplug step \"replug \(d)\": \(d) is present at that time (unplug it first)"
+        case .outOfOrder(let step, let why): return "hotplug step \"\(step)\": \(why)"
+        case .refused(let step, let why): return "hotplug step \"\(step)\" refused: \(why)"
         }
     }
 }

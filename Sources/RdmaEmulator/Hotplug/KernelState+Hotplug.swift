@@ -17,7 +17,9 @@ extension KernelState {
     /// now; otherwise open files keep working, a racing open is ENXIO, and the removal
     /// completes at the last close. Returns the number of open files the removal waits for
     /// (0: completed). Remove events go to `outbox`.
-    mutating func unplug(_ name: String, profile: Profile) throws(HotplugError) -> Int {
+    mutating func unplug(_ shown: String, profile: Profile) throws(HotplugError) -> Int {
+        // By the name the kernel shows now (a renamed device by its new name).
+        let name = presentDevice(named: shown) ?? shown
         guard let footprint = hotplug.footprints[name] else {
             throw hotplug.unplugged[name] != nil ? .notPresent(name) : .unknownDevice(name)
         }
@@ -67,7 +69,10 @@ extension KernelState {
         guard let footprint = hotplug.footprints.removeValue(forKey: name) else { return }
         for key in footprint.driverKeys { drivers[key] = nil }
         devices[name] = nil
-        hotplug.unplugged[name] = footprint.probe
+        // A re-probe names the device as its driver does (a rename is not remembered).
+        var probe = footprint.probe
+        probe.fixture.name = name
+        hotplug.unplugged[name] = probe
         outbox += HotplugUevents.events(.remove, footprint, seqnum: &hotplug.seqnum)
     }
 

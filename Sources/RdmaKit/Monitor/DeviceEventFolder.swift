@@ -12,7 +12,8 @@
 ///   `<pci>/infiniband/<ibdev>`, ABI-FACTS §1.1) — taken only when exactly one known ib device
 ///   has that parent, as soft-RoCE devices all share `devices/virtual`.
 /// * `hfi1_user` hfi1_N belongs to ib device hfi1_N (hfi1/device.c names the node "hfi1_%d"
-///   from the unit; rvt_set_ibdev_name "%s_%d" the ib device).
+///   from the unit; rvt_set_ibdev_name "%s_%d" the ib device) — or to the name hfi1_N was
+///   renamed to, as seen in a rename event.
 /// * `ipath` ipathN and ipath_diagN belong to qibN (qib_file_ops.c, qib_diag.c: unit); the
 ///   unit-less `ipath` and `ipath_diagpkt` come and go with the first/last qib unit and are
 ///   folded into the qib device event nearest to them.
@@ -38,6 +39,9 @@ public struct DeviceEventFolder {
     /// Char events whose owner is unknown yet: matched by DEVPATH parent to a later device event.
     private var orphans: [(parent: String, event: CharDeviceEvent)] = []
     private var held: [(event: DeviceEvent, due: ContinuousClock.Instant)] = []
+    /// Renamed ib devices: the name a driver node's name points to (hfi1_N) → the name the
+    /// device has now. Dropped when a device of the old name is added again.
+    private var aliases: [String: String] = [:]
 
     public init(settle: Duration = .milliseconds(250), resolveIbdev: @escaping (KernelEvent) -> String? = { _ in nil }) {
         self.settle = settle
@@ -89,7 +93,10 @@ public struct DeviceEventFolder {
         default: return
         }
         let name = event.name
+        if kind == .add { aliases[name] = nil }
         if let old, old != name {
+            for (from, to) in aliases where to == old { aliases[from] = name }
+            aliases[old] = name
             for (key, owner) in owners where owner == old { owners[key] = name }
             if let waiting = pending.removeValue(forKey: old) { pending[name, default: []] += waiting }
             devpaths[name] = devpaths.removeValue(forKey: old)
@@ -139,11 +146,11 @@ public struct DeviceEventFolder {
         let name = event.name
         switch event.subsystem {
         case "hfi1_user":
-            return name
+            return aliases[name] ?? name
         case "ipath":
             for prefix in ["ipath_diag", "ipath"] where name.hasPrefix(prefix) {
                 let unit = name.dropFirst(prefix.count)
-                if !unit.isEmpty, unit.allSatisfy(\.isNumber) { return "qib" + unit }
+                if !unit.isEmpty, unit.allSatisfy(\.isNumber) { return aliases["qib" + unit] ?? "qib" + unit }
             }
             return "qib*"
         default:

@@ -109,6 +109,9 @@ struct MonitorCommandTests {
         ["monitor", "--emulated", "--emulated-hotplug", "yank hfi1_0"],
         ["monitor", "--emulated", "--emulated-hotplug", ""],
         ["list", "--emulated-hotplug", "unplug hfi1_0"],
+        ["monitor", "--emulated", "--emulated-hotplug", "rename hfi1_0 qib0@1s"],
+        ["monitor", "--emulated", "--emulated-hotplug", "rename hfi1_0"],
+        ["monitor", "--emulated", "--emulated-hotplug", "rename hfi1_0 opa0@1s,unplug hfi1_0@2s"],
     ])
     func badInput(arguments: [String]) async {
         let result = await offPool { rdmactl(arguments) }
@@ -126,5 +129,17 @@ struct MonitorCommandTests {
         #expect(list.status == 0)
         #expect(list.envelope?["data"]?["devices"]?[0]?["ifname"] == .string("hfi1_0"))
         #expect(list.envelope?["data"]?["devices"]?[1] == nil)
+    }
+
+    @Test("a scripted rename is one rename event; the renamed device then unplugs by its new name")
+    func renameScript() async {
+        let result = await offPool {
+            rdmactl(["monitor", "--emulated", "--count", "2", "--emulated-hotplug", "rename hfi1_0 opa0@50ms,unplug opa0@400ms"])
+        }
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines.dropFirst().first == "rename hfi1_0 -> opa0")
+        #expect(lines.last?.hasPrefix("remove opa0  char devices: /dev/hfi1_0, /dev/infiniband/issm0") == true)
     }
 }

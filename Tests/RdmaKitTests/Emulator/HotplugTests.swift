@@ -210,3 +210,42 @@ struct HotplugTests {
         #expect(seq == seq.sorted() && Set(seq).count == seq.count)
     }
 }
+
+@Suite("Emulator hot-unplug under concurrency")
+struct HotplugConcurrencyTests {
+    /// One lock, never blocking: tasks open, ASSIGN_CTXT and close hfi1_0 while another task
+    /// unplugs and replugs it. Every call answers (a node gone: ENOENT; disassociated: EIO; a
+    /// racing removal: ENXIO), nothing deadlocks, and at the end nothing is held and the device
+    /// is back with all 16 contexts free.
+    @Test("unplug/replug racing with opens and context assignment", arguments: Profile.allCases)
+    func racing(profile: Profile) async throws {
+        let k = EmulatedKernel(devices: .default, profile: profile, credentials: root)
+        let subscription = try k.events()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    for _ in 0..<150 {
+                        guard let h = try? k.open("/dev/hfi1_0", flags: .probe) else { continue }
+                        if let info = try? k.allocateUserMemory(count: 28) {
+                            info.store(Hfi1Request.userInfo(version: Hfi1Request.ioctlVersion, subcontexts: 0), at: 0)
+                            _ = try? k.ioctl(h, request: RDMAABI_HFI1_IOCTL_ASSIGN_CTXT, argument: info.address)
+                        }
+                        k.close(h)
+                    }
+                }
+            }
+            group.addTask {
+                for _ in 0..<40 {
+                    _ = try? k.unplug("hfi1_0")
+                    // A pending removal completes when the openers' handles close.
+                    while k.presence(of: "hfi1_0") != .unplugged { await Task.yield() }
+                    _ = try? k.replug("hfi1_0")
+                }
+            }
+        }
+        _ = subscription
+        #expect(k.presence(of: "hfi1_0") == .present)
+        #expect(handleLeaks(k) == [])
+        #expect(try k.readAttribute("/sys/class/infiniband/hfi1_0/nfreectxts") == Array("16\n".utf8))
+    }
+}

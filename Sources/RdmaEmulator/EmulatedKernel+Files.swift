@@ -171,7 +171,11 @@ extension EmulatedKernel {
             for id in state.files.keys.sorted() {
                 let file = state.files[id]!
                 var line = "handle \(id): \(file.path) is still open"
-                if let detail = state.drivers[file.driver]?.leakDetail(file) { line += " (\(detail))" }
+                if file.disassociated {
+                    line += " (disassociated: its device was unplugged)"
+                } else if let detail = state.drivers[file.driver]?.leakDetail(file) {
+                    line += " (\(detail))"
+                }
                 report.append(line)
             }
             for address in state.memory.regions.keys.sorted() {

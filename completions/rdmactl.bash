@@ -173,13 +173,13 @@ _rdmactl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|show|facets|open-ops|snapshot|doctor|help)
+    list|show|facets|open-ops|snapshot|doctor|monitor|help)
         # Offer subcommand argument completions
         "_rdmactl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list show facets open-ops snapshot doctor help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list show facets open-ops snapshot doctor monitor help' -- "${cur}"))
         ;;
     esac
 }
@@ -188,7 +188,7 @@ _rdmactl_list() {
     repeating_flags=()
     non_repeating_flags=(--emulated -j --json -p --pretty --strict --version -h --help)
     repeating_options=()
-    non_repeating_options=(--source --root --emulated-set --profile --emulated-user)
+    non_repeating_options=(--source --root --emulated-set --profile --emulated-hotplug --emulated-user)
     __rdmactl_offer_flags_options 0
 
     # Offer option value completions
@@ -206,6 +206,9 @@ _rdmactl_list() {
     '--profile')
         return
         ;;
+    '--emulated-hotplug')
+        return
+        ;;
     '--emulated-user')
         return
         ;;
@@ -216,7 +219,7 @@ _rdmactl_show() {
     repeating_flags=()
     non_repeating_flags=(--emulated -j --json -p --pretty --strict --version -h --help)
     repeating_options=()
-    non_repeating_options=(--source --root --emulated-set --profile --emulated-user)
+    non_repeating_options=(--source --root --emulated-set --profile --emulated-hotplug --emulated-user)
     __rdmactl_offer_flags_options 1
 
     # Offer option value completions
@@ -232,6 +235,9 @@ _rdmactl_show() {
         return
         ;;
     '--profile')
+        return
+        ;;
+    '--emulated-hotplug')
         return
         ;;
     '--emulated-user')
@@ -244,7 +250,7 @@ _rdmactl_facets() {
     repeating_flags=()
     non_repeating_flags=(--probe --emulated -j --json -p --pretty --strict --version -h --help)
     repeating_options=()
-    non_repeating_options=(--source --root --emulated-set --profile --emulated-user)
+    non_repeating_options=(--source --root --emulated-set --profile --emulated-hotplug --emulated-user)
     __rdmactl_offer_flags_options 1
 
     # Offer option value completions
@@ -262,6 +268,9 @@ _rdmactl_facets() {
     '--profile')
         return
         ;;
+    '--emulated-hotplug')
+        return
+        ;;
     '--emulated-user')
         return
         ;;
@@ -272,7 +281,7 @@ _rdmactl_open-ops() {
     repeating_flags=()
     non_repeating_flags=(--no-fallback --explain --handshake --dry-run --emulated -j --json -p --pretty --strict --version -h --help)
     repeating_options=(--fallback)
-    non_repeating_options=(--device --source --root --emulated-set --profile --emulated-user)
+    non_repeating_options=(--device --source --root --emulated-set --profile --emulated-hotplug --emulated-user)
     __rdmactl_offer_flags_options 1
 
     # Offer option value completions
@@ -296,6 +305,9 @@ _rdmactl_open-ops() {
     '--profile')
         return
         ;;
+    '--emulated-hotplug')
+        return
+        ;;
     '--emulated-user')
         return
         ;;
@@ -306,7 +318,7 @@ _rdmactl_snapshot() {
     repeating_flags=()
     non_repeating_flags=(--force --emulated -j --json -p --pretty --strict --version -h --help)
     repeating_options=()
-    non_repeating_options=(--source --root --emulated-set --profile --emulated-user)
+    non_repeating_options=(--source --root --emulated-set --profile --emulated-hotplug --emulated-user)
     __rdmactl_offer_flags_options 1
 
     # Offer option value completions
@@ -324,6 +336,9 @@ _rdmactl_snapshot() {
     '--profile')
         return
         ;;
+    '--emulated-hotplug')
+        return
+        ;;
     '--emulated-user')
         return
         ;;
@@ -334,7 +349,7 @@ _rdmactl_doctor() {
     repeating_flags=()
     non_repeating_flags=(--emulated -j --json -p --pretty --strict --version -h --help)
     repeating_options=()
-    non_repeating_options=(--source --root --emulated-set --profile --emulated-user)
+    non_repeating_options=(--source --root --emulated-set --profile --emulated-hotplug --emulated-user)
     __rdmactl_offer_flags_options 0
 
     # Offer option value completions
@@ -350,6 +365,46 @@ _rdmactl_doctor() {
         return
         ;;
     '--profile')
+        return
+        ;;
+    '--emulated-hotplug')
+        return
+        ;;
+    '--emulated-user')
+        return
+        ;;
+    esac
+}
+
+_rdmactl_monitor() {
+    repeating_flags=()
+    non_repeating_flags=(--emulated -j --json -p --pretty --strict --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--count --timeout --source --root --emulated-set --profile --emulated-hotplug --emulated-user)
+    __rdmactl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--count')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--source')
+        __rdmactl_add_completions -W 'auto'$'\n''netlink'$'\n''udev'$'\n''sysfs'
+        return
+        ;;
+    '--root')
+        return
+        ;;
+    '--emulated-set')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--emulated-hotplug')
         return
         ;;
     '--emulated-user')

@@ -56,13 +56,14 @@ _rdmactl() {
             'open-ops:Negotiate a driver-ops facet by name and ABI version, with an explained fallback chain.'
             'snapshot:Capture the RDMA part of sysfs and /dev metadata into a directory or a tar stream.'
             'doctor:Diagnose why RDMA devices are not usable here ("No IB devices found").'
+            'monitor:Print RDMA device add/remove/rename events as they happen.'
             'help:Show subcommand help information.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        list|show|facets|open-ops|snapshot|doctor|help)
+        list|show|facets|open-ops|snapshot|doctor|monitor|help)
             "_rdmactl_${words[1]}" && ret=0
             ;;
         esac
@@ -81,6 +82,7 @@ _rdmactl_list() {
         '--emulated[Use the built-in emulated kernel (hfi1_0 and qib0). Env\: RDMACTL_EMULATE=1|SET.]'
         '--emulated-set[Emulated devices\: all, none, or ITEM\[,ITEM\] with ITEM = hfi1\[\:N\] | qib\[\:N\]. Implies --emulated.]:set:'
         '--profile[Emulated kernel profile\: proposed, mainline or legacy. Env\: RDMACTL_PROFILE.]:profile:'
+        '--emulated-hotplug[Scripted hot-unplug, replug and rename of emulated devices\: STEP\[,STEP\], STEP = unplug DEV\[@TIME\] | replug DEV\[@TIME\] | rename DEV NEW\[@TIME\], e.g. '\''unplug hfi1_0@0.2s,replug hfi1_0@0.5s'\'' (times from monitor'\''s ready event; other commands apply only steps at time 0). Needs the emulated kernel. Env\: RDMACTL_EMULATE_HOTPLUG.]:schedule:'
         '--emulated-user[Credentials the emulated kernel checks node modes against.]:uid\[\:gid\]:'
         '(-j --json)'{-j,--json}'[Print one JSON document (schema rdmactl/1) on stdout.]'
         '(-p --pretty)'{-p,--pretty}'[Indent JSON output.]'
@@ -103,6 +105,7 @@ _rdmactl_show() {
         '--emulated[Use the built-in emulated kernel (hfi1_0 and qib0). Env\: RDMACTL_EMULATE=1|SET.]'
         '--emulated-set[Emulated devices\: all, none, or ITEM\[,ITEM\] with ITEM = hfi1\[\:N\] | qib\[\:N\]. Implies --emulated.]:set:'
         '--profile[Emulated kernel profile\: proposed, mainline or legacy. Env\: RDMACTL_PROFILE.]:profile:'
+        '--emulated-hotplug[Scripted hot-unplug, replug and rename of emulated devices\: STEP\[,STEP\], STEP = unplug DEV\[@TIME\] | replug DEV\[@TIME\] | rename DEV NEW\[@TIME\], e.g. '\''unplug hfi1_0@0.2s,replug hfi1_0@0.5s'\'' (times from monitor'\''s ready event; other commands apply only steps at time 0). Needs the emulated kernel. Env\: RDMACTL_EMULATE_HOTPLUG.]:schedule:'
         '--emulated-user[Credentials the emulated kernel checks node modes against.]:uid\[\:gid\]:'
         '(-j --json)'{-j,--json}'[Print one JSON document (schema rdmactl/1) on stdout.]'
         '(-p --pretty)'{-p,--pretty}'[Indent JSON output.]'
@@ -126,6 +129,7 @@ _rdmactl_facets() {
         '--emulated[Use the built-in emulated kernel (hfi1_0 and qib0). Env\: RDMACTL_EMULATE=1|SET.]'
         '--emulated-set[Emulated devices\: all, none, or ITEM\[,ITEM\] with ITEM = hfi1\[\:N\] | qib\[\:N\]. Implies --emulated.]:set:'
         '--profile[Emulated kernel profile\: proposed, mainline or legacy. Env\: RDMACTL_PROFILE.]:profile:'
+        '--emulated-hotplug[Scripted hot-unplug, replug and rename of emulated devices\: STEP\[,STEP\], STEP = unplug DEV\[@TIME\] | replug DEV\[@TIME\] | rename DEV NEW\[@TIME\], e.g. '\''unplug hfi1_0@0.2s,replug hfi1_0@0.5s'\'' (times from monitor'\''s ready event; other commands apply only steps at time 0). Needs the emulated kernel. Env\: RDMACTL_EMULATE_HOTPLUG.]:schedule:'
         '--emulated-user[Credentials the emulated kernel checks node modes against.]:uid\[\:gid\]:'
         '(-j --json)'{-j,--json}'[Print one JSON document (schema rdmactl/1) on stdout.]'
         '(-p --pretty)'{-p,--pretty}'[Indent JSON output.]'
@@ -154,6 +158,7 @@ _rdmactl_open-ops() {
         '--emulated[Use the built-in emulated kernel (hfi1_0 and qib0). Env\: RDMACTL_EMULATE=1|SET.]'
         '--emulated-set[Emulated devices\: all, none, or ITEM\[,ITEM\] with ITEM = hfi1\[\:N\] | qib\[\:N\]. Implies --emulated.]:set:'
         '--profile[Emulated kernel profile\: proposed, mainline or legacy. Env\: RDMACTL_PROFILE.]:profile:'
+        '--emulated-hotplug[Scripted hot-unplug, replug and rename of emulated devices\: STEP\[,STEP\], STEP = unplug DEV\[@TIME\] | replug DEV\[@TIME\] | rename DEV NEW\[@TIME\], e.g. '\''unplug hfi1_0@0.2s,replug hfi1_0@0.5s'\'' (times from monitor'\''s ready event; other commands apply only steps at time 0). Needs the emulated kernel. Env\: RDMACTL_EMULATE_HOTPLUG.]:schedule:'
         '--emulated-user[Credentials the emulated kernel checks node modes against.]:uid\[\:gid\]:'
         '(-j --json)'{-j,--json}'[Print one JSON document (schema rdmactl/1) on stdout.]'
         '(-p --pretty)'{-p,--pretty}'[Indent JSON output.]'
@@ -177,6 +182,7 @@ _rdmactl_snapshot() {
         '--emulated[Use the built-in emulated kernel (hfi1_0 and qib0). Env\: RDMACTL_EMULATE=1|SET.]'
         '--emulated-set[Emulated devices\: all, none, or ITEM\[,ITEM\] with ITEM = hfi1\[\:N\] | qib\[\:N\]. Implies --emulated.]:set:'
         '--profile[Emulated kernel profile\: proposed, mainline or legacy. Env\: RDMACTL_PROFILE.]:profile:'
+        '--emulated-hotplug[Scripted hot-unplug, replug and rename of emulated devices\: STEP\[,STEP\], STEP = unplug DEV\[@TIME\] | replug DEV\[@TIME\] | rename DEV NEW\[@TIME\], e.g. '\''unplug hfi1_0@0.2s,replug hfi1_0@0.5s'\'' (times from monitor'\''s ready event; other commands apply only steps at time 0). Needs the emulated kernel. Env\: RDMACTL_EMULATE_HOTPLUG.]:schedule:'
         '--emulated-user[Credentials the emulated kernel checks node modes against.]:uid\[\:gid\]:'
         '(-j --json)'{-j,--json}'[Print one JSON document (schema rdmactl/1) on stdout.]'
         '(-p --pretty)'{-p,--pretty}'[Indent JSON output.]'
@@ -198,6 +204,31 @@ _rdmactl_doctor() {
         '--emulated[Use the built-in emulated kernel (hfi1_0 and qib0). Env\: RDMACTL_EMULATE=1|SET.]'
         '--emulated-set[Emulated devices\: all, none, or ITEM\[,ITEM\] with ITEM = hfi1\[\:N\] | qib\[\:N\]. Implies --emulated.]:set:'
         '--profile[Emulated kernel profile\: proposed, mainline or legacy. Env\: RDMACTL_PROFILE.]:profile:'
+        '--emulated-hotplug[Scripted hot-unplug, replug and rename of emulated devices\: STEP\[,STEP\], STEP = unplug DEV\[@TIME\] | replug DEV\[@TIME\] | rename DEV NEW\[@TIME\], e.g. '\''unplug hfi1_0@0.2s,replug hfi1_0@0.5s'\'' (times from monitor'\''s ready event; other commands apply only steps at time 0). Needs the emulated kernel. Env\: RDMACTL_EMULATE_HOTPLUG.]:schedule:'
+        '--emulated-user[Credentials the emulated kernel checks node modes against.]:uid\[\:gid\]:'
+        '(-j --json)'{-j,--json}'[Print one JSON document (schema rdmactl/1) on stdout.]'
+        '(-p --pretty)'{-p,--pretty}'[Indent JSON output.]'
+        '--strict[Treat any warning (a broken sysfs entry) as an error\: exit 65.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rdmactl_monitor() {
+    local -i ret=1
+    local -ar ___source=('auto' 'netlink' 'udev' 'sysfs')
+    local -ar arg_specs=(
+        '--count[Stop after N device events (the ready event is not counted).]:n:'
+        '--timeout[Stop after this many seconds (exit 0), whether or not any event came.]:seconds:'
+        '--source[Where the device list comes from\: auto, netlink, udev or sysfs.]:source:{__rdmactl_complete "${___source[@]}"}'
+        '--root[Read a captured or simulated tree\: DIR/sys + DIR/dev, or a SYSFS_PATH-style DIR/class. Env\: RDMACTL_ROOT.]:dir:'
+        '--emulated[Use the built-in emulated kernel (hfi1_0 and qib0). Env\: RDMACTL_EMULATE=1|SET.]'
+        '--emulated-set[Emulated devices\: all, none, or ITEM\[,ITEM\] with ITEM = hfi1\[\:N\] | qib\[\:N\]. Implies --emulated.]:set:'
+        '--profile[Emulated kernel profile\: proposed, mainline or legacy. Env\: RDMACTL_PROFILE.]:profile:'
+        '--emulated-hotplug[Scripted hot-unplug, replug and rename of emulated devices\: STEP\[,STEP\], STEP = unplug DEV\[@TIME\] | replug DEV\[@TIME\] | rename DEV NEW\[@TIME\], e.g. '\''unplug hfi1_0@0.2s,replug hfi1_0@0.5s'\'' (times from monitor'\''s ready event; other commands apply only steps at time 0). Needs the emulated kernel. Env\: RDMACTL_EMULATE_HOTPLUG.]:schedule:'
         '--emulated-user[Credentials the emulated kernel checks node modes against.]:uid\[\:gid\]:'
         '(-j --json)'{-j,--json}'[Print one JSON document (schema rdmactl/1) on stdout.]'
         '(-p --pretty)'{-p,--pretty}'[Indent JSON output.]'

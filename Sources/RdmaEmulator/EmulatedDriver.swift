@@ -49,6 +49,9 @@ struct OpenFile: Sendable {
     /// FD_CLOEXEC and O_NONBLOCK as FIOCLEX/FIONCLEX/FIONBIO leave them.
     var closeOnExec = true
     var nonBlocking = false
+    /// The core disassociated the file from its unplugged device (`proposed`, Hotplug/): every
+    /// operation is EIO and the last close runs no driver `release`.
+    var disassociated = false
 }
 
 /// A character-device driver of the emulated kernel: the `file_operations` a node's cdev has.

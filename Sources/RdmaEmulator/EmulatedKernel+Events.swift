@@ -4,12 +4,17 @@ import Synchronization
 /// Netlink, udev enumeration and the event stream.
 extension EmulatedKernel {
     /// NETLINK_RDMA: the nldev model (Netlink/Nldev.swift) answers with the kernel's raw
-    /// messages, NLMSG_ERROR included; under the lock, never blocking.
+    /// messages, NLMSG_ERROR included; under the lock, never blocking. A SET that renames a
+    /// device publishes its uevent after the lock is let go.
     public func netlinkRDMA(_ request: [UInt8]) throws(KernelError) -> [[UInt8]] {
         let (profile, credentials) = (self.profile, self.credentials)
-        return try box.state.withLock { (state) throws(KernelError) -> [[UInt8]] in
-            try Nldev.respond(to: request, state: state, profile: profile, credentials: credentials)
+        let (replies, events) = try box.state.withLock { (state) throws(KernelError) -> ([[UInt8]], [KernelEvent]) in
+            let replies = try Nldev.respond(to: request, state: &state, profile: profile, credentials: credentials)
+            defer { state.outbox = [] }
+            return (replies, state.outbox)
         }
+        publish(events)   // a rename's move uevent (RDMA_NLDEV_CMD_SET)
+        return replies
     }
 
     /// What libudev's enumeration of a subsystem finds (it reads sysfs, udevd or not): the
@@ -31,9 +36,10 @@ extension EmulatedKernel {
         }
     }
 
-    /// Device events from now on. Until hotplug exists nothing is published, so the stream
-    /// stays silent; it finishes when the consuming task is cancelled (AsyncStream's iterator
-    /// is cancellation-aware) and never blocks the kernel.
+    /// Device events from now on: the uevents of hot-unplug and replug (Hotplug/), as the
+    /// kernel's NETLINK_KOBJECT_UEVENT socket would carry them. The subscription is live when
+    /// this returns. The stream finishes when the consuming task is cancelled (AsyncStream's
+    /// iterator is cancellation-aware) and never blocks the kernel.
     public func events() throws(KernelError) -> AsyncStream<KernelEvent> {
         let (stream, continuation) = AsyncStream<KernelEvent>.makeStream()
         let id = box.state.withLock { state -> Int in

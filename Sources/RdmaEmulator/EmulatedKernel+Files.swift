@@ -44,8 +44,15 @@ extension EmulatedKernel {
     }
 
     /// The last close: the driver's `release` runs; an unknown handle is ignored.
+    /// A pending hot-unplug completes at the device's last close: its remove events are
+    /// published then, after the lock is let go.
     public func close(_ handle: KernelHandle) {
-        box.state.withLock { $0.releaseFile(handle.id) }
+        let events = box.state.withLock { state -> [KernelEvent] in
+            state.releaseFile(handle.id)
+            defer { state.outbox = [] }
+            return state.outbox
+        }
+        publish(events)
     }
 
     /// fs/ioctl.c `do_vfs_ioctl` first answers the generic requests every file has (FIOCLEX,
@@ -125,6 +132,9 @@ extension EmulatedKernel {
     ) throws(KernelError) -> R {
         try box.state.withLock { (state) throws(KernelError) -> R in
             guard var file = state.files[handle.id] else { throw KernelError(.EBADF) }
+            // uverbs_main.c `ib_uverbs_get_ucontext_file` after disassociation, umad's
+            // `agents_dead`: every write, ioctl and read of an unplugged device's file is EIO.
+            if file.disassociated { throw KernelError(.EIO, .other("\(file.path): the device was unplugged")) }
             if let access, !access.allowed(by: file.flags) {
                 throw KernelError(.EBADF, .other("\(file.path) is not open for \(access == .write ? "writing" : "reading")"))
             }
@@ -161,7 +171,11 @@ extension EmulatedKernel {
             for id in state.files.keys.sorted() {
                 let file = state.files[id]!
                 var line = "handle \(id): \(file.path) is still open"
-                if let detail = state.drivers[file.driver]?.leakDetail(file) { line += " (\(detail))" }
+                if file.disassociated {
+                    line += " (disassociated: its device was unplugged)"
+                } else if let detail = state.drivers[file.driver]?.leakDetail(file) {
+                    line += " (\(detail))"
+                }
                 report.append(line)
             }
             for address in state.memory.regions.keys.sorted() {

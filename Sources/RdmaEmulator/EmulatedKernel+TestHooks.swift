@@ -1,4 +1,4 @@
-import RdmaKit
+@_spi(KernelSeam) import RdmaKit
 
 /// Test hooks: states a real kernel reaches through hardware events or module parameters that
 /// the emulated hardware never produces by itself. Internal, for tests (`@testable import`);
@@ -68,5 +68,20 @@ extension EmulatedKernel {
     /// `rdma system set netns exclusive|shared` (core/device.c `rdma_compatdev_set`).
     func setSharedNetns(_ shared: Bool) {
         withState { $0.sharedNetns = shared }
+    }
+}
+
+extension EmulatedKernel {
+    /// An open(2) that resolved `path` before an unplug removed the node and reaches the cdev
+    /// after: the permission check passed, the driver's open runs now (ENXIO for a dying or
+    /// removed device, ABI-FACTS §8). ENOENT when no unplug removed such a node.
+    func openRacingUnplug(_ path: String, flags: OpenFlags = .probe) throws(KernelError) -> KernelHandle {
+        let credentials = self.credentials
+        return try box.state.withLock { (state) throws(KernelError) -> KernelHandle in
+            guard let (key, inode) = state.hotplug.removedNodes[path] else { throw KernelError(.ENOENT) }
+            try state.reserveDescriptor()
+            return KernelHandle(id: try state.installFile(driver: key, path: path, flags: flags,
+                                                          credentials: credentials, inode: inode))
+        }
     }
 }

@@ -34,7 +34,9 @@ public final class EmulatedKernel: Kernel {
         for key in built.driverKeys { drivers[key] = makeDriver(key, profile: profile) }
         var deviceStates: [String: DeviceState] = [:]
         for device in probed { deviceStates[device.name] = DeviceState(probe: device, freeContexts: device.fixture.contexts) }
-        box = StateBox(KernelState(tree: built.tree, devices: deviceStates, drivers: drivers))
+        var state = KernelState(tree: built.tree, devices: deviceStates, drivers: drivers)
+        state.hotplug = HotplugRegistry(footprints: built.footprints, nextIndex: probed.count)
+        box = StateBox(state)
     }
 
     /// Runs `body` on the state under the lock (tests: build loops, unbind a driver).

@@ -19,6 +19,11 @@ extension KernelState {
     mutating func installFile(driver key: DriverKey, path: String, flags: OpenFlags,
                               credentials: Credentials, inode: DeviceNodeInfo? = nil) throws(KernelError) -> Int {
         guard drivers[key] != nil else { throw KernelError(.ENXIO) }
+        // A racing open of an unplugged device whose removal waits for its last close: the
+        // refcount is already zero (uverbs_main.c `ib_uverbs_open`: !refcount_inc_not_zero →
+        // -ENXIO; hfi1 file_ops.c `hfi1_file_open`: !atomic_inc_not_zero(&dd->user_refcount)
+        // → -ENXIO).
+        if let owner = hotplug.owner(of: key), devices[owner]?.dying ?? false { throw KernelError(.ENXIO) }
         let id = nextHandle
         nextHandle += 1
         var file = OpenFile(handle: id, path: path, driver: key, flags: flags, credentials: credentials)
@@ -35,8 +40,12 @@ extension KernelState {
     /// installed): the driver's `release` runs. An unknown id is ignored.
     mutating func releaseFile(_ id: Int) {
         guard var file = files.removeValue(forKey: id) else { return }
+        // A disassociated file's driver state went with its device (ib_uverbs_free_hw_resources
+        // ran at unplug); a replugged device's driver under the same key is not its driver.
+        guard !file.disassociated else { return }
         _ = try? withDriver(file.driver) { (driver, state) throws(KernelError) in
             driver.release(&file, kernel: &state)
         }
+        completeRemovalIfLastClose(of: file.driver)
     }
 }

@@ -4,7 +4,7 @@ import Synchronization
 
 /// Mutable per-device driver state that sysfs shows (hfi1 `dd->freectxts`, qib likewise).
 struct DeviceState: Sendable {
-    let probe: ProbedDevice
+    var probe: ProbedDevice
     var freeContexts: Int
     /// The user contexts hfi1/qib hold, by context number (Drivers/ContextPool.swift); kept in
     /// step with `freeContexts`.
@@ -17,6 +17,9 @@ struct DeviceState: Sendable {
     /// hfi1 `dd->flags & HFI1_FORCED_FREEZE`: the freeze was the critical-temperature one;
     /// never cleared, as in the kernel.
     var forcedFreeze = false
+    /// Unplugged under a profile whose removal waits for the last close (Hotplug/): its nodes
+    /// and sysfs are gone, its open files still work, a racing open is ENXIO.
+    var dying = false
 }
 
 /// Everything the emulated kernel knows that can change. Lives inside the one `Mutex`; every
@@ -35,6 +38,11 @@ struct KernelState: Sendable {
     /// which takes the lock.
     var subscribers: [Int: AsyncStream<KernelEvent>.Continuation] = [:]
     var nextSubscriber = 1
+    /// Hot-unplug and replug bookkeeping (Hotplug/HotplugRegistry.swift).
+    var hotplug = HotplugRegistry()
+    /// Events a verb produced under the lock, published by the verb after it lets go
+    /// (EmulatedKernel+Events.swift `publish`).
+    var outbox: [KernelEvent] = []
     /// The hfi1 module parameter `cap_mask` (`hfi1_cap_mask`, common.h HFI1_CAP_*): one per
     /// loaded module, so shared by every hfi1 unit. Each context copies it when allocated
     /// (`uctxt->flags`); SET_PKEY and write_iter read it live. A test hook changes it.

@@ -6,6 +6,10 @@ struct ProbedDevice: Sendable, Equatable {
     /// N of umadN/issmN per port number: core/user_mad.c `ib_umad_init_port` takes one IDA slot
     /// per MAD-capable port, in registration order.
     var madIndex: [Int: Int]
+    /// `ib_device->index` (netlink): core/device.c `assign_name` takes it with
+    /// `xa_alloc_cyclic`, so it equals uverbsN at boot but a replugged device gets the next
+    /// number ever handed out, never its old one.
+    var index: Int
 
     var name: String { fixture.name }
 }
@@ -26,7 +30,7 @@ enum Probe {
                     mad[port.number] = nextMad
                     nextMad += 1
                 }
-                devices.append(ProbedDevice(fixture: fixture, uverbsIndex: nextUverbs, madIndex: mad))
+                devices.append(ProbedDevice(fixture: fixture, uverbsIndex: nextUverbs, madIndex: mad, index: nextUverbs))
                 nextUverbs += 1
             }
         }

@@ -4,8 +4,7 @@
 /// DESIGN §5 table live with the code they switch: the driver-ops ioctl in
 /// Drivers/DriverOps.swift (`hasDriverOpsIoctl`), netlink GET_CHARDEV in Netlink/NldevOps.swift
 /// (`nldevOpCount`), the hfi1 ioctl/write era in Drivers/Hfi1Era.swift (`Hfi1Era(profile)`).
-/// Hot-unplug per profile is not modelled yet (Docs/simulation-and-snapshots.md: it arrives
-/// with the real-kernel work).
+/// Hot-unplug per profile in Hotplug/KernelState+Hotplug.swift (`disassociatesOnUnplug`).
 public enum Profile: String, Sendable, CaseIterable, CustomStringConvertible {
     /// The 2016 proposal merged: driver-ops ioctl on the uverbs fd, netlink, modern drivers.
     case proposed

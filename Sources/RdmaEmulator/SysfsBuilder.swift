@@ -7,6 +7,10 @@ struct SysfsBuilder {
     var tree = Tree()
     /// Every character-device node created, with the driver its cdev belongs to.
     private(set) var driverKeys: [DriverKey] = []
+    /// Every class device created, in creation order: what a uevent names (Hotplug/).
+    private(set) var classDevices: [ClassDeviceRecord] = []
+    /// What each probed device added, by ib device name: unplug takes it away again.
+    private(set) var footprints: [String: DeviceFootprint] = [:]
     let profile: Profile
 
     init(profile: Profile) { self.profile = profile }
@@ -19,9 +23,20 @@ struct SysfsBuilder {
             loaded.append(device.fixture.driver)
             builder.addDriverModule(device.fixture.driver)
         }
-        for device in devices { builder.addDevice(device) }
+        for device in devices { builder.addRecordingFootprint(device) }
         UserSpaceInstall.add(to: &builder.tree)
         return builder
+    }
+
+    /// `addDevice`, noting which paths, cdevs and class devices it created (the diff of the
+    /// tree before and after), so hot-unplug removes exactly them and replug re-creates them.
+    mutating func addRecordingFootprint(_ device: ProbedDevice) {
+        let paths = Set(tree.entries.keys)
+        let (keys, classes) = (driverKeys.count, classDevices.count)
+        addDevice(device)
+        footprints[device.name] = DeviceFootprint(
+            probe: device, paths: Set(tree.entries.keys).subtracting(paths),
+            driverKeys: Array(driverKeys[keys...]), classDevices: Array(classDevices[classes...]))
     }
 
     /// Module-level directories a loaded driver creates once.
@@ -65,6 +80,7 @@ struct SysfsBuilder {
         if let parent { tree.addLink(dir + "/device", to: parent) }
         addPowerDirectory(dir, runtimeActive: false)
         tree.addLink("/sys/class/\(className)/\(name)", to: dir)
+        classDevices.append(ClassDeviceRecord(subsystem: className, directory: dir, uevent: uevent))
         return dir
     }
 

@@ -122,6 +122,38 @@ struct Tree: Sendable {
         entries[path]!.gid = gid
     }
 
+    /// Removes the entries at `paths` that are not directories, then the directories among them
+    /// that are left empty, deepest first: what `device_del` takes away, without touching a
+    /// directory another device still has entries in (a shared `devices/virtual/<class>`).
+    mutating func removeFootprint(_ paths: Set<String>) {
+        for path in paths where entries[path].map({ !$0.isDirectory }) ?? false { remove(path) }
+        for path in paths.sorted(by: { $0.count > $1.count }) {
+            if case .directory(let children)? = entries[path]?.kind, children.isEmpty { remove(path) }
+        }
+    }
+
+    /// Moves the entry at `from`, with everything below it, to `to` (kernfs_rename: a device
+    /// rename moves its directory). `to` must not exist; its parent must.
+    mutating func move(_ from: String, to: String) {
+        precondition(entries[to] == nil && entries[from] != nil, "emulator tree: cannot move \(from) to \(to)")
+        let prefix = from + "/"
+        for path in entries.keys where path == from || path.hasPrefix(prefix) {
+            entries[to + path.dropFirst(from.count)] = entries.removeValue(forKey: path)
+        }
+        for (parent, name, add) in [(KernelPath.dirname(from), KernelPath.basename(from), false),
+                                    (KernelPath.dirname(to), KernelPath.basename(to), true)] {
+            guard case .directory(var children)? = entries[parent]?.kind else { continue }
+            if add { children.insert(name) } else { children.remove(name) }
+            entries[parent]?.kind = .directory(children)
+        }
+    }
+
+    /// Replaces the contents of an existing file, keeping its mode and owner.
+    mutating func replaceFile(_ path: String, _ content: FileContent) {
+        guard case .file? = entries[path]?.kind else { return }
+        entries[path]?.kind = .file(content)
+    }
+
     /// Removes `path` and everything below it (no-op when absent). For hotplug and tests.
     mutating func remove(_ path: String) {
         guard path != "/", let entry = entries.removeValue(forKey: path) else { return }

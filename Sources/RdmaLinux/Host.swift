@@ -55,9 +55,23 @@ public enum Host {
 
     public static func exit(_ code: Int32) -> Never { Glibc.exit(code) }
 
+    /// Installs SIGINT and SIGTERM handlers that only set a flag, and returns a function that
+    /// reads it: `monitor` polls it and ends cleanly (exit 0) instead of dying mid-line.
+    public static func watchInterrupts() -> @Sendable () -> Bool {
+        // Touch the global first: its lazy initialisation must not run inside the handler.
+        interruptRequested.store(false, ordering: .relaxed)
+        signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
+        signal(SIGTERM) { _ in interruptRequested.store(true, ordering: .relaxed) }
+        return { interruptRequested.load(ordering: .relaxed) }
+    }
+
     /// SIGPIPE off: a closed pipe (`rdmactl list | head -1`) must give EPIPE, not kill us mid-JSON.
     public static func ignoreSIGPIPE() { signal(SIGPIPE, SIG_IGN) }
 }
+
+/// Set by the SIGINT/SIGTERM handlers `watchInterrupts` installs (a lock-free atomic store is
+/// async-signal-safe).
+private let interruptRequested = Atomic<Bool>(false)
 
 /// strlen(3), for main's raw argv (main may not import Glibc).
 public func strlenOf(_ p: UnsafeMutablePointer<CChar>?) -> Int {

@@ -429,9 +429,17 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         return try Udev.enumerate(subsystem: subsystem)
     }
 
+    /// udevd's events when it runs (`/run/udev/control` exists): they arrive after its rules
+    /// ran, so /dev nodes and symlinks are in place. Without udevd the libudev "udev" monitor
+    /// receives nothing (ABI-FACTS §11), so the kernel's own uevents are read instead.
     public func events() throws(KernelError) -> AsyncStream<KernelEvent> {
         guard isLive else { throw KernelError(.EOPNOTSUPP, .other("a --root tree has no events")) }
-        return try UeventSocket.stream()
+        return UdevMonitor.udevdRuns ? try UdevMonitor.stream() : try UeventSocket.stream()
+    }
+
+    public var eventSource: String {
+        guard isLive else { return "none" }
+        return UdevMonitor.udevdRuns ? "udev" : "kernel"
     }
 }
 

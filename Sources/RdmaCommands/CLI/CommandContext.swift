@@ -20,6 +20,9 @@ public struct CommandContext: Sendable {
     var hostIdentity: HostIdentity {
         HostIdentity(hostname: hostname(), slurmNode: environment["SLURMD_NODENAME"].flatMap { $0.isEmpty ? nil : $0 })
     }
+    /// Installs the SIGINT/SIGTERM watch and returns its poll (`monitor` ends cleanly when it
+    /// turns true). Tests pass their own; the default never interrupts.
+    public var watchInterrupts: @Sendable () -> @Sendable () -> Bool = { { false } }
     /// Opens the live kernel; throws where the host must not be used.
     public var liveKernel: @Sendable () throws(RdmaError) -> any Kernel
     /// Opens a tree under a directory (`--root`).

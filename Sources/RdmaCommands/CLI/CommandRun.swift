@@ -16,17 +16,20 @@ struct CommandRun {
     var text: String = ""
     /// Raw bytes for stdout that bypass rendering (`snapshot -`).
     var rawStdout: [UInt8]?
+    /// The command wrote its output itself as it went (`monitor`: a line or an envelope per
+    /// event); only a failure is left to print at the end.
+    var streamed = false
 
     init(context: CommandContext, globals: GlobalOptions, command: String) {
         self.context = context; self.globals = globals; self.command = command
     }
 
     /// Resolves and opens the kernel the options select.
-    mutating func openKernel() throws(RdmaError) -> any Kernel {
+    mutating func openKernel(playHotplugAtOpen: Bool = true) throws(RdmaError) -> any Kernel {
         let selection = try KernelSelection.resolve(globals, environment: context.environment)
         self.selection = selection
         sourceName = selection.sourceName
-        let kernel = try selection.open(context)
+        let kernel = try selection.open(context, playHotplugAtOpen: playHotplugAtOpen)
         warnings += kernel.openingDiagnostics
         return kernel
     }

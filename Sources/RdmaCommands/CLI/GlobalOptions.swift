@@ -22,6 +22,10 @@ public struct GlobalOptions: ParsableArguments, Sendable {
                                             valueName: "profile"))
     var profile: String?
 
+    @Option(name: .long, help: ArgumentHelp("Scripted hot-unplug, replug and rename of emulated devices: STEP[,STEP], STEP = unplug DEV[@TIME] | replug DEV[@TIME] | rename DEV NEW[@TIME], e.g. 'unplug hfi1_0@0.2s,replug hfi1_0@0.5s' (times from monitor's ready event; other commands apply only steps at time 0). Needs the emulated kernel. Env: RDMACTL_EMULATE_HOTPLUG.",
+                                            valueName: "schedule"))
+    var emulatedHotplug: String?
+
     @Option(name: .long, help: ArgumentHelp("Credentials the emulated kernel checks node modes against.",
                                             valueName: "uid[:gid]"))
     var emulatedUser: String?
@@ -38,7 +42,8 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     public init() {}
 
     /// The options that take a value, and the flags, as they may appear before the command name.
-    static let valueOptions: Set<String> = ["--source", "--root", "--emulated-set", "--profile", "--emulated-user"]
+    static let valueOptions: Set<String> = ["--source", "--root", "--emulated-set", "--profile", "--emulated-user",
+                                            "--emulated-hotplug"]
     static let flagOptions: Set<String> = ["--emulated", "-j", "--json", "-p", "--pretty", "--strict"]
 }
 

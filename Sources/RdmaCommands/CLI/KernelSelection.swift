@@ -11,6 +11,8 @@ struct KernelSelection: Equatable {
     }
     var target: Target
     var source: DiscoverySource
+    /// `--emulated-hotplug` / RDMACTL_EMULATE_HOTPLUG, validated against the device set.
+    var hotplug: HotplugSchedule? = nil
 
     static func resolve(_ g: GlobalOptions, environment env: [String: String]) throws(RdmaError) -> KernelSelection {
         let flagEmulate = g.emulated || g.emulatedSet != nil
@@ -35,6 +37,9 @@ struct KernelSelection: Equatable {
         if g.emulatedUser != nil && emulateSpec == nil {
             throw .usage("--emulated-user needs the emulated kernel", hint: "add --emulated")
         }
+        if g.emulatedHotplug != nil && emulateSpec == nil {
+            throw .usage("--emulated-hotplug needs the emulated kernel", hint: "add --emulated")
+        }
         let source = g.source ?? .auto
 
         if let spec = emulateSpec {
@@ -53,8 +58,11 @@ struct KernelSelection: Equatable {
                 throw .usage("--source \(source.rawValue) is not available with the emulated kernel (--emulated or RDMACTL_EMULATE)",
                              hint: "omit --source, or use --source netlink")
             }
+            let hotplug = try parseHotplug(g.emulatedHotplug ?? env["RDMACTL_EMULATE_HOTPLUG"].flatMap { $0.isEmpty ? nil : $0 },
+                                           flag: g.emulatedHotplug != nil, set: set)
             // Its nldev answers the device dump, so the netlink source runs against it as is.
-            return KernelSelection(target: .emulated(set, profile, user), source: source == .netlink ? .netlink : .emulated)
+            return KernelSelection(target: .emulated(set, profile, user), source: source == .netlink ? .netlink : .emulated,
+                                   hotplug: hotplug)
         }
         if let rootPath {
             if source == .udev || source == .netlink {
@@ -64,6 +72,21 @@ struct KernelSelection: Equatable {
             return KernelSelection(target: .root(rootPath), source: .sysfs)
         }
         return KernelSelection(target: .live, source: source)
+    }
+
+    /// A hotplug schedule (RdmaEmulator HotplugSchedule), checked against the device set: 64
+    /// when it does not parse or names a device the set lacks.
+    static func parseHotplug(_ text: String?, flag: Bool, set: DeviceSet) throws(RdmaError) -> HotplugSchedule? {
+        guard let text else { return nil }
+        let origin = flag ? "--emulated-hotplug" : "RDMACTL_EMULATE_HOTPLUG"
+        do {
+            let schedule = try HotplugSchedule.parse(text)
+            try schedule.validate(against: set)
+            return schedule
+        } catch {
+            throw .usage("bad \(origin) \"\(terminalSafe(text))\": \(error)",
+                         hint: "e.g. --emulated-hotplug 'unplug hfi1_0@0.2s,replug hfi1_0@0.5s' (see Docs/simulation-and-snapshots.md)")
+        }
     }
 
     static func parseUser(_ text: String) throws(RdmaError) -> Credentials {
@@ -81,13 +104,19 @@ struct KernelSelection: Equatable {
         return Credentials(uid: uid, gid: gid)
     }
 
-    /// Opens the kernel. Emulated credentials default to the caller's own.
-    func open(_ context: CommandContext) throws(RdmaError) -> any Kernel {
+    /// Opens the kernel. Emulated credentials default to the caller's own. A one-shot command
+    /// does not wait, so of a hotplug schedule it sees only the steps at time 0, applied here;
+    /// `monitor` plays the whole schedule itself (`playHotplugAtOpen: false`).
+    func open(_ context: CommandContext, playHotplugAtOpen: Bool = true) throws(RdmaError) -> any Kernel {
         switch target {
         case .live: return try context.liveKernel()
         case .root(let path): return try context.rootedKernel(path)
         case .emulated(let set, let profile, let user):
-            return EmulatedKernel(devices: set, profile: profile, credentials: user ?? context.credentials)
+            let kernel = EmulatedKernel(devices: set, profile: profile, credentials: user ?? context.credentials)
+            if playHotplugAtOpen, let hotplug {
+                for step in hotplug.steps where step.at == .zero { try? kernel.apply(step) }
+            }
+            return kernel
         }
     }
 

@@ -22,6 +22,7 @@ extension CommandContext {
             })
         context.stdoutError = { Host.stdoutError.load(ordering: .relaxed) }
         context.hostname = { Host.hostname }
+        context.watchInterrupts = { Host.watchInterrupts() }
         return context
     }
 

@@ -14,11 +14,12 @@ public struct RdmactlCommand: ParsableCommand {
         given before or after the command. Exit statuses: see EXIT STATUS in rdmactl(1).
 
         Environment: RDMACTL_ROOT (like --root), RDMACTL_EMULATE=1|SET (like --emulated or \
-        --emulated-set), RDMACTL_PROFILE (like --profile); flags override the environment.
+        --emulated-set), RDMACTL_PROFILE (like --profile), RDMACTL_EMULATE_HOTPLUG (like \
+        --emulated-hotplug); flags override the environment.
         """,
         version: version,
         subcommands: [ListCommand.self, ShowCommand.self, FacetsCommand.self, OpenOpsCommand.self, SnapshotCommand.self,
-                      DoctorCommand.self])
+                      DoctorCommand.self, MonitorCommand.self])
 
     public init() {}
 

@@ -81,6 +81,10 @@ private func emit(_ run: CommandRun, failure: RdmaError?, json: Bool, pretty: Bo
     var failure = failure
     let context = run.context
     for note in run.notes { context.err("rdmactl: note: \(terminalSafe(note))\n") }
+    if run.streamed && failure == nil {
+        for w in run.warnings where !json { context.err("rdmactl: warning: \(terminalSafe(w.message))\n") }
+        return ExitCode.ok.rawValue
+    }
     if json {
         let envelope = Envelope(command: run.command, host: context.hostIdentity, source: run.sourceName, kernel: run.kernelName, data: run.data,
                                 warnings: run.warnings, error: failure)

@@ -17,7 +17,7 @@ enum Nldev {
     /// A message without NLM_F_REQUEST, or a control message (type below 0x10), is not handled:
     /// only acknowledged if asked. A header that does not fit ends the walk silently.
     /// Nothing to send at all — a real recv(2) would time out — is EAGAIN, at once.
-    static func respond(to request: [UInt8], state: KernelState, profile: Profile,
+    static func respond(to request: [UInt8], state: inout KernelState, profile: Profile,
                         credentials: Credentials) throws(KernelError) -> [[UInt8]] {
         var replies: [NetlinkMessage] = []
         var offset = 0
@@ -26,7 +26,7 @@ enum Nldev {
             offset += min(Netlink.align(message.length), request.count - offset)
             var error: Int32 = 0
             if message.flags & Netlink.request != 0 && message.type >= Netlink.minType {
-                switch dispatch(message, state: state, profile: profile, credentials: credentials) {
+                switch dispatch(message, state: &state, profile: profile, credentials: credentials) {
                 case .dumped(let out):
                     replies += out
                     continue   // netlink_dump_start returns -EINTR: a dump is never acknowledged
@@ -55,7 +55,7 @@ enum Nldev {
     /// core/netlink.c `rdma_nl_rcv_msg`: client and op must be known (`is_nl_valid`, else
     /// EINVAL), an admin op needs CAP_NET_ADMIN (EPERM; root has it), NLM_F_DUMP (either bit)
     /// runs the dumpit — EINVAL if the op has none — and otherwise the doit runs.
-    static func dispatch(_ message: NetlinkMessage, state: KernelState, profile: Profile,
+    static func dispatch(_ message: NetlinkMessage, state: inout KernelState, profile: Profile,
                          credentials: Credentials) -> Outcome {
         let client = UInt32(rdmaabi_nl_get_client(UInt32(message.type)))
         let number = UInt16(rdmaabi_nl_get_op(UInt32(message.type)))
@@ -76,6 +76,7 @@ enum Nldev {
             case RDMAABI_NLDEV_CMD_PORT_GET: return .replied(try portGet(message, state, portID: socketPortID))
             case RDMAABI_NLDEV_CMD_GET_CHARDEV: return .replied(try chardev(message, state, portID: socketPortID))
             case RDMAABI_NLDEV_CMD_SYS_GET: return .replied(try systemGet(message, state, profile: profile, portID: socketPortID))
+            case RDMAABI_NLDEV_CMD_SET: try set(message, &state); return .replied([])
             default: return .failed(.EOPNOTSUPP)       // not modelled
             }
         } catch {

@@ -8,8 +8,9 @@ struct NldevDevice: Sendable {
     var fixture: DeviceFixture { probe.fixture }
 
     /// `ib_device->index`: core/device.c assigns indices in registration order from 0 (the VM's
-    /// only device, rxe0, is 0), which is the probe order uverbsN follows too.
-    var index: UInt32 { UInt32(probe.uverbsIndex) }
+    /// only device, rxe0, is 0), which is the probe order uverbsN follows too; cyclically, so a
+    /// replugged device has a new one (ProbedDevice.index).
+    var index: UInt32 { UInt32(probe.index) }
 
     /// `rdma_end_port`: ports are numbered from 1.
     var portCount: UInt32 { UInt32(fixture.ports.count) }
@@ -54,7 +55,7 @@ extension Nldev {
     /// The registered devices in index order (core/device.c `ib_enum_all_devs` walks the
     /// devices xarray by index).
     static func devices(_ state: KernelState) -> [NldevDevice] {
-        state.devices.values.map { NldevDevice(probe: $0.probe) }.sorted { $0.index < $1.index }
+        state.devices.values.filter { !$0.dying }.map { NldevDevice(probe: $0.probe) }.sorted { $0.index < $1.index }
     }
 
     /// core/device.c `ib_device_get_by_index`.

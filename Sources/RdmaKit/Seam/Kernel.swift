@@ -97,14 +97,24 @@ public protocol Kernel: AnyObject, Sendable {
     /// Devices of a subsystem as udev enumerates them. `EOPNOTSUPP` where there is no udev.
     func udevEnumerate(subsystem: String) throws(KernelError) -> [UdevDevice]
 
-    /// A stream of device add/remove events, starting now.
+    /// A stream of device events (uevents: add, remove, move…), starting now: the subscription
+    /// is live when this returns, so nothing sent after it is lost.
     func events() throws(KernelError) -> AsyncStream<KernelEvent>
+
+    /// Where `events()` listens, as reported by `monitor`: "udev" (udevd's processed events),
+    /// "kernel" (NETLINK_KOBJECT_UEVENT) or "emulated".
+    var eventSource: String { get }
 }
 
 extension Kernel {
     public var openingDiagnostics: [Diagnostic] { [] }
 
     public var recordedNetlink: [String: SnapshotManifest.NetlinkDevice] { [:] }
+
+    public var eventSource: String {
+        if case .emulated = kind { return "emulated" }
+        return "kernel"
+    }
 
     public func predictOpen(_ path: String, node: DeviceNodeInfo) -> Bool? { predictOpen(path) }
 

@@ -77,9 +77,10 @@ struct NetlinkEmulatorErrnoTableTests {
         #expect(try RdmaNetlink.decodeDevices(k.netlinkRDMA(RdmaNetlink.deviceGet(index: 1))).map(\.name) == ["qib0"])
     }
 
-    /// Admin ops need CAP_NET_ADMIN before anything else; known but unmodelled ops say so.
+    /// Admin ops need CAP_NET_ADMIN before anything else; known but unmodelled ops say so
+    /// (NEWLINK, 3: an unmodelled admin op; SET, 2, is modelled for renames — HotplugRenameTests).
     @Test func adminAndUnmodelledOps() throws {
-        let set = NetlinkMessage(type: RdmaNetlink.type(op: 2), flags: Netlink.request,
+        let set = NetlinkMessage(type: RdmaNetlink.type(op: 3), flags: Netlink.request,
                                  attributes: [.u32(RdmaNetlink.Attribute.deviceIndex, 0)]).bytes
         let user = EmulatedKernel(devices: .default, credentials: Credentials(uid: 1000, gid: 1000))
         #expect(try NetlinkMessage.decode(user.netlinkRDMA(set)[0]).errorCode == -Errno.EPERM.rawValue)

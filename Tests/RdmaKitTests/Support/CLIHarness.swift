@@ -23,12 +23,14 @@ final class Capture: Sendable {
 /// --root fails instead of reading the host (the swiftly pattern).
 func rdmactl(_ arguments: [String], environment: [String: String] = [:],
              credentials: Credentials = Credentials(uid: 0, gid: 0),
-             liveKernel: (@Sendable () throws(RdmaError) -> any Kernel)? = nil) -> CLIResult {
+             liveKernel: (@Sendable () throws(RdmaError) -> any Kernel)? = nil,
+             watchInterrupts: (@Sendable () -> @Sendable () -> Bool)? = nil,
+             onStdout: (@Sendable ([UInt8]) -> Void)? = nil) -> CLIResult {
     let capture = Capture()
     let context = CommandContext(
         environment: environment,
         credentials: credentials,
-        stdout: { bytes in capture.out.withLock { $0.append(contentsOf: bytes) } },
+        stdout: { bytes in capture.out.withLock { $0.append(contentsOf: bytes) }; onStdout?(bytes) },
         stderr: { bytes in capture.err.withLock { $0.append(contentsOf: bytes) } },
         stdoutIsTerminal: false,
         liveKernel: liveKernel ?? forbiddenLiveKernel,
@@ -36,6 +38,7 @@ func rdmactl(_ arguments: [String], environment: [String: String] = [:],
         snapshotDirectory: openSnapshotDirectory)
     var withHost = context
     withHost.hostname = { "rdmactl-test-host" }
+    if let watchInterrupts { withHost.watchInterrupts = watchInterrupts }
     let status = runRdmactl(arguments, context: withHost)
     let out = capture.out.withLock { $0 }
     let err = capture.err.withLock { $0 }

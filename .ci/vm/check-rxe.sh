@@ -15,6 +15,17 @@
 #   ifname, node_guid, node_type, and per port: state, physical_state, link_layer, netdev.
 # Values must match rdma -j byte for byte: node_type "ca", state "ACTIVE", physical_state "LINK_UP",
 # node_guid "0000:00ff:fe00:0001", netdev "dummy0"; link_layer "Ethernet" (sysfs spelling).
+# Then, all in the same boot (issue 8), each against the kernel or rdma-core, not rdmactl itself:
+#   every source and a snapshot replayed with --root: driver rdma_rxe, ifindex, identity agree;
+#   open-ops uverbs/umad/rdma_cm through GET_CHARDEV (ABI = sysfs abi_version), psm2 → 69 with the
+#     real uverbs fd's ENOTTY, as nobody umad → 77 and uverbs → 0;
+#   show rxe0/1 (three sources) against ibv_devinfo -v (GID table and types, sm_sl, cap_mask,
+#     width/speed) and rdma -j -d link (netdev, netdev_index);
+#   monitor --count 2 --json around `rdma link add/delete rxe1` (ready, add, remove; exits by
+#     itself), and a rename (`rdma dev set rxe1 name roce7`);
+#   doctor healthy (0), then after each break — uverbs0 removed (69, ibv_devices drops rxe0 too),
+#     uverbs0 0600 as nobody (77), rxe.driver removed (69, ibv_devices empty), rxe0 deleted (69) —
+#     and list's NODE_MISSING / NODE_NOT_OPENABLE warnings (--strict → 65).
 #
 # Exit: 0 all comparisons agree; 1 a disagreement (diff printed); 2 usage;
 #       125 the VM failed to report a status twice in a row (run-in-vm.sh exit 125: a boot failure, retried once).
@@ -91,7 +102,36 @@ sec show-port-sysfs ./rdmactl --source sysfs show rxe0/1 --json
 sec devinfo ibv_devinfo -v -d rxe0
 sec rdma-link-d rdma -j -d link show rxe0/1
 sec ndev-ifindex sh -c 'cat /sys/class/net/$(cat /sys/class/infiniband/rxe0/ports/1/gid_attrs/ndevs/0)/ifindex'
-# (monitor sections go here, before the breaks below)
+# monitor (issue 8): started before `rdma link add/delete`, it must print ready + add + remove and
+# exit by itself (--count 2); a watchdog records a hang instead of hanging the stage.
+watch_monitor() {   # watch_monitor OUT COUNT: run monitor in the background, wait for its ready line
+    ./rdmactl monitor --count "$2" --json > "$1" 2>"$1.err" &
+    mon=$!
+    ( sleep 60; kill $mon 2>/dev/null && echo fired > "$1.watchdog" ) &
+    wd=$!
+    i=0; while [ ! -s "$1" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
+}
+finish_monitor() {  # finish_monitor OUT
+    wait $mon; echo $? > "$1.rc"
+    kill $wd 2>/dev/null
+}
+ip link add dummy1 type dummy && ip link set dummy1 up
+watch_monitor /tmp/mon1 2
+rdma link add rxe1 type rxe netdev dummy1
+sleep 1
+rdma link delete rxe1
+finish_monitor /tmp/mon1
+sec monitor sh -c 'cat /tmp/mon1; exit $(cat /tmp/mon1.rc)'
+sec monitor-hang sh -c 'cat /tmp/mon1.watchdog /tmp/mon1.err 2>/dev/null; true'
+# rename: the kernel's `move` uevent (core/device.c ib_device_rename → device_rename).
+watch_monitor /tmp/mon2 3
+rdma link add rxe1 type rxe netdev dummy1
+rdma dev set rxe1 name roce7
+sleep 1
+rdma link delete roce7
+finish_monitor /tmp/mon2
+sec monitor-rename sh -c 'cat /tmp/mon2; exit $(cat /tmp/mon2.rc)'
+sec udevd sh -c '[ -e /run/udev/control ] && echo udev || echo kernel'
 # Listing findings and doctor, healthy and after each break (last: the breaks end with rxe0 deleted).
 sec doctor ./rdmactl doctor --json
 sec ibv-devices ibv_devices
@@ -442,7 +482,39 @@ check("[ibv-devices-no-provider] libibverbs lists nothing either", not ibv_lists
 env = envelope("doctor-no-device", 69)
 check("[doctor-no-device] blocker NO_DEVICES", (env.get("error") or {}).get("code") == "NO_DEVICES", fmt(env.get("error")))
 
-# (monitor checks)
+# ---- monitor (issue 8): the events the kernel sent for `rdma link add/delete` and a rename
+# (ABI-FACTS §8; rename = kobject_rename's `move`), one NDJSON envelope each, ready first.
+def ndjson(name, want_rc):
+    raw = sections.get(name, "")
+    check(f"[{name}] exit {want_rc}", rcs.get(name) == want_rc, f"exit {rcs.get(name)}: {raw[:1500]!r}")
+    out = []
+    for line in raw.splitlines():
+        if line.strip():
+            try:
+                out.append(json.loads(line))
+            except Exception as e:
+                check(f"[{name}] every line is one JSON envelope", False, f"{e}: {line[:500]!r}")
+    check(f"[{name}] every line is an rdmactl/1 monitor envelope",
+          all(e.get("schema") == "rdmactl/1" and e.get("command") == "monitor" for e in out), fmt(out)[:1500])
+    return [e.get("data") or {} for e in out]
+
+want_source = sections.get("udevd", "").strip()
+ev = ndjson("monitor", 0)
+check("[monitor] exited by itself (no watchdog)", "fired" not in sections.get("monitor-hang", ""), sections.get("monitor-hang", ""))
+check("[monitor] ready, add rxe1, remove rxe1", [(e.get("event"), e.get("device")) for e in ev]
+      == [("ready", None), ("add", "rxe1"), ("remove", "rxe1")], fmt(ev)[:2000])
+if ev:
+    check(f"[monitor] ready names its source ({want_source}) and sees rxe0",
+          ev[0].get("source") == want_source and "rxe0" in (ev[0].get("devices") or []), fmt(ev[0]))
+if len(ev) == 3:
+    for e in ev[1:]:
+        check(f"[monitor] {e.get('event')} rxe1 carries its uverbs node",
+              any(c.get("subsystem") == "infiniband_verbs" for c in e.get("char_devices") or []), fmt(e)[:1500])
+ev = ndjson("monitor-rename", 0)
+check("[monitor-rename] add rxe1, rename rxe1 -> roce7, remove roce7",
+      [(e.get("event"), e.get("device"), e.get("old_device")) for e in ev[1:]]
+      == [("add", "rxe1", None), ("rename", "roce7", "rxe1"), ("remove", "roce7", None)], fmt(ev)[:2000])
+
 print(f"check-rxe: {passed} passed, {failed} failed")
 if failed:
     print("check-rxe: guest transcript:\n" + text, file=sys.stderr)

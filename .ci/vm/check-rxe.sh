@@ -100,6 +100,8 @@ sec show-port ./rdmactl show rxe0/1 --json
 sec show-port-netlink ./rdmactl --source netlink show rxe0/1 --json
 sec show-port-sysfs ./rdmactl --source sysfs show rxe0/1 --json
 sec devinfo ibv_devinfo -v -d rxe0
+sec show-dev ./rdmactl show rxe0 --json
+sec rdma-sys rdma sys show
 sec rdma-link-d rdma -j -d link show rxe0/1
 sec ndev-ifindex sh -c 'cat /sys/class/net/$(cat /sys/class/infiniband/rxe0/ports/1/gid_attrs/ndevs/0)/ifindex'
 # monitor (issue 8): started before `rdma link add/delete`, it must print ready + add + remove and
@@ -435,6 +437,18 @@ for name in ("show-port", "show-port-netlink", "show-port-sysfs"):
           f"rdmactl {fmt(p.get('netdev_index'))} rdma {fmt(rl.get('netdev_index'))} sysfs {ifindex}")
     if "caps" in rl:   # nldev sends CAP_FLAGS for IB ports only: absent on rxe
         check(f"[{name}] caps = rdma link's", p.get("caps") == rl.get("caps"), f"rdmactl {fmt(p.get('caps'))} rdma {fmt(rl.get('caps'))}")
+
+# rdma system settings: show rxe0 against `rdma -j sys show` (iproute2 rdma/sys.c: netns, copy-on-fork).
+# iproute2 6.1's `sys show` ignores -j and prints "netns shared copy-on-fork on": key/value words.
+env = section_json("show-dev")
+words = sections.get("rdma-sys", "").split()
+rsys = dict(zip(words[0::2], words[1::2]))
+mine = ((env or {}).get("data") or {}).get("rdma_system") or {}
+check("[rdma-sys] reference has netns", "netns" in rsys, repr(sections.get("rdma-sys")))
+check("[show-dev] rdma_system.netns = rdma sys's", mine.get("netns") == rsys.get("netns"), f"rdmactl {fmt(mine)} rdma {fmt(rsys)}")
+if "copy-on-fork" in rsys:
+    check("[show-dev] rdma_system.copy_on_fork = rdma sys's", mine.get("copy_on_fork") == (rsys.get("copy-on-fork") == "on"),
+          f"rdmactl {fmt(mine)} rdma {fmt(rsys)}")
 
 # ---- listing findings and doctor (issue 8): each break gives the cause the kernel and rdma-core
 # make of it — libibverbs drops a device whose node is missing (init.c stat) or that no provider

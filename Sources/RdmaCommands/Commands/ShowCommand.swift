@@ -33,8 +33,17 @@ struct ShowCommand: ParsableCommand, RdmactlRunnable {
             run.data = port.json(device: device.name, index: device.index)
             run.text = run.banner + "\n" + DeviceDetailView.render(port: port, of: device)
         } else {
-            run.data = device.json
+            // `rdma system show`'s settings are the subsystem's, not the device's, but they
+            // decide what a program sees of it (netns) and how fork() treats its memory.
+            let system = try? kernel.rdmaSystemSettings()
+            if case .object(var members) = device.json {
+                if let system { members.append(("rdma_system", system.json)) }
+                run.data = .object(members)
+            } else {
+                run.data = device.json
+            }
             run.text = run.banner + "\n" + DeviceDetailView.render(device)
+                + (system.map { "\n" + DeviceDetailView.render(system: $0) } ?? "")
         }
     }
 }

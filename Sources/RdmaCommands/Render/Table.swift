@@ -94,6 +94,15 @@ enum DeviceDetailView {
         return out
     }
 
+    /// `rdma system show` as one line, its words: "netns shared copy-on-fork on".
+    static func render(system: RdmaSystemSettings) -> String {
+        var words: [String] = []
+        if let mode = system.netnsMode { words.append("netns \(mode.rawValue)") }
+        if let qkey = system.privilegedQKeyMode { words.append("privileged-qkey \(qkey ? "on" : "off")") }
+        words.append("copy-on-fork \(system.copyOnFork ? "on" : "off")")
+        return "rdma system:    " + words.joined(separator: " ") + "\n"
+    }
+
     static func render(port p: Port, of d: RdmaDevice) -> String {
         keyValues([("device", d.name.value)] + portLines(p))
     }

@@ -33,3 +33,15 @@ extension Kernel {
         RdmaSystemSettings(try netlinkSystem())
     }
 }
+
+extension RdmaSystemSettings {
+    /// iproute2's `rdma -j system show` says `netns`, `copy-on-fork`, `privileged-qkey`
+    /// (rdma/sys.c); here in snake_case like every rdmactl key, with the same values.
+    public var json: JSONValue {
+        var o = JSONObjectBuilder()
+        o.add("netns", netnsMode?.rawValue)
+        o.add("copy_on_fork", copyOnFork)
+        o.add("privileged_qkey", privilegedQKeyMode)
+        return o.value
+    }
+}

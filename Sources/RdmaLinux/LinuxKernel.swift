@@ -200,9 +200,43 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     }
 
     public func readAttribute(_ path: String, limit: Int) throws(KernelError) -> [UInt8] {
-        let fd = isLive ? try openLiveRegular(path) : try Self.openRegular(rootFD: rootFD, relative(path), path: path)
+        let fd = isLive ? try openLiveRegular(path) : try openTreeRegular(path)
         defer { Glibc.close(fd) }
         return try Self.readAll(fd, limit: limit, regularFile: true)
+    }
+
+    /// A tree on disk may hold device nodes (a tarball unpacked as root keeps them), and opening
+    /// one has side effects, so an attribute is looked at before it is opened: through its
+    /// directory's descriptor — resolved inside the root once per directory and kept — with
+    /// fstatat (no link followed), then opened relative to it only when it is a regular file.
+    /// Four syscalls an attribute (stat, open, read, close) where resolving each path from the
+    /// root cost six. A link where an attribute should be (a hand-made tree) takes the full
+    /// in-root resolution; nothing is followed out of the root either way.
+    func openTreeRegular(_ path: String) throws(KernelError) -> Int32 {
+        let name = KernelPath.basename(path)
+        guard KernelPath.isPlainName(name), relative(path) != nil else {
+            return try Self.openRegular(rootFD: rootFD, relative(path), path: path)
+        }
+        enum Looked { case opened(Int32), failed(Int32), link, notRegular(mode_t) }
+        let looked = try withDirectory(KernelPath.dirname(path)) { directory -> Looked in
+            var st = Glibc.stat()
+            guard fstatat(directory, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return .failed(errno) }
+            switch st.st_mode & S_IFMT {
+            case S_IFREG:
+                let fd = openat(directory, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW)
+                return fd >= 0 ? .opened(fd) : .failed(errno)
+            case S_IFLNK: return .link
+            default: return .notRegular(st.st_mode)
+            }
+        }
+        switch looked {
+        case .opened(let fd): return fd
+        case .failed(let e): throw KernelError(Errno(rawValue: e))
+        case .link: return try Self.openRegular(rootFD: rootFD, relative(path), path: path)
+        case .notRegular(let mode):
+            if mode & S_IFMT == S_IFDIR { throw KernelError(.EISDIR) }
+            throw KernelError(.EINVAL, .notRegular(Self.nodeType(mode)))
+        }
     }
 
     /// Live sysfs holds only attributes, directories and links (fs/sysfs): an attribute costs
@@ -216,9 +250,9 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         return fd
     }
 
-    /// A tree on disk may hold device nodes (a tarball unpacked as root keeps them), and opening
-    /// one has side effects: look first through an O_PATH descriptor, then reopen a regular file
-    /// for reading through /proc/self/fd.
+    /// The path-by-path way (a link where an attribute should be, the manifest): look first
+    /// through an O_PATH descriptor resolved in the root, then reopen a regular file for
+    /// reading through /proc/self/fd.
     static func openRegular(rootFD: Int32, _ relative: String?, path: String) throws(KernelError) -> Int32 {
         guard let relative else { throw KernelError(.ENOENT) }
         let pathFD = try RootResolver.open(rootFD: rootFD, relative, flags: RDMAABI_O_PATH)

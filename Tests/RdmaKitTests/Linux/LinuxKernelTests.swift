@@ -64,6 +64,27 @@ struct LinuxKernelTests {
         #expect(throws: KernelError.self) { _ = try kernel.open("/dev/infiniband/uverbs0", flags: .probe) }
     }
 
+    /// Attributes are opened relative to their directory's descriptor after a look (fstatat):
+    /// a link in the tree still reads through the in-root resolution, a directory is EISDIR,
+    /// and a second read from the same directory needs no new directory descriptor.
+    @Test func rootedAttributeKinds() throws {
+        let tree = TempTree.copy(of: "rxe-sysfs", label: "kinds")
+        let dir = "devices/virtual/infiniband/rxe0"
+        tree.symlink(dir + "/fw_ver", to: "node_guid")
+        let kernel = try LinuxKernel.rooted(at: tree.path)
+        let guid = try kernel.readAttribute("/sys/" + dir + "/node_guid")
+        #expect(try kernel.readAttribute("/sys/" + dir + "/fw_ver") == guid)
+        #expect(try kernel.readAttribute("/sys/class/infiniband/rxe0/node_guid") == guid)
+        do {
+            _ = try kernel.readAttribute("/sys/" + dir + "/ports")
+            Issue.record("a directory was read as an attribute")
+        } catch { #expect(error.errno == .EISDIR) }
+        do {
+            _ = try kernel.readAttribute("/sys/" + dir + "/no_such_attribute")
+            Issue.record("a missing attribute was read")
+        } catch { #expect(error.errno == .ENOENT) }
+    }
+
     @Test func attributeReadsAreBounded() throws {
         let tree = TempTree.copy(of: "rxe-sysfs", label: "bound")
         tree.write("devices/virtual/infiniband/rxe0/fw_ver", [UInt8](repeating: 0x30, count: 70_000))

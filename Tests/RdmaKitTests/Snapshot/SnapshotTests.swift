@@ -37,8 +37,13 @@ struct SnapshotTests {
         #expect(a == b, "emulated:\n\(a.serialized(pretty: true))\nsnapshot:\n\(b.serialized(pretty: true))")
         #expect(back.envelope?["warnings"] == .array([]))
         for name in ["hfi1_0", "qib0"] {
+            // Everything but `rdma_system`: the subsystem's settings come from netlink SYS_GET,
+            // which a tree on disk does not have (Docs/json-schema.md).
+            let emulated = rdmactl(["--emulated-set", set, "show", name, "--json"]).envelope?["data"]
+            guard case .object(let members)? = emulated else { Issue.record("no data"); continue }
+            #expect(members.contains { $0.0 == "rdma_system" })
             #expect(rdmactl(["--root", dir, "show", name, "--json"]).envelope?["data"]
-                    == rdmactl(["--emulated-set", set, "show", name, "--json"]).envelope?["data"])
+                    == .object(members.filter { $0.0 != "rdma_system" }))
         }
     }
 

@@ -17,6 +17,7 @@ An N of 0 gives an empty tree (class directories, no devices): start-up cost.
 import json
 import os
 import shutil
+import stat
 import sys
 
 TEMPLATE_PCI = "sys/devices/pci0000:80/0000:80:03.0/0000:81:00.0"
@@ -31,6 +32,16 @@ def guid(i):
     v = 0x0011750101790000 + i
     h = "%016x" % v
     return ":".join(h[k:k + 4] for k in range(0, 16, 4))
+
+
+def make_node(path, node):
+    """A real character node when run as root (the tree is bound over /dev, so the live code
+    path sees what a real /dev holds), else a placeholder file as snapshots write them."""
+    if os.geteuid() == 0:
+        os.mknod(path, int(node["mode"], 8) | stat.S_IFCHR, os.makedev(node["major"], node["minor"]))
+        os.chmod(path, int(node["mode"], 8))
+    else:
+        open(path, "w").close()
 
 
 def rewrite(path, old, new):
@@ -58,7 +69,7 @@ def main():
     shutil.copytree(os.path.join(template, "sys/devices/virtual/misc"), os.path.join(out, "sys/devices/virtual/misc"),
                     symlinks=True)
     os.symlink("../../devices/virtual/misc/rdma_cm", os.path.join(out, "sys/class/misc/rdma_cm"))
-    open(os.path.join(out, "dev/infiniband/rdma_cm"), "w").close()
+    make_node(os.path.join(out, "dev/infiniband/rdma_cm"), tnodes["/dev/infiniband/rdma_cm"])
 
     for i in range(n):
         addr = pci_address(i)
@@ -91,8 +102,8 @@ def main():
             os.symlink("../../devices/pci0000:80/0000:80:03.0/%s/%s/%s" % (addr, cls, name),
                        os.path.join(out, "sys/class", cls, name))
             path = "/dev/infiniband/" + name
-            open(os.path.join(out, path[1:]), "w").close()
             node = dict(tnodes["/dev/infiniband/%s0" % base], path=path, minor=minor)
+            make_node(os.path.join(out, path[1:]), node)
             nodes.append(node)
         os.symlink("../../devices/pci0000:80/0000:80:03.0/%s/infiniband/hfi1_%d" % (addr, i),
                    os.path.join(out, "sys/class/infiniband/hfi1_%d" % i))
@@ -103,8 +114,9 @@ def main():
             fh.write("246:%d\n" % i)
         rewrite(os.path.join(udir, "uevent"), ["MINOR=0", "DEVNAME=hfi1_0"], ["MINOR=%d" % i, "DEVNAME=hfi1_%d" % i])
         os.symlink("../../devices/virtual/hfi1_user/hfi1_%d" % i, os.path.join(out, "sys/class/hfi1_user/hfi1_%d" % i))
-        open(os.path.join(out, "dev/hfi1_%d" % i), "w").close()
-        nodes.append(dict(tnodes["/dev/hfi1_0"], path="/dev/hfi1_%d" % i, minor=i))
+        node = dict(tnodes["/dev/hfi1_0"], path="/dev/hfi1_%d" % i, minor=i)
+        make_node(os.path.join(out, "dev/hfi1_%d" % i), node)
+        nodes.append(node)
 
     manifest["nodes"] = sorted(nodes, key=lambda node: node["path"])
     manifest["captured_from"] = "Scripts/bench-tree.py (%d hfi1-like devices)" % n

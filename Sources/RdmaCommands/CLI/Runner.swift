@@ -102,11 +102,14 @@ private func emit(_ run: CommandRun, failure: RdmaError?, json: Bool, pretty: Bo
         } else if failure == nil || !run.text.isEmpty {
             context.out(run.text)
         }
+        // One write for all diagnostics: a thousand warnings must not cost two thousand syscalls.
+        var diagnostics = ""
         for w in run.warnings {
-            context.err("rdmactl: warning: \(terminalSafe(w.message))\n")
-            if let hint = w.hint { context.err("rdmactl: hint: \(terminalSafe(hint))\n") }
+            diagnostics += "rdmactl: warning: \(terminalSafe(w.message))\n"
+            if let hint = w.hint { diagnostics += "rdmactl: hint: \(terminalSafe(hint))\n" }
         }
-        if let failure { context.err(formatError(failure)) }
+        if let failure { diagnostics += formatError(failure) }
+        if !diagnostics.isEmpty { context.err(diagnostics) }
     }
     return failure?.exitCode.rawValue ?? ExitCode.ok.rawValue
 }

@@ -23,11 +23,14 @@ struct ListCommand: ParsableCommand, RdmactlRunnable {
         let result = try Discovery(kernel: kernel).run(source: run.selection!.source, detail: detail)
         run.warnings += result.warnings
         run.sourceName = result.source.rawValue
-        var data = JSONObjectBuilder()
-        data.add("devices", .array(result.devices.map(\.json)))
-        data.add("uverbs_class_abi", result.uverbsClassABI)
-        data.add("umad_class_abi", result.madClassABI)
-        run.data = data.value
+        if globals.json {
+            // Only what is printed is built: the text table never needs the JSON tree.
+            var data = JSONObjectBuilder()
+            data.add("devices", .array(result.devices.map(\.json)))
+            data.add("uverbs_class_abi", result.uverbsClassABI)
+            data.add("umad_class_abi", result.madClassABI)
+            run.data = data.value
+        }
         guard !result.devices.isEmpty else {
             throw RdmaError("NO_DEVICES", exit: .unavailable,
                             "no RDMA devices: /sys/class/infiniband is empty" + (result.warnings.isEmpty ? "" : " or every entry is broken"),

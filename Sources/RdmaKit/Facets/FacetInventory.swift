@@ -60,9 +60,20 @@ extension FacetCatalogue {
     }
 
     /// The distinct names a device offers, for `list`'s FACETS column and the device JSON.
+    /// The same decision as `inventory(of:)` without building its offers (a listing asks it
+    /// once per device).
     public func offeredNames(of device: RdmaDevice) -> [String] {
         var names: [String] = []
-        for o in inventory(of: device) where !names.contains(o.name.rawValue) { names.append(o.name.rawValue) }
+        for entry in entries {
+            let offered: Bool
+            switch entry.offeredBy {
+            case .drivers(let drivers): offered = device.driver.map { drivers.contains($0) } ?? false
+            case .everyDevice: offered = device.charDevices.contains { entry.nodeKinds.contains($0.kind) }
+            case .everyMADPort: offered = device.charDevices.contains { entry.nodeKinds.contains($0.kind) && $0.port != nil }
+            case .system: offered = false
+            }
+            if offered && !names.contains(entry.name.rawValue) { names.append(entry.name.rawValue) }
+        }
         return names
     }
 }

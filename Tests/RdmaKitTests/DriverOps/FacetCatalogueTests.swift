@@ -7,6 +7,23 @@ import Testing
 
 @Suite("facet catalogue")
 struct FacetCatalogueTests {
+    /// `offeredNames` (list's FACETS column) decides without building offers: it must name
+    /// exactly the distinct facets `inventory` offers, for every profile and device set.
+    @Test(arguments: [Profile.proposed, .mainline, .legacy])
+    func offeredNamesMatchTheInventory(profile: Profile) throws {
+        let k = EmulatedKernel(devices: try DeviceSet.parse("hfi1:2,qib:2"), profile: profile,
+                               credentials: Credentials(uid: 0, gid: 0))
+        for detail in [DiscoveryDetail.summary, .full] {
+            for device in try Discovery(kernel: k).run(source: .emulated, detail: detail).devices {
+                var expected: [String] = []
+                for offer in FacetCatalogue.standard.inventory(of: device) where !expected.contains(offer.name.rawValue) {
+                    expected.append(offer.name.rawValue)
+                }
+                #expect(FacetCatalogue.standard.offeredNames(of: device) == expected, "\(device.name.value)")
+            }
+        }
+    }
+
     static let valid = ["psm2.intel.com", "psm.intel.com", "uverbs", "rdma_cm", "a", "0", "a-b_c.d",
                         "x" + String(repeating: "y", count: 62)]
 

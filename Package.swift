@@ -32,6 +32,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "rdmactl", dependencies: ["RdmaCommands"]),
+        // Scripts/bench.sh: 1,000 negotiations in one process against the emulator (issue 9).
+        .executableTarget(name: "rdmactl-bench-negotiate", dependencies: ["RdmaKit", "RdmaEmulator"],
+                          path: "Benchmarks/NegotiateInProcess"),
         .testTarget(
             name: "RdmaKitTests",
             dependencies: ["RdmaKit", "RdmaLinux", "RdmaEmulator", "RdmaCommands", "CRdmaABI", "CRdmaSys"],

@@ -98,4 +98,10 @@ for name in ("version", "list"):
 mem = rss("list-json", big)
 if mem is not None:
     goal(f"max RSS of list --json at {big} devices, MiB", mem, 64.0)
+try:
+    m = re.search(r"negotiations: (\d+) in (\d+) ms", open(f"{results}/negotiate.txt").read())
+    per_thousand = int(m.group(2)) * 1000 / int(m.group(1)) if m else None
+except OSError:
+    per_thousand = None
+goal("emulator: 1,000 open-ops negotiations in one process, ms", per_thousand, 1000.0)
 sys.exit(0 if all(goals) else 1)

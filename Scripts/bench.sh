@@ -16,6 +16,7 @@
 #   rdmactl list --source sysfs              (the live code path, reading the bound /sys)
 #   SYSFS_PATH=T/sys ibv_devices             (rdma-core: libibverbs' sysfs enumeration)
 #   ibstat                                   (infiniband-diags: every port of every device)
+# and, on the emulator, 1,000 open-ops negotiations in one process (rdmactl-bench-negotiate).
 # as wall time (hyperfine mean), syscalls (strace -f -c), instructions (callgrind: repeatable on
 # a noisy machine) and max RSS (GNU time), and start-up (`--version`, `list` on the empty tree).
 # Needs root (unshare -m), hyperfine, strace, valgrind, time, ibverbs-utils, infiniband-diags,
@@ -94,5 +95,10 @@ for n in 0 $SIZES; do
         measure ibstat "$n" "$runs" -- ibstat
     ' bench "$T" "$n" "$runs"
 done
+
+# The emulator: 1,000 negotiations in one process (Benchmarks/NegotiateInProcess).
+swift build -c release --product rdmactl-bench-negotiate >/dev/null
+.build/release/rdmactl-bench-negotiate 1000 > "$OUT/results/negotiate.txt" || true
+cat "$OUT/results/negotiate.txt"
 
 python3 Scripts/bench-report.py "$OUT/results" "0 $SIZES"

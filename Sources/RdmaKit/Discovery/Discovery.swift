@@ -60,6 +60,10 @@ public struct Discovery {
         var path: String
         /// The netlink device index, when the list came from netlink.
         var index: UInt32?
+        /// NODE_GUID and SYS_IMAGE_GUID from the same dump (nldev `fill_dev_info`: the values
+        /// sysfs prints), so the netlink source need not read them again (issue 9).
+        var nodeGUID: GUID?
+        var systemImageGUID: GUID?
     }
 
     public static func noSupport(_ error: KernelError) -> RdmaError {
@@ -126,7 +130,8 @@ public struct Discovery {
             }
             for device in found where KernelPath.isPlainName(device.name) {
                 if let entry = classEntry(device.name, reader: &reader) {
-                    entries.append(Entry(name: entry.name, path: entry.path, index: device.index))
+                    entries.append(Entry(name: entry.name, path: entry.path, index: device.index,
+                                         nodeGUID: device.nodeGUID, systemImageGUID: device.systemImageGUID))
                 }
             }
         case .auto, .sysfs, .emulated:
@@ -187,10 +192,18 @@ public struct Discovery {
                 }
             }
         }
-        d.nodeGUID = try reader.parsed(dir + "/node_guid", .required, what: "a GUID (xxxx:xxxx:xxxx:xxxx)", GUID.init(sysfs:))
+        if let guid = entry.nodeGUID {
+            d.nodeGUID = guid
+        } else {
+            d.nodeGUID = try reader.parsed(dir + "/node_guid", .required, what: "a GUID (xxxx:xxxx:xxxx:xxxx)", GUID.init(sysfs:))
+        }
         try readParent(of: &d, detail: detail, reader: &reader)
         if detail >= .negotiation {
-            d.systemImageGUID = try reader.parsed(dir + "/sys_image_guid", what: "a GUID (xxxx:xxxx:xxxx:xxxx)", GUID.init(sysfs:))
+            if let guid = entry.systemImageGUID {
+                d.systemImageGUID = guid
+            } else {
+                d.systemImageGUID = try reader.parsed(dir + "/sys_image_guid", what: "a GUID (xxxx:xxxx:xxxx:xxxx)", GUID.init(sysfs:))
+            }
             d.firmware = try reader.text(dir + "/fw_ver")
             d.boardID = try reader.text(dir + "/board_id", .optionalEINVALMeansAbsent)
             d.hardwareRevision = try reader.text(dir + "/hw_rev")

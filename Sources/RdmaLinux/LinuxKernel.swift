@@ -310,18 +310,27 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
 
     public func readLink(_ path: String) throws(KernelError) -> String {
         let directory = KernelPath.dirname(path)
-        var buffer = [CChar](repeating: 0, count: 4097)
-        let n: Int
-        if isLive {
-            n = readlink(path, &buffer, 4096)
-        } else {
-            // errno is read inside the lock: nothing may run between the call and the read.
-            let (count, e) = try withDirectory(directory) { (readlinkat($0, KernelPath.basename(path), &buffer, 4096), errno) }
-            n = count
-            if n < 0 { errno = e }
+        // A link target fits in a page (PATH_MAX); read it into uninitialised stack-like
+        // storage rather than a zero-filled array per call (discovery reads three a device).
+        var target = ""
+        var failure: Int32 = 0
+        try withUnsafeTemporaryAllocation(of: CChar.self, capacity: 4096) { (buffer) throws(KernelError) in
+            let n: Int
+            if isLive {
+                n = readlink(path, buffer.baseAddress!, 4096)
+                if n < 0 { failure = errno }
+            } else {
+                // errno is read inside the lock: nothing may run between the call and the read.
+                let (count, e) = try withDirectory(directory) { (readlinkat($0, KernelPath.basename(path), buffer.baseAddress!, 4096), errno) }
+                n = count
+                if n < 0 { failure = e }
+            }
+            guard n >= 0 else { return }
+            target = UnsafeRawBufferPointer(start: buffer.baseAddress, count: n).withMemoryRebound(to: UInt8.self) {
+                String(decoding: $0, as: UTF8.self)
+            }
         }
-        guard n >= 0 else { throw KernelError(Errno(rawValue: errno)) }
-        let target = String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard failure == 0 else { throw KernelError(Errno(rawValue: failure)) }
         guard let resolved = KernelPath.resolve(target, against: directory),
               isLive || relative(resolved) != nil else {
             throw KernelError(.EXDEV, .leavesRoot(target: target))

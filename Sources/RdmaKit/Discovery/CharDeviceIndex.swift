@@ -75,8 +75,7 @@ struct CharDeviceIndex {
     /// A class directory's entries in natural order; a missing class is simply empty.
     private static func entries(_ kernel: any Kernel, _ dir: String, reader: inout AttributeReader) -> [String] {
         do {
-            return try kernel.listDirectory(dir).filter { $0 != "abi_version" && KernelPath.isPlainName($0) }
-                .sorted(by: naturalLess)
+            return naturalSorted(try kernel.listDirectory(dir).filter { $0 != "abi_version" && KernelPath.isPlainName($0) })
         } catch {
             if error.errno != .ENOENT {
                 reader.warn(Diagnostic("UNREADABLE_DIRECTORY", path: dir, "\(dir): \(error)", errno: error.errno))

@@ -154,7 +154,7 @@ public struct Discovery {
                 if let entry = classEntry(name, reader: &reader) { entries.append(entry) }
             }
         }
-        return entries.sorted { naturalLess($0.name, $1.name) }
+        return naturalSorted(entries) { $0.name }
     }
 
     /// `class/infiniband/NAME` resolved to the device directory; nil (with a warning) when the
@@ -341,7 +341,7 @@ public struct Discovery {
             return []
         }
         var ports: [Port] = []
-        for name in names.sorted(by: naturalLess) {
+        for name in naturalSorted(names) {
             guard let number = Int(name), number >= 0, String(number) == name else {
                 reader.warn(Diagnostic("MALFORMED_ENTRY", path: portsDir + "/" + name,
                                        "\(portsDir)/\(terminalSafe(name)): not a port number; ignored"))

@@ -33,29 +33,31 @@ public enum KernelPath {
         var out: [UInt8] = []
         out.reserveCapacity(directory.utf8.count + target.utf8.count + 1)
         /// Appends the components of `path`, folding "." and "..": false when ".." leaves "/".
-        func walk(_ path: String.UTF8View) -> Bool {
-            var i = path.startIndex
-            while i != path.endIndex {
-                while i != path.endIndex, path[i] == 0x2f { i = path.index(after: i) }
-                guard i != path.endIndex else { break }
+        func walk(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
+            var i = 0
+            let n = path.count
+            while i < n {
+                while i < n, path[i] == 0x2f { i += 1 }
+                guard i < n else { break }
                 var end = i
-                while end != path.endIndex, path[end] != 0x2f { end = path.index(after: end) }
-                let length = path.distance(from: i, to: end)
+                while end < n, path[end] != 0x2f { end += 1 }
+                let length = end - i
                 if length == 1, path[i] == 0x2e {
                     // "."
-                } else if length == 2, path[i] == 0x2e, path[path.index(after: i)] == 0x2e {
+                } else if length == 2, path[i] == 0x2e, path[i + 1] == 0x2e {
                     guard let slash = out.lastIndex(of: 0x2f) else { return false }
                     out.removeSubrange(slash...)
                 } else {
                     out.append(0x2f)
-                    out.append(contentsOf: path[i..<end])
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: path[i..<end]))
                 }
                 i = end
             }
             return true
         }
-        if !target.hasPrefix("/") { guard walk(directory.utf8) else { return nil } }
-        guard walk(target.utf8) else { return nil }
+        var target = target, directory = directory
+        if !target.hasPrefix("/") { guard directory.withUTF8(walk) else { return nil } }
+        guard target.withUTF8(walk) else { return nil }
         return out.isEmpty ? "/" : String(decoding: out, as: UTF8.self)
     }
 

@@ -91,6 +91,9 @@ struct CharDeviceIndex {
     private static func charDevice(_ kind: CharDevice.Kind, _ name: String, _ dir: String, of device: String,
                                    reader: inout AttributeReader, detail: DiscoveryDetail) -> CharDevice {
         var cdev = CharDevice(kind: kind, name: name)
+        // `list` shows only the uverbs node; the others' presence (for FACETS) is known from
+        // the class directory itself, so their uevent waits for a detail level that shows it.
+        guard detail >= .negotiation || kind == .uverbs else { return cdev }
         if let uevent = (try? reader.text(dir + "/uevent")) ?? nil {
             for devname in ueventValues(uevent.value, key: "DEVNAME=") {
                 if !devname.isEmpty, !devname.hasPrefix("/"), !devname.split(separator: "/").contains("..") {
@@ -101,7 +104,6 @@ struct CharDeviceIndex {
                 }
             }
         }
-        guard detail >= .negotiation || kind == .uverbs else { return cdev }
         if let dev = (try? reader.parsed(dir + "/dev", .required, what: "MAJOR:MINOR", parseDevNumber)) ?? nil {
             cdev.major = dev.0; cdev.minor = dev.1
         }

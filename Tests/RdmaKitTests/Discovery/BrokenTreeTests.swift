@@ -151,6 +151,9 @@ struct BrokenTreeTests {
         // The uverbs node's health is a listing finding (NodeCheck): its class device's `dev`
         // is read for the st_rdev comparison; no other class device's.
         #expect(reads.filter { $0.hasSuffix("/dev") } == ["read /sys/class/infiniband_verbs/uverbs0/dev"])
+        // Only the uverbs node is a column: umad/issm are known from their class entries and
+        // `ibdev`/`port`, their uevent (the node path) is not read (issue 9).
+        #expect(reads.filter { $0.hasSuffix("/uevent") } == ["read /sys/class/infiniband_verbs/uverbs0/uevent"])
         #expect(Set(reads).count == reads.count, "a file was read twice: \(reads)")
         // A SYSFS_PATH-style root has no /dev: nothing is stat'ed or access-checked.
         #expect(!k.recorded.contains { $0.hasPrefix("stat ") || $0.hasPrefix("access ") })

@@ -475,6 +475,10 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// udevd's events when it runs (`/run/udev/control` exists): they arrive after its rules
     /// ran, so /dev nodes and symlinks are in place. Without udevd the libudev "udev" monitor
     /// receives nothing (ABI-FACTS §11), so the kernel's own uevents are read instead.
+    public func concurrentlyPerform(_ count: Int, _ body: @Sendable (Int) -> Void) {
+        ParallelWork.perform(count, body)
+    }
+
     public func events() throws(KernelError) -> AsyncStream<KernelEvent> {
         guard isLive else { throw KernelError(.EOPNOTSUPP, .other("a --root tree has no events")) }
         return UdevMonitor.udevdRuns ? try UdevMonitor.stream() : try UeventSocket.stream()

@@ -11,7 +11,7 @@ public struct DiscoveryResult: Sendable {
 
 /// Builds device records from a kernel (DESIGN §3). Written once, above the seam: the live
 /// system, a rooted tree and the emulator are read by exactly this code.
-public struct Discovery {
+public struct Discovery: Sendable {
     public let kernel: any Kernel
     public init(kernel: any Kernel) { self.kernel = kernel }
 
@@ -32,9 +32,22 @@ public struct Discovery {
             cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: names,
                                     wanted: Set(wanted.map(\.name)))
         }
-        for entry in wanted {
+        // Devices are independent: read them on the kernel's threads (issue 9), each with its
+        // own reader, then put results and warnings together in list order.
+        let slots = Slots<(Result<RdmaDevice, AttributeReader.DeviceVanished>, [Diagnostic])>(count: wanted.count)
+        let kernel = self.kernel
+        kernel.concurrentlyPerform(wanted.count) { i in
+            var own = AttributeReader(kernel: kernel)
+            let result = Result { () throws(AttributeReader.DeviceVanished) -> RdmaDevice in
+                try Discovery(kernel: kernel).readDevice(wanted[i], detail: detail, reader: &own)
+            }
+            slots.set(i, (result, own.warnings))
+        }
+        for (i, entry) in wanted.enumerated() {
+            let (result, warnings) = slots.take(i)
+            for warning in warnings { reader.warn(warning) }
             do {
-                var device = try readDevice(entry, detail: detail, reader: &reader)
+                var device = try result.get()
                 completeDriver(&device, netlinkIndex: &netlinkIndex)
                 if let cdevs { attach(cdevs, to: &device, detail: detail) }
                 devices.append(device)
@@ -55,7 +68,7 @@ public struct Discovery {
                                uverbsClassABI: cdevs?.uverbsClassABI, madClassABI: cdevs?.madClassABI)
     }
 
-    struct Entry {
+    struct Entry: Sendable {
         var name: String
         var path: String
         /// The netlink device index, when the list came from netlink.
@@ -390,3 +403,21 @@ let knownPCIDrivers: [String: String] = [
     "8086:24f0": "hfi1", "8086:24f1": "hfi1",
     "1077:7220": "ib_qib", "1077:7322": "ib_qib", "1fc1:0010": "ib_qib",
 ]
+
+/// One result per index, each written by exactly one thread of `concurrentlyPerform` and read
+/// after it returned (which joined those threads), so no two threads touch one slot.
+final class Slots<T>: @unchecked Sendable {
+    private let base: UnsafeMutablePointer<T?>
+    private let count: Int
+    init(count: Int) {
+        self.count = count
+        base = .allocate(capacity: max(count, 1))
+        base.initialize(repeating: nil, count: max(count, 1))
+    }
+    deinit {
+        base.deinitialize(count: max(count, 1))
+        base.deallocate()
+    }
+    func set(_ i: Int, _ value: T) { base[i] = value }
+    func take(_ i: Int) -> T { base[i].take()! }
+}

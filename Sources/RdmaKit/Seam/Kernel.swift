@@ -97,6 +97,14 @@ public protocol Kernel: AnyObject, Sendable {
     /// Devices of a subsystem as udev enumerates them. `EOPNOTSUPP` where there is no udev.
     func udevEnumerate(subsystem: String) throws(KernelError) -> [UdevDevice]
 
+    // MARK: work
+
+    /// Runs `body(i)` for every `i` in `0..<count`, possibly on several threads at once, and
+    /// returns when all have run. Discovery reads independent devices through it (issue 9: a
+    /// listing of a thousand devices should use the cores it has). The live kernel and a tree
+    /// on disk run bodies on OS threads; the default runs them in order on the caller's.
+    func concurrentlyPerform(_ count: Int, _ body: @Sendable (Int) -> Void)
+
     /// A stream of device events (uevents: add, remove, move…), starting now: the subscription
     /// is live when this returns, so nothing sent after it is lost.
     func events() throws(KernelError) -> AsyncStream<KernelEvent>
@@ -110,6 +118,10 @@ extension Kernel {
     public var openingDiagnostics: [Diagnostic] { [] }
 
     public var recordedNetlink: [String: SnapshotManifest.NetlinkDevice] { [:] }
+
+    public func concurrentlyPerform(_ count: Int, _ body: @Sendable (Int) -> Void) {
+        for i in 0..<count { body(i) }
+    }
 
     public var eventSource: String {
         if case .emulated = kind { return "emulated" }

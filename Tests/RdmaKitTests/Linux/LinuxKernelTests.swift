@@ -5,6 +5,7 @@ import RdmaKit
 import Glibc
 import CRdmaABI
 import CRdmaSys
+import Synchronization
 
 /// The real-kernel implementation of the seam on this host (no RDMA here: see the VM stage for
 /// a real device).
@@ -121,5 +122,18 @@ struct RootResolverTests {
         } catch { #expect(error.errno == .ELOOP) }
         let fd = try RootResolver.open(rootFD: root, "class/infiniband/rxe0/node_type", flags: O_RDONLY)
         close(fd)
+    }
+}
+
+/// `concurrentlyPerform` on the real kernel: every index runs exactly once, whether the batch is
+/// small (the caller's thread) or large (joined POSIX threads), and all have run on return.
+@Suite("LinuxKernel concurrentlyPerform")
+struct ParallelWorkTests {
+    @Test(arguments: [0, 1, 31, 32, 33, 1000])
+    func everyIndexOnce(count: Int) throws {
+        let kernel = try LinuxKernel.rooted(at: fixturePath("rxe-sysfs"))
+        let seen = Mutex<[Int]>([])
+        kernel.concurrentlyPerform(count) { i in seen.withLock { $0.append(i) } }
+        #expect(seen.withLock { $0 }.sorted() == Array(0..<count))
     }
 }

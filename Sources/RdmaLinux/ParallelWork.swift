@@ -1,0 +1,56 @@
+import Glibc
+import Synchronization
+
+/// `Kernel.concurrentlyPerform` for the real kernel: indices handed out from one atomic
+/// counter to the caller's thread and up to `cores - 1` joined POSIX threads (no Foundation or
+/// Dispatch below the seam). Small batches stay on the caller's thread: a thread costs tens of
+/// microseconds, a device's reads about as much.
+enum ParallelWork {
+    /// Below this many items the work runs in order.
+    static let minimumItems = 32
+    /// At most this many threads (each reader is mostly waiting on syscalls, more do not pay
+    /// on the 2- to 8-core machines measured; Docs/performance.md).
+    static let maximumThreads = 8
+
+    static func perform(_ count: Int, _ body: @Sendable (Int) -> Void) {
+        let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let threads = min(maximumThreads, max(1, cores), count / (minimumItems / 2))
+        guard count >= minimumItems, threads > 1 else {
+            for i in 0..<count { body(i) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let work = Work(count: count, body: body)
+            var tids: [pthread_t] = []
+            for _ in 1..<threads {
+                var tid = pthread_t()
+                let arg = Unmanaged.passRetained(work).toOpaque()
+                if pthread_create(&tid, nil, { arg in
+                    Unmanaged<Work>.fromOpaque(arg!).takeRetainedValue().run()
+                    return nil
+                }, arg) == 0 {
+                    tids.append(tid)
+                } else {
+                    Unmanaged<Work>.fromOpaque(arg).release()
+                }
+            }
+            work.run()
+            // pthread_join: every body has returned, and its writes happen-before ours.
+            for tid in tids { pthread_join(tid, nil) }
+        }
+    }
+
+    final class Work: @unchecked Sendable {
+        let count: Int
+        let body: @Sendable (Int) -> Void
+        let next = Atomic<Int>(0)
+        init(count: Int, body: @escaping @Sendable (Int) -> Void) { self.count = count; self.body = body }
+        func run() {
+            while true {
+                let i = next.add(1, ordering: .relaxed).oldValue
+                guard i < count else { return }
+                body(i)
+            }
+        }
+    }
+}

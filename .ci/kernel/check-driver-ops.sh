@@ -12,6 +12,7 @@
 #   rdmactl open-ops psm2.intel.com --json
 #   driver_ops_probe grant ...                  the descriptor: fstat, /proc/self/fd link, read()
 #   driver_ops_probe rows kernel/differential/rows.tsv /dev/infiniband/uverbs0   (as root)
+#   driver_ops_probe grant/remove on dotest0    the test ib_device: grant, then unplug it
 #   driver_ops_probe remove ...                 rxe0 deleted while a facet fd is open
 #   dmesg                                       no BUG/WARNING/Oops
 # then checks on the host (python3):
@@ -23,8 +24,12 @@
 #   the descriptor: an anonymous inode (file type 0) named anon_inode:demo.example.com whose read()
 #     is "demo.example.com 1.2 on rxe0", for root and nobody;
 #   every row of rows.tsv: the kernel's outcome equals kernel/differential/expected.txt (Docs/ABI.md);
-#   removal: the facet fd answers EIO to read and ioctl, POLLERR to poll, close 0; a new request on
-#     the still-open uverbs fd answers EIO; the removal finishes once uverbs is closed.
+#   removal, twice, each with a facet fd and its uverbs fd open: the facet fd answers EIO to read and
+#     ioctl, POLLERR to poll, close 0, and a new request on the uverbs fd EIO —
+#     rxe0 (`rdma link delete`, no disassociate_ucontext): at once, while the removal itself waits
+#       for the uverbs fd; it finishes after that fd closes;
+#     dotest0 (test-only ib_device with disassociate_ucontext, unplugged through its module
+#       parameter): the removal finishes at once; the module then unloads (no reference left).
 #
 # Exit: 0 all checks pass; 1 a check failed (printed); 2 usage or missing tools;
 #       125 the VM did not report a status (boot failure), twice.
@@ -84,7 +89,16 @@ sec oo-psm2 ./rdmactl open-ops psm2.intel.com --json
 sec probe-root ./driver_ops_probe grant /dev/infiniband/uverbs0 demo.example.com 1 2
 sec probe-nobody su -s /bin/sh nobody -c './driver_ops_probe grant /dev/infiniband/uverbs0 demo.example.com 1 2'
 sec rows ./driver_ops_probe rows rows.tsv /dev/infiniband/uverbs0
-sec remove ./driver_ops_probe remove /dev/infiniband/uverbs0 demo.example.com 1 rxe0
+testdev_node() {
+    for u in /sys/class/infiniband_verbs/uverbs*; do
+        [ "$(cat "$u/ibdev" 2>/dev/null)" = dotest0 ] && echo "/dev/infiniband/${u##*/}"
+    done
+}
+TNODE=$(testdev_node)
+sec testdev-probe ./driver_ops_probe grant "$TNODE" demo.example.com 1 2
+sec testdev-remove ./driver_ops_probe remove "$TNODE" demo.example.com 1 'echo 1 > /sys/module/rdma_driver_ops_testdev/parameters/unplug'
+sec testdev-after sh -c 'ls /sys/class/infiniband; rmmod rdma_driver_ops_testdev && echo rmmod ok'
+sec remove ./driver_ops_probe remove /dev/infiniband/uverbs0 demo.example.com 1 'rdma link delete rxe0'
 sec dmesg sh -c 'dmesg | grep -E "BUG|WARNING|Oops|Call Trace|disagrees about version|Unknown symbol" ; true'
 sec uname uname -r
 EOF
@@ -152,11 +166,21 @@ bad = [(k, exp[k], got.get(k)) for k in exp if got.get(k) != exp[k]]
 for k, e, g in bad: print(f"     row {k!r}: expected {e!r}, kernel {g!r}")
 check(not bad and len(got) == len(exp), f"differential rows: the kernel matches expected.txt in {len(exp) - len(bad)}/{len(exp)} rows")
 
+revoked = ('request after removal: ret=-1 errno=EIO', 'facet read: -1 EIO', 'facet ioctl: -1 EIO',
+           'facet poll: 1 revents=POLLERR', 'facet close: 0', 'removal exit: 0')
 r = secs.get('remove', '')
-for want in ('request after removal: ret=-1 errno=EIO', 'facet read: -1 EIO', 'facet ioctl: -1 EIO',
-             'facet poll: 1 revents=POLLERR', 'facet close: 0', 'after uverbs closed: exit 0'):
-    check(want in r, "removal: " + want)
+for want in ('removal with uverbs open: waiting',) + revoked:
+    check(want in r, "rxe0 removal (no disassociate_ucontext): " + want)
 print(r)
+p = secs.get('testdev-probe', '')
+check('ret=fd errno=0 offered=1.2' in p and 'read: 32 demo.example.com 1.2 on dotest0' in p,
+      "dotest0 (test ib_device) grants demo.example.com 1.2\n" + p)
+r = secs.get('testdev-remove', '')
+for want in ('removal with uverbs open: finished',) + revoked:
+    check(want in r, "dotest0 removal (disassociate_ucontext): " + want)
+print(r)
+a = secs.get('testdev-after', '')
+check('dotest0' not in a and 'rmmod ok' in a, "dotest0 gone and its module unloads (no reference left): " + a.replace(chr(10), ' '))
 check(secs.get('dmesg', '').strip() == '', "dmesg has no BUG/WARNING/Oops/symbol errors: " + secs.get('dmesg', '').strip()[:500])
 print("guest kernel:", secs.get('uname', '').strip())
 sys.exit(1 if fails else 0)

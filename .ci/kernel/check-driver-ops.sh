@@ -35,7 +35,8 @@
 #       125 the VM did not report a status (boot failure), twice.
 # Budget: kernel/build.sh warm ~1 s (cold: download ~150 MB + unpack ~15 s + build ~30 s on 2 cores);
 #         one boot ~15-20 s under TCG.
-# Environment: RUN_IN_VM (path of run-in-vm.sh), CHECK_DRIVER_OPS_KEEP=DIR (keep the transcript).
+# Environment: RUN_IN_VM (path of run-in-vm.sh), CHECK_DRIVER_OPS_KEEP=DIR (keep the transcript),
+#              KERNEL_ABI (default 6.1.0-57; pins both kernel/build.sh and the VM kernel package).
 # kernel-packages: gcc make libc6-dev libelf1 git xz-utils
 set -uo pipefail
 
@@ -104,7 +105,7 @@ sec uname uname -r
 EOF
 
 run_vm() {
-    VM_KERNEL_PKG=linux-image-6.1.0-57-amd64 "$RUN" -t 240 -d "$TMP/vm" 'sh ./guest.sh' > "$TMP/out" 2> "$TMP/err"
+    VM_KERNEL_PKG=linux-image-${KERNEL_ABI:-6.1.0-57}-amd64 "$RUN" -t 240 -d "$TMP/vm" 'sh ./guest.sh' > "$TMP/out" 2> "$TMP/err"
 }
 t1=$(date +%s)
 run_vm; rc=$?

@@ -3,7 +3,8 @@
 #
 # usage: .ci/kernel/check-driver-ops.sh PATH/TO/rdmactl
 #
-# Builds (kernel/build.sh, cached) the patched ib_uverbs.ko and the test-only demo module against the
+# Runs kernel/checkpatch.sh (the series, checkpatch --strict), builds (kernel/build.sh, cached) the
+# patched ib_uverbs.ko and the test-only modules against the
 # VM's own kernel (linux-image-6.1.0-57-amd64, pinned with VM_KERNEL_PKG), compiles
 # kernel/test/driver_ops_probe, boots the VM ONCE and runs in the guest:
 #   ./load.sh                                   swap ib_uverbs, stock rdma_rxe/rdma_ucm, demo on rxe0
@@ -37,7 +38,7 @@
 #         one boot ~15-20 s under TCG.
 # Environment: RUN_IN_VM (path of run-in-vm.sh), CHECK_DRIVER_OPS_KEEP=DIR (keep the transcript),
 #              KERNEL_ABI (default 6.1.0-57; pins both kernel/build.sh and the VM kernel package).
-# kernel-packages: gcc make libc6-dev libelf1 git xz-utils
+# kernel-packages: gcc make libc6-dev libelf1 git xz-utils perl
 set -uo pipefail
 
 [ $# -eq 1 ] && [ -f "$1" ] || { echo "usage: $0 PATH/TO/rdmactl" >&2; exit 2; }
@@ -58,6 +59,7 @@ done
 t0=$(date +%s)
 OUT=$("$REPO/kernel/build.sh" -q) || { echo "check-driver-ops: kernel/build.sh failed" >&2; exit 1; }
 echo "check-driver-ops: modules in $OUT ($(( $(date +%s) - t0 ))s)"
+"$REPO/kernel/checkpatch.sh" || { echo "check-driver-ops: the series is not checkpatch --strict clean" >&2; exit 1; }
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/check-driver-ops.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT

@@ -140,6 +140,16 @@ struct DriverOpsDifferentialTests {
         #expect(Set(rows.map(\.label)) == Set(expected.keys))
     }
 
+    /// The recorded VM run (kernel/differential/kernel-6.1.0-57.txt, what the patched kernel
+    /// answered) is the expected table, field for field: kernel = document = emulator.
+    @Test func recordedKernelRunIsTheExpectedTable() throws {
+        let recorded = Dictionary(try lines("kernel/differential/kernel-6.1.0-57.txt").map { l in
+            let p = l.split(separator: "\t", maxSplits: 1).map(String.init)
+            return (p[0], p.count > 1 ? p[1] : "")
+        }) { a, _ in a }
+        #expect(recorded == expected)
+    }
+
     @Test(arguments: rows)
     func row(_ row: DifferentialRow) throws {
         let want = try #require(expected[row.label])

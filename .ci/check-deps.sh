@@ -5,6 +5,7 @@
 #   - Package.swift names an apt provider (or uses pkgConfig:) that the list lacks;
 #   - a test calls HostPackage.require("NAME") for a NAME the list lacks;
 #   - ../shared/vm/build-base.sh installs a host package the list lacks (the VM stage uses it);
+#   - .ci/kernel/check-driver-ops.sh's "# kernel-packages:" line names one the list lacks;
 #   - a listed package is not installed, or a probe file of it is missing;
 #   - a listed package is used by nothing derivable (a stale entry nobody would notice removing).
 set -euo pipefail
@@ -28,7 +29,11 @@ for p in $(grep -rhoE 'HostPackage\.require\("[a-z0-9.+-]+"' Tests | grep -oE '"
     used[$p]="${used[$p]:-}${used[$p]:+, }Tests"
 done
 # ci: what the CI scripts run.
-grep -rlq 'python3' .ci/*.sh .ci/vm/*.sh && used[python3]="${used[python3]:-}${used[python3]:+, }.ci scripts"
+grep -rlq 'python3' .ci/*.sh .ci/vm/*.sh .ci/kernel/*.sh && used[python3]="${used[python3]:-}${used[python3]:+, }.ci scripts"
+# kernel: the packages the kernel stage names on its "# kernel-packages:" line (the kernel build
+# needs a C compiler, make and kbuild's objtool library; the Debian kernel packages themselves are
+# apt-get downloaded into a cache by kernel/build.sh, never installed).
+for p in $(sed -n 's/^# kernel-packages: //p' .ci/kernel/check-driver-ops.sh); do used[$p]="${used[$p]:-}${used[$p]:+, }.ci/kernel/check-driver-ops.sh"; done
 # bench: the packages Scripts/bench.sh names on its "# bench-packages:" line.
 for p in $(sed -n 's/^# bench-packages: //p' Scripts/bench.sh); do used[$p]="${used[$p]:-}${used[$p]:+, }Scripts/bench.sh"; done
 # vm: the shared VM builder's host packages.

@@ -1,11 +1,11 @@
 #!/bin/bash
 # Installs every Debian package rdmactl's build, tests and CI use: the list is .ci/packages.txt
 # (one source; .ci/check-deps.sh proves it complete). With no argument, every stage; with stage
-# names (build test ci vm bench), only those. Nothing is assumed to be there already: a package the
+# names (build test ci vm kernel bench), only those. Nothing is assumed to be there already: a package the
 # list names is installed unless dpkg says it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-stages=" ${*:-build test ci vm bench} "
+stages=" ${*:-build test ci vm kernel bench} "
 missing=""
 while read -r pkg stage _; do
     case "$pkg" in ''|'#'*) continue ;; esac

@@ -84,4 +84,10 @@ extension EmulatedKernel {
                                                           credentials: credentials, inode: inode))
         }
     }
+
+    /// `mprotect(PROT_READ)` of a user buffer from `allocateUserMemory`: the kernel may read it,
+    /// and every `copy_to_user` into it faults (EFAULT).
+    func protectUserMemory(_ address: UInt64) {
+        withState { $0.memory.protect(address) }
+    }
 }

@@ -49,6 +49,10 @@ struct KernelState: Sendable {
     var hfi1CapabilityMask: UInt64 = RDMAABI_HFI1_CAP_MASK_DEFAULT
     /// core/device.c `ib_devices_shared_netns` (SYS_GET NETNS_MODE): shared by default.
     var sharedNetns = true
+    /// Facets a driver registered at run time (kernel/patches: `rdma_register_driver_ops`),
+    /// beyond the fixture's own, by ib device name: how a test offers a name rdmactl's catalogue
+    /// does not know (the VM's demo module offers `demo.example.com` 1.2 on rxe0 this way).
+    var registeredDriverOps: [String: [DriverOpsOffer]] = [:]
 
     /// Runs `body` with the driver of `key` taken out of the table, then puts it back, so the
     /// driver can mutate itself and the rest of the state. nil when no driver is bound.

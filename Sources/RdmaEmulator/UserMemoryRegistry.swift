@@ -11,6 +11,8 @@ struct UserMemoryRegistry: Sendable {
 
     /// Start address → contents. The count of a region is its byte count.
     private(set) var regions: [UInt64: [UInt8]] = [:]
+    /// Regions made read-only (`mprotect(PROT_READ)`): readable, and EFAULT to `copy_to_user`.
+    private(set) var readOnly: Set<UInt64> = []
     private var next = base
 
     /// A zero-filled region of `count` bytes at a fresh page-aligned address. One unmapped page
@@ -26,6 +28,12 @@ struct UserMemoryRegistry: Sendable {
 
     mutating func release(_ address: UInt64) {
         regions[address] = nil
+        readOnly.remove(address)
+    }
+
+    /// `mprotect(PROT_READ)` of the region that starts at `address`.
+    mutating func protect(_ address: UInt64) {
+        if regions[address] != nil { readOnly.insert(address) }
     }
 
     /// The region holding all of [address, address + count), as (start, offset).
@@ -60,6 +68,9 @@ struct UserMemoryRegistry: Sendable {
         if bytes.isEmpty { return }
         guard let (start, offset) = locate(address, count: bytes.count) else {
             throw KernelError(.EFAULT, .other("no user buffer at 0x\(hex(address, width: 1)) for \(bytes.count) bytes"))
+        }
+        guard !readOnly.contains(start) else {
+            throw KernelError(.EFAULT, .other("user buffer at 0x\(hex(start, width: 1)) is read-only"))
         }
         regions[start]!.replaceSubrange(offset..<offset + bytes.count, with: bytes)
     }

@@ -40,6 +40,22 @@ struct DriverOpsOffer: Sendable, Equatable {
     }
 }
 
+extension EmulatedKernel {
+    /// Test hook, the emulator's `rdma_register_driver_ops`: `device`'s driver offers `name` at
+    /// `major.minor` too, with its own legacy node's file operations (hfi1: `/dev/hfi1_N`, qib:
+    /// `/dev/ipathN`). False when there is no such device or the name is already offered.
+    func registerDriverOps(device: String, name: String, major: UInt32, minor: UInt32) -> Bool {
+        withState { state in
+            guard let fixture = state.devices[device]?.probe.fixture else { return false }
+            let own = DriverOpsOffer.offers(of: fixture)
+            guard !(own + (state.registeredDriverOps[device] ?? [])).contains(where: { $0.name == name }) else { return false }
+            state.registeredDriverOps[device, default: []].append(
+                DriverOpsOffer(name: name, major: major, minor: minor, driver: own[0].driver, path: own[0].path))
+            return true
+        }
+    }
+}
+
 /// `struct rdma_driver_ops_req` (CRdmaABI `struct rdmaabi_driver_ops_req`, 96 bytes), decoded
 /// and validated as the kernel does after `copy_from_user`. Offsets come from the C struct.
 struct DriverOpsRequest: Sendable, Equatable {
@@ -137,7 +153,8 @@ extension UverbsDriver {
         let bytes = try kernel.memory.copyFromUser(argument, count: DriverOpsRequest.size)
         let req = try DriverOpsRequest.decode(bytes)
         // 6. The name must be one this device's driver offers.
-        guard let offer = DriverOpsOffer.offers(of: device.probe.fixture).first(where: { $0.name == req.name }) else {
+        let offers = DriverOpsOffer.offers(of: device.probe.fixture) + (kernel.registeredDriverOps[self.device] ?? [])
+        guard let offer = offers.first(where: { $0.name == req.name }) else {
             throw KernelError(.EOPNOTSUPP, .other("\(self.device) offers no \(req.name)"))
         }
         // 7. Exact major, minor at least min_minor; on a mismatch the offered version is

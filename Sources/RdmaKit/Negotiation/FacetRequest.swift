@@ -4,7 +4,8 @@
 public struct FacetRequest: Sendable, Equatable, CustomStringConvertible {
     public var name: FacetName
     /// nil: the newest catalogued major (or, for a name the catalogue does not know, major 0 —
-    /// a driver that offers the name answers ENODEV with the version it has).
+    /// a driver that offers the name answers ENODEV with the version it has, and the driver-ops
+    /// transport asks once more at that major).
     public var major: Int?
     public var minMinor: Int?
 

@@ -11,7 +11,7 @@ extension NegotiationRun {
             record(plan, device, port, t, nil, .notApplicable, nil, "\(device.name.value) has no uverbs node")
             return nil
         }
-        let major = plan.candidate.major ?? 0
+        var major = plan.candidate.major ?? 0
         if dryRun {
             record(plan, device, port, t, node, .planned, nil,
                    "would ask RDMA_GET_DRIVER_OPS_FD for \(plan.candidate.name) major \(major), minor ≥ \(plan.candidate.minMinor) on \(node)")
@@ -24,34 +24,48 @@ extension NegotiationRun {
             record(plan, device, port, t, node, .failed, error.errno, "no user memory for the request: \(error)")
             return nil
         }
-        memory.store(Self.driverOpsRequestBytes(plan.candidate, major: major), at: 0)
-        do {
-            let handle = try kernel.driverOpsRequest(uverbs, argument: memory.address)
-            let (offMajor, offMinor) = Self.offered(memory.load())
-            record(plan, device, port, t, node, .granted, nil,
-                   "\(device.name.value) granted \(plan.candidate.name) \(offMajor).\(offMinor) through \(node)",
-                   offered: (offMajor, offMinor))
-            return grant(plan, device, port, t, node, major: offMajor, minor: offMinor, handle: handle)
-        } catch {
-            switch error.errno {
-            case .ENOTTY:
-                unavailable[t] = "this kernel has no RDMA_GET_DRIVER_OPS_FD (ENOTTY on \(node))"
-                record(plan, device, port, t, node, .transportUnavailable, error.errno,
-                       "ENOTTY: this kernel has no driver-ops ioctl; not tried again in this run")
-            case .EOPNOTSUPP:
-                record(plan, device, port, t, node, .notOffered, error.errno,
-                       "\(device.name.value)'s driver does not offer \(plan.candidate.name)")
-            case .ENODEV:
+        // An uncatalogued bare name (no major known here) is asked at major 0; a driver that
+        // offers it answers ENODEV with its version, and the request is repeated once at that
+        // major: for a name the catalogue does not know, "the newest" is what the driver has.
+        var mayRetry = plan.candidate.major == nil && plan.entry == nil
+        while true {
+            memory.store(Self.driverOpsRequestBytes(plan.candidate, major: major), at: 0)
+            do {
+                let handle = try kernel.driverOpsRequest(uverbs, argument: memory.address)
                 let (offMajor, offMinor) = Self.offered(memory.load())
-                record(plan, device, port, t, node, .versionMismatch, error.errno,
-                       "\(device.name.value) offers \(plan.candidate.name) \(offMajor).\(offMinor), not \(plan.candidate.description)",
+                record(plan, device, port, t, node, .granted, nil,
+                       "\(device.name.value) granted \(plan.candidate.name) \(offMajor).\(offMinor) through \(node)",
                        offered: (offMajor, offMinor))
-            case .EIO:
-                record(plan, device, port, t, node, .failed, error.errno, "\(device.name.value) is gone (disassociated)")
-            default:
-                record(plan, device, port, t, node, .failed, error.errno, "RDMA_GET_DRIVER_OPS_FD: \(error)")
+                return grant(plan, device, port, t, node, major: offMajor, minor: offMinor, handle: handle)
+            } catch {
+                switch error.errno {
+                case .ENOTTY:
+                    unavailable[t] = "this kernel has no RDMA_GET_DRIVER_OPS_FD (ENOTTY on \(node))"
+                    record(plan, device, port, t, node, .transportUnavailable, error.errno,
+                           "ENOTTY: this kernel has no driver-ops ioctl; not tried again in this run")
+                case .EOPNOTSUPP:
+                    record(plan, device, port, t, node, .notOffered, error.errno,
+                           "\(device.name.value)'s driver does not offer \(plan.candidate.name)")
+                case .ENODEV:
+                    let (offMajor, offMinor) = Self.offered(memory.load())
+                    if mayRetry, offMajor != major, offMinor >= plan.candidate.minMinor {
+                        mayRetry = false
+                        record(plan, device, port, t, node, .versionMismatch, error.errno,
+                               "\(device.name.value) offers \(plan.candidate.name) \(offMajor).\(offMinor); not catalogued, so asked again at major \(offMajor)",
+                               offered: (offMajor, offMinor))
+                        major = offMajor
+                        continue
+                    }
+                    record(plan, device, port, t, node, .versionMismatch, error.errno,
+                           "\(device.name.value) offers \(plan.candidate.name) \(offMajor).\(offMinor), not \(plan.candidate.description)",
+                           offered: (offMajor, offMinor))
+                case .EIO:
+                    record(plan, device, port, t, node, .failed, error.errno, "\(device.name.value) is gone (disassociated)")
+                default:
+                    record(plan, device, port, t, node, .failed, error.errno, "RDMA_GET_DRIVER_OPS_FD: \(error)")
+                }
+                return nil
             }
-            return nil
         }
     }
 

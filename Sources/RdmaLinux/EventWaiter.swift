@@ -2,7 +2,7 @@ import Glibc
 import RdmaKit
 
 /// Lets synchronous code (a command) wait for the next event of an `AsyncStream` with a
-/// deadline. A task moves events from the stream into a queue; `next` waits on a condition
+/// deadline. A task on a thread of its own moves events from the stream into a queue; `next` waits on a condition
 /// variable on CLOCK_MONOTONIC, so a timeout fires whether or not anything ever arrives.
 /// `cancel` ends the task, which ends the stream's iteration, whose termination handler tells
 /// the kernel's reader thread (UeventSocket, UdevMonitor) or the emulator to stop.
@@ -27,9 +27,13 @@ public final class EventWaiter: @unchecked Sendable {
         pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)
         pthread_cond_init(cond, &attr)
         pthread_condattr_destroy(&attr)
-        task = Task.detached { [self] in
+        // Its own thread, not the cooperative pool (see DedicatedThreadExecutor): the thread
+        // ends with the pump.
+        let executor = DedicatedThreadExecutor()
+        task = Task.detached(executorPreference: executor) { [self] in
             for await event in stream { self.push(event) }
             self.finish()
+            executor.stop()
         }
     }
 

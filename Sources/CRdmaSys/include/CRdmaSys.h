@@ -122,6 +122,15 @@ static inline int rdmaabi_openat2(int dirfd, const char *path, unsigned long lon
     return (int)syscall(RDMAABI_SYS_OPENAT2_NR, dirfd, path, &how, sizeof(how));
 }
 
+/* getdents64(2) straight into a caller's buffer: one call returns a page of entries with their
+ * d_type, where opendir/readdir add an fcntl and an fstat per directory. Records are
+ * struct linux_dirent64 (d_ino u64, d_off s64, d_reclen u16, d_type u8, d_name[]). */
+static inline long rdmasys_getdents64(int fd, void *buffer, unsigned long size) {
+    return syscall(SYS_getdents64, fd, buffer, size);
+}
+static const unsigned int RDMASYS_DIRENT64_RECLEN_OFFSET = 16;
+static const unsigned int RDMASYS_DIRENT64_NAME_OFFSET = 19;
+
 /* ioctl(2) is variadic in glibc. */
 static inline int rdmaabi_ioctl_ptr(int fd, unsigned long request, void *arg) { return ioctl(fd, request, arg); }
 static inline int rdmaabi_ioctl_ulong(int fd, unsigned long request, unsigned long arg) {

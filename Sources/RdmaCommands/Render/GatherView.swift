@@ -36,6 +36,7 @@ enum GatherView {
             for m in r.engineMessages.prefix(20) { out += "    \(terminalSafe(m))\n" }
             if r.engineMessages.count > 20 { out += "    … \(r.engineMessages.count - 20) more lines\n" }
         }
+        if r.hostCount == 0 { return out }
         out += "\nexit \(r.exitCode): " + r.byExitCode.map { "\($0.code) ×\($0.hosts.count) \(terminalSafe(HostList.fold($0.hosts)))" }.joined(separator: ", ") + "\n"
         return out
     }

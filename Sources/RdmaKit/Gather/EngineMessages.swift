@@ -65,7 +65,8 @@ public enum EngineMessage: Sendable, Equatable {
     static func hostField(_ s: Substring) -> (String, Substring)? {
         guard let colon = s.firstIndex(of: ":") else { return nil }
         let host = s[..<colon]
-        guard !host.isEmpty, !host.contains(" "), !host.contains("/"), host.first != "(" else { return nil }
+        guard !host.isEmpty, !host.contains(" "), !host.contains("/"), host.first != "(",
+              !["error", "warning", "fatal", "info", "debug"].contains(host.lowercased()) else { return nil }
         return (String(host), s[s.index(after: colon)...].drop { $0 == " " })
     }
 

@@ -19,6 +19,8 @@ public struct GatherInput {
     public private(set) var engineMessages: [String] = []
     public private(set) var warnings: [String] = []
     private var expected: [String] = []
+    /// What a silent host with nothing better to say is reported with (`fleet`: the engine's status).
+    public var silentDefault = "no output"
 
     public init() {}
 
@@ -165,7 +167,7 @@ public struct GatherInput {
         var parts: [String] = []
         if let note = notes[host] { parts.append(note) } else if !reason.isEmpty { parts.append(reason) }
         if let status = engineExits[host] { parts.append("exit status \(status)") }
-        return parts.isEmpty ? "no output" : parts.joined(separator: "; ")
+        return parts.isEmpty ? silentDefault : parts.joined(separator: "; ")
     }
 
     static func answer(_ doc: JSONValue) -> Answer {

@@ -5,6 +5,7 @@
 #   - Package.swift names an apt provider (or uses pkgConfig:) that the list lacks;
 #   - a test calls HostPackage.require("NAME") for a NAME the list lacks;
 #   - ../shared/vm/build-base.sh installs a host package the list lacks (the VM stage uses it);
+#   - a Scripts/bench*.sh "# bench-packages:" or .ci/fleet/*.sh "# packages:" line names one;
 #   - a listed package is not installed, or a probe file of it is missing;
 #   - a listed package is used by nothing derivable (a stale entry nobody would notice removing).
 set -euo pipefail
@@ -29,8 +30,14 @@ for p in $(grep -rhoE 'HostPackage\.require\("[a-z0-9.+-]+"' Tests | grep -oE '"
 done
 # ci: what the CI scripts run.
 grep -rlq 'python3' .ci/*.sh .ci/vm/*.sh && used[python3]="${used[python3]:-}${used[python3]:+, }.ci scripts"
-# bench: the packages Scripts/bench.sh names on its "# bench-packages:" line.
-for p in $(sed -n 's/^# bench-packages: //p' Scripts/bench.sh); do used[$p]="${used[$p]:-}${used[$p]:+, }Scripts/bench.sh"; done
+# bench: the packages each Scripts/bench*.sh names on its "# bench-packages:" line.
+for f in Scripts/bench*.sh; do
+    for p in $(sed -n 's/^# bench-packages: //p' "$f"); do used[$p]="${used[$p]:-}${used[$p]:+, }$f"; done
+done
+# fleet: the packages each .ci/fleet script names on its "# packages:" line (the Slurm cluster).
+for f in .ci/fleet/*.sh; do
+    for p in $(sed -n 's/^# packages: //p' "$f"); do used[$p]="${used[$p]:-}${used[$p]:+, }$f"; done
+done
 # vm: the shared VM builder's host packages.
 # CI lays shared/ beside the clone; a developer's checkout may sit elsewhere (as check-rxe.sh finds it).
 vm=""

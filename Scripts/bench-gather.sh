@@ -43,7 +43,7 @@ done
 # 90% of nodes are the first kind; the rest spread over the others (a realistic fleet).
 mkdir -p "$OUT/dir"
 awk -v n="$N" -v out="$OUT" '
-    FNR == 1 { k = ARGIND - 1 } { tmpl[k] = $0 }
+    BEGIN { k = -1 } FNR == 1 { k++ } { tmpl[k] = $0 }
     END {
         for (i = 1; i <= n; i++) {
             k = (i % 10 == 0) ? 1 + (i / 10) % 3 : 0

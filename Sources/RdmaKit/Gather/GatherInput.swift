@@ -64,6 +64,15 @@ public struct GatherInput {
                 }
                 continue
             }
+            // A node's labelled JSON line (clush, pdsh, srun -l): found on the bytes, no String made.
+            if !isStderr, let (label, restStart) = Self.bytePrefix(lineBytes),
+               restStart < lineBytes.endIndex, lineBytes[restStart] == UInt8(ascii: "{") || lineBytes[restStart] == UInt8(ascii: " ")
+                || lineBytes[restStart] == UInt8(ascii: "}") || lineBytes[restStart] == UInt8(ascii: "\"") || lineBytes[restStart] == UInt8(ascii: "]") {
+                if labeled[label] == nil { labelOrder.append(label) }
+                labeled[label, default: []].append(contentsOf: lineBytes[restStart...])
+                labeled[label]!.append(0x0a)
+                continue
+            }
             let line = String(decoding: lineBytes, as: UTF8.self)
             if line.allSatisfy({ $0 == " " || $0 == "\r" || $0 == "\t" }) { continue }
             if line.hasPrefix("rdmactl: ") {
@@ -198,6 +207,26 @@ public struct GatherInput {
         let rest = trimmed[trimmed.index(after: colon)...]
         guard rest.isEmpty || rest.first == " " else { return nil }
         return (String(label), rest.dropFirst(rest.isEmpty ? 0 : 1))
+    }
+
+    /// `prefix` on bytes: the label and where the rest starts.
+    static func bytePrefix(_ line: ArraySlice<UInt8>) -> (String, Int)? {
+        var i = line.startIndex
+        while i < line.endIndex, line[i] == 0x20 { i += 1 }
+        let start = i
+        while i < line.endIndex {
+            let b = line[i]
+            let ok = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a)
+                || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
+            if !ok { break }
+            i += 1
+        }
+        guard i > start, i < line.endIndex, line[i] == UInt8(ascii: ":"),
+              line[start] != UInt8(ascii: "."), line[start] != UInt8(ascii: "_"), line[start] != UInt8(ascii: "-") else { return nil }
+        let label = String(decoding: line[start..<i], as: UTF8.self)
+        i += 1
+        if i < line.endIndex, line[i] == 0x20 { i += 1 }
+        return (label, i)
     }
 
     static func snippet(_ bytes: [UInt8]) -> String {

@@ -41,16 +41,15 @@ public struct GatherReport: Sendable {
     }
 
     public init(_ input: GatherInput) {
-        var byKey: [String: Int] = [:]
+        var byKey: [[UInt8]: Int] = [:]
         for (host, answer) in input.collected() {
             switch answer {
             case .envelope(let doc, let exit):
-                let stable = Verdict.stable(doc)
-                let key = Verdict.key(ofStable: stable)
+                let key = Verdict.key(of: doc)
                 if let i = byKey[key] { groups[i].hosts.append(host); continue }
                 byKey[key] = groups.count
                 groups.append(Group(hosts: [host], exitCode: exit, errorCode: doc["error"]?["code"]?.stringValue,
-                                    summary: Verdict.summary(doc), verdict: stable))
+                                    summary: Verdict.summary(doc), verdict: Verdict.stable(doc)))
             case .silent(let reason): silent.append(Missing(host: host, reason: reason))
             case .bad(let reason): bad.append(Missing(host: host, reason: reason))
             }

@@ -74,7 +74,7 @@ public struct GatherInput {
                 continue
             }
             let line = String(decoding: lineBytes, as: UTF8.self)
-            if line.allSatisfy({ $0 == " " || $0 == "\r" || $0 == "\t" }) { continue }
+            if line.allSatisfy(\.isWhitespace) { continue }
             if line.hasPrefix("rdmactl: ") {
                 // rdmactl's own diagnostics (a run without --json, a note): not a host label.
                 if isStderr, let host = defaultHost { note(host, line) } else { engineMessages.append(line) }
@@ -231,16 +231,17 @@ public struct GatherInput {
 
     static func snippet(_ bytes: [UInt8]) -> String {
         let text = String(decoding: bytes.prefix(400), as: UTF8.self)
-        let first = text.split(separator: "\n").first { !$0.trimmingSpaces.isEmpty }.map { String($0.trimmingSpaces) } ?? ""
+        let first = text.split(whereSeparator: \.isNewline).first { !$0.trimmingSpaces.isEmpty }.map { String($0.trimmingSpaces) } ?? ""
         return first.count > 120 ? String(first.prefix(117)) + "…" : first
     }
 }
 
 extension StringProtocol {
     var trimmingSpaces: Substring {
-        let s = self[...].drop { $0 == " " || $0 == "\t" || $0 == "\r" }
+        // Character.isWhitespace: "\r\n" (ssh's line end under pdsh) is one Character.
+        let s = self[...].drop { $0.isWhitespace }
         var end = s.endIndex
-        while end > s.startIndex, [" ", "\t", "\r"].contains(s[s.index(before: end)]) { end = s.index(before: end) }
+        while end > s.startIndex, s[s.index(before: end)].isWhitespace { end = s.index(before: end) }
         return Substring(s[..<end])
     }
 }

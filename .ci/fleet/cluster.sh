@@ -12,11 +12,16 @@
 # Namespaces are kept as bind-mounted nsfs files in the scratch directory (unshare(1) --net=FILE
 # --uts=FILE), not in /run/netns, so two clusters on one machine never collide.
 #
-# usage: cluster.sh up SCRATCH        start munged, slurmctld, 4 slurmd; wait until all are idle
+#   - with `up SCRATCH ssh`, one sshd per node namespace too (for clush and pdsh), each in a private
+#     mount namespace with a tmpfs on /run (sshd insists on /run/sshd; the host's is not touched),
+#     keys and config under SCRATCH/ssh; clients use `ssh -F SCRATCH/ssh/ssh_config`, which also
+#     maps node1… to their addresses (no /etc/hosts).
+#
+# usage: cluster.sh up SCRATCH [ssh]  start munged, slurmctld, 4 slurmd (and sshd); wait until idle
 #        cluster.sh down SCRATCH      stop everything, remove namespaces and SCRATCH
 #        cluster.sh hub SCRATCH CMD…  run CMD in the hub namespace with SLURM_CONF set
-#        cluster.sh kill-node SCRATCH NODE   kill one node's slurmd (the broken node)
-# packages: munge slurm-wlm iproute2 util-linux
+#        cluster.sh kill-node SCRATCH NODE   kill one node's slurmd and sshd (the broken node)
+# packages: munge slurm-wlm iproute2 util-linux openssh-server openssh-client
 set -euo pipefail
 NODES="node1 node2 node3 node4"
 SUBNET=10.211.0
@@ -83,6 +88,27 @@ start_munge() {
         --pid-file="$S/munge/munged.pid" --log-file="$S/munge/munged.log" --seed-file="$S/munge/munged.seed"
 }
 
+start_ssh() {
+    local n
+    mkdir -p "$S/ssh"; chmod 0700 "$S/ssh"
+    ssh-keygen -q -t ed25519 -N '' -f "$S/ssh/host_key"
+    ssh-keygen -q -t ed25519 -N '' -f "$S/ssh/id"
+    cp "$S/ssh/id.pub" "$S/ssh/authorized_keys"
+    printf '%s\n' "HostKey $S/ssh/host_key" "AuthorizedKeysFile $S/ssh/authorized_keys" \
+        "PermitRootLogin prohibit-password" "PasswordAuthentication no" "KbdInteractiveAuthentication no" \
+        "UsePAM no" "StrictModes no" "PrintMotd no" > "$S/ssh/sshd_config"
+    {
+        printf '%s\n' "Host node*" "    User root" "    IdentityFile $S/ssh/id" "    IdentitiesOnly yes" \
+            "    UserKnownHostsFile /dev/null" "    StrictHostKeyChecking no" "    LogLevel ERROR" \
+            "    BatchMode yes" "    ConnectTimeout 5"
+        for n in $NODES; do printf '%s\n' "Host $n" "    HostName $(addr "$n")"; done
+    } > "$S/ssh/ssh_config"
+    for n in $NODES; do
+        in_ns "$n" unshare --mount --propagation private sh -c \
+            "mount -t tmpfs tmpfs /run && mkdir -m 0755 /run/sshd && exec /usr/sbin/sshd -f '$S/ssh/sshd_config' -o 'PidFile=$S/ssh/sshd-$n.pid' -o 'ListenAddress=$(addr "$n")'"
+    done
+}
+
 up() {
     mkdir -p "$S/ns"
     start_munge
@@ -99,6 +125,7 @@ up() {
         in_ns "$n" ip link set eth0 up
         in_ns hub ip link set "v-$n" master br0 up
     done
+    [ "${1:-}" = ssh ] && start_ssh
     export SLURM_CONF="$S/slurm/slurm.conf"
     in_ns hub slurmctld -i
     for n in $NODES; do in_ns "$n" slurmd -N "$n"; done
@@ -130,6 +157,7 @@ stop_pidfile() {
 }
 
 kill_node() {
+    [ -s "$S/ssh/sshd-$1.pid" ] && stop_pidfile "$S/ssh/sshd-$1.pid"
     local pidf="$S/slurm/slurmd-$1.pid"
     kill -KILL "$(cat "$pidf")"
     local i; for i in $(seq 1 50); do alive "$(cat "$pidf")" || return 0; sleep 0.1; done
@@ -138,10 +166,10 @@ kill_node() {
 
 down() {
     [ -d "$S" ] || return 0
-    for n in $NODES; do stop_pidfile "$S/slurm/slurmd-$n.pid"; done
+    for n in $NODES; do stop_pidfile "$S/slurm/slurmd-$n.pid"; stop_pidfile "$S/ssh/sshd-$n.pid"; done
     stop_pidfile "$S/slurm/slurmctld.pid"
     stop_pidfile "$S/munge/munged.pid"
-    # slurmstepd of a step still running would keep a namespace busy: kill what runs in ours.
+    # The namespaces live as long as their nsfs bind mounts: unmount them.
     local f
     for f in "$S"/ns/*.net "$S"/ns/*.uts; do
         [ -e "$f" ] || continue
@@ -151,11 +179,11 @@ down() {
 }
 
 cmd=${1:-}; S=${2:-}
-[ -n "$cmd" ] && [ -n "$S" ] || { sed -n '2,20p' "$0"; exit 2; }
+[ -n "$cmd" ] && [ -n "$S" ] || { sed -n '2,27p' "$0"; exit 2; }
 case $cmd in
-    up) up ;;
+    up) up "${3:-}" ;;
     down) down ;;
     hub) shift 2; export SLURM_CONF="$S/slurm/slurm.conf"; in_ns hub "$@" ;;
     kill-node) kill_node "$3" ;;
-    *) sed -n '2,20p' "$0"; exit 2 ;;
+    *) sed -n '2,27p' "$0"; exit 2 ;;
 esac

@@ -41,11 +41,11 @@ public struct GatherReport: Sendable {
     }
 
     public init(_ input: GatherInput) {
-        var byKey: [[UInt8]: Int] = [:]
+        var byKey: [GroupKey: Int] = [:]
         for (host, answer) in input.collected() {
             switch answer {
             case .envelope(let doc, let exit):
-                let key = Verdict.key(of: doc)
+                let key = GroupKey(bytes: Verdict.key(of: doc))
                 if let i = byKey[key] { groups[i].hosts.append(host); continue }
                 byKey[key] = groups.count
                 groups.append(Group(hosts: [host], exitCode: exit, errorCode: doc["error"]?["code"]?.stringValue,
@@ -102,4 +102,11 @@ public struct GatherReport: Sendable {
         e.hint = "each group's summary and differences say why; rerun one host with --explain for the trace"
         return e
     }
+}
+
+/// A verdict key hashed as one block of bytes ([UInt8]'s own Hashable feeds the hasher a byte
+/// at a time: a tenth of gather's time on 10,000 envelopes).
+struct GroupKey: Hashable {
+    let bytes: [UInt8]
+    func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
 }

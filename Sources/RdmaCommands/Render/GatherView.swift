@@ -37,7 +37,7 @@ enum GatherView {
             if r.engineMessages.count > 20 { out += "    … \(r.engineMessages.count - 20) more lines\n" }
         }
         if r.hostCount == 0 { return out }
-        out += "\nexit \(r.exitCode): " + r.byExitCode.map { "\($0.code) ×\($0.hosts.count) \(terminalSafe(HostList.fold($0.hosts)))" }.joined(separator: ", ") + "\n"
+        out += "\nexit \(r.exitCode): " + r.byExitCode.map { "\($0.code) ×\($0.hosts.count) \(terminalSafe($0.folded))" }.joined(separator: ", ") + "\n"
         return out
     }
 }

@@ -12,7 +12,8 @@ public struct GatherReport: Sendable {
         /// Against the largest group; empty for the largest itself.
         public var differences: [Verdict.Difference] = []
         public var differencesTotal = 0
-        public var folded: String { HostList.fold(hosts) }
+        /// `hosts` folded (`node[1-3,7]`), made once.
+        public internal(set) var folded = ""
     }
     public struct Missing: Sendable, Equatable {
         public var host: String
@@ -54,7 +55,7 @@ public struct GatherReport: Sendable {
             case .bad(let reason): bad.append(Missing(host: host, reason: reason))
             }
         }
-        for i in groups.indices { groups[i].hosts.sort(by: naturalLess) }
+        for i in groups.indices { groups[i].hosts.sort(by: naturalLess); groups[i].folded = HostList.fold(groups[i].hosts) }
         groups.sort { $0.hosts.count != $1.hosts.count ? $0.hosts.count > $1.hosts.count : naturalLess($0.hosts[0], $1.hosts[0]) }
         if let majority = groups.first?.verdict {
             for i in groups.indices.dropFirst() {
@@ -66,18 +67,24 @@ public struct GatherReport: Sendable {
         bad.sort { naturalLess($0.host, $1.host) }
         engineMessages = input.engineMessages
         warnings = input.warnings
+        byExitCode = Self.tally(groups: groups, silent: silent, bad: bad)
     }
 
     public var hostCount: Int { groups.reduce(0) { $0 + $1.hosts.count } + silent.count + bad.count }
 
-    /// Hosts per exit status, worst first: (status, hosts).
-    public var byExitCode: [(code: Int32, hosts: [String])] {
+    /// Hosts per exit status, worst first: (status, hosts, folded).
+    public private(set) var byExitCode: [(code: Int32, hosts: [String], folded: String)] = []
+
+    static func tally(groups: [Group], silent: [Missing], bad: [Missing]) -> [(code: Int32, hosts: [String], folded: String)] {
         var map: [Int32: [String]] = [:]
         for g in groups { map[g.exitCode, default: []] += g.hosts }
         if !bad.isEmpty { map[Self.badOutputExit.rawValue, default: []] += bad.map(\.host) }
         if !silent.isEmpty { map[Self.noAnswerExit.rawValue, default: []] += silent.map(\.host) }
         return map.sorted { Self.rank($0.key) != Self.rank($1.key) ? Self.rank($0.key) < Self.rank($1.key) : $0.key < $1.key }
-            .map { ($0.key, $0.value.sorted(by: naturalLess)) }
+            .map { entry in
+                let hosts = entry.value.sorted(by: naturalLess)
+                return (entry.key, hosts, HostList.fold(hosts))
+            }
     }
 
     /// The worst outcome; 0 when every host answered and succeeded.
@@ -86,7 +93,7 @@ public struct GatherReport: Sendable {
     /// The error the envelope carries when `exitCode` is not 0: the worst hosts' own code.
     public var error: RdmaError? {
         guard let worst = byExitCode.first, worst.code != 0 else { return nil }
-        let hosts = HostList.fold(worst.hosts)
+        let hosts = worst.folded
         let counts = byExitCode.map { "\($0.hosts.count)×\($0.code)" }.joined(separator: " ")
         let exit = ExitCode(rawValue: worst.code) ?? .internalError
         let code: String

@@ -8,7 +8,7 @@ extension GatherReport {
         d.add("exit_code", Int(exitCode))
         d.add("exit_codes", .array(byExitCode.map { entry in
             .object([("exit_code", .int(Int64(entry.code))), ("count", .int(Int64(entry.hosts.count))),
-                     ("hosts", .string(HostList.fold(entry.hosts)))])
+                     ("hosts", .string(entry.folded))])
         }))
         d.add("groups", .array(groups.enumerated().map { i, g in
             var o = JSONObjectBuilder()

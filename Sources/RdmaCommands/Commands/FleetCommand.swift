@@ -52,6 +52,10 @@ struct FleetCommand: ParsableCommand, RdmactlRunnable {
     var rest: [String] = []
 
     func execute(_ run: inout CommandRun) throws(RdmaError) {
+        if let flag = globals.kernelFlags.first {
+            throw .usage("fleet opens no kernel here: \(flag) does not apply to it",
+                         hint: "put it after --, for the nodes: rdmactl fleet --via slurm -N4 -- \(flag) … open-ops psm2.intel.com")
+        }
         guard let dash = rest.firstIndex(of: "--") else {
             throw .usage("fleet needs -- before the rdmactl command", hint: "e.g. rdmactl fleet --via slurm -N4 -- open-ops psm2.intel.com")
         }

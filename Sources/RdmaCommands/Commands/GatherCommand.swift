@@ -30,6 +30,10 @@ struct GatherCommand: ParsableCommand, RdmactlRunnable {
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ run: inout CommandRun) throws(RdmaError) {
+        if let flag = globals.kernelFlags.first {
+            throw .usage("gather reads envelopes and opens no kernel: \(flag) does not apply",
+                         hint: "give \(flag) to the rdmactl that runs on each node")
+        }
         var collected = GatherInput()
         if let expect {
             do { collected.expect(try HostList.expand(expect)) } catch {

@@ -31,7 +31,7 @@ struct FleetTests {
     }
 
     @Test(arguments: [["--via", "clush", "-b", "-w", "n1"], ["--via", "pdsh", "-N", "-w", "n1"], ["--via", "slurm", "-o", "x"],
-                      ["--via", "slurm", "-N2"], ["--via", "nope", "--"]])
+                      ["--via", "slurm", "-N2"], ["--via", "nope", "--"], ["--emulated", "--via", "slurm", "--"]])
     func refusesWhatWouldHideOrBreakPerNodeOutput(_ args: [String]) {
         let full = args.contains("--") ? ["fleet"] + args + ["list"] : ["fleet"] + args + (args.contains("-N2") ? ["list"] : ["--", "list"])
         #expect(rdmactl(full).status == 64)

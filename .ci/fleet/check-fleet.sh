@@ -81,6 +81,16 @@ rc=0; "$bin" gather --expect 'node[1-4]' --json "$S/out" > gather.json || rc=$?
 [ "$rc" = 66 ] || fail "gather DIR: exit $rc, expected 66"
 [ "$(jq -r '[.data.groups[].hosts] | join(" ")' gather.json)" = "node[1-2] node3" ] || fail "gather DIR groups"
 
+# Inside an allocation (Docs/fleet.md §1): no -N or -w, so srun runs on every allocated node and
+# fleet expects exactly SLURM_JOB_NODELIST. The three live nodes answer; exit 0.
+rc=0
+"$here/cluster.sh" hub "$S" salloc --immediate=10 -N3 -w 'node[1-3]' "$bin" fleet --via slurm --rdmactl "$S/bin/rdmactl" \
+    --output-dir "$S/alloc" --json -- open-ops psm2.intel.com > alloc.json 2> alloc.err || rc=$?
+[ "$rc" = 0 ] || { cat alloc.err >&2; fail "inside an allocation: exit $rc, expected 0"; }
+[ "$(jq -r '[.data.gather.groups[].hosts] | join(" ")' alloc.json)" = "node[1-2] node3" ] || fail "inside an allocation: groups"
+[ "$(jq -r '.data.gather.hosts' alloc.json)" = 3 ] || fail "inside an allocation: hosts != 3"
+echo "fleet --via slurm inside salloc -N3: grouped node[1-2] | node3, exit 0 ($(ms))"
+
 # ClusterShell and pdsh over ssh, from the hub: the same verdicts, node4 unreachable.
 ssh_cfg="$S/ssh/ssh_config"
 rc=0

@@ -8,21 +8,22 @@ import RdmaKit
 @Suite("gather")
 struct GatherTests {
     /// One node's envelope, as `rdmactl … --json` prints it there (Slurm names the node).
-    static func envelope(_ node: String, _ args: [String]) -> String {
-        rdmactl(args + ["--json"], environment: ["SLURMD_NODENAME": node]).stdout
+    static func envelope(_ node: String, _ args: [String]) async -> String {
+        await rdmactlOffPool(args + ["--json"], environment: ["SLURMD_NODENAME": node]).stdout
     }
     static let granted = ["--emulated-set", "hfi1", "open-ops", "psm2.intel.com"]
     static let fallback = ["--emulated-set", "qib", "open-ops", "psm2.intel.com"]
     static let refused = ["--emulated-set", "qib", "--profile", "mainline", "--emulated-user", "1000", "open-ops", "psm2.intel.com"]
 
     /// A fleet: node1-3 and node7 granted, node5 a fallback, node6 refused (77).
-    static func fleet() -> String {
-        ["node1", "node2", "node3", "node7"].map { envelope($0, granted) }.joined()
-            + envelope("node5", fallback) + envelope("node6", refused)
+    static func fleet() async -> String {
+        var all = ""
+        for node in ["node1", "node2", "node3", "node7"] { all += await envelope(node, granted) }
+        return all + (await envelope("node5", fallback)) + (await envelope("node6", refused))
     }
 
-    @Test func groupsByVerdictLargestFirstWithDifferences() throws {
-        let r = rdmactl(["gather", "-", "--json"], stdin: Array(Self.fleet().utf8))
+    @Test func groupsByVerdictLargestFirstWithDifferences() async throws {
+        let r = await rdmactlOffPool(["gather", "-", "--json"], stdin: Array(await Self.fleet().utf8))
         let data = try #require(r.envelope?["data"])
         #expect(data["hosts"] == .int(6))
         #expect(data["groups"]?[0]?["hosts"] == .string("node[1-3,7]"))
@@ -46,32 +47,32 @@ struct GatherTests {
         ]))
     }
 
-    @Test func volatileFieldsDoNotSplitAGroup() throws {
+    @Test func volatileFieldsDoNotSplitAGroup() async throws {
         // Two nodes with the same devices differ in GUIDs, LIDs, PCI slots and free contexts.
-        let a = Self.envelope("node1", ["--emulated", "list"])
-        var b = Self.envelope("node2", ["--emulated", "list"])
+        let a = await Self.envelope("node1", ["--emulated", "list"])
+        var b = await Self.envelope("node2", ["--emulated", "list"])
         for (from, to) in [("0011:7501:0179:e4a0", "0011:7501:0179:ffff"), ("\"lid\": 1", "\"lid\": 9"),
                            ("\"nfreectxts\": 16", "\"nfreectxts\": 3")] {
             #expect(b.contains(from), "fixture lacks \(from)")
             b = b.replacingAll(from, with: to)
         }
-        let r = rdmactl(["gather", "--json"], stdin: Array((a + b).utf8))
+        let r = await rdmactlOffPool(["gather", "--json"], stdin: Array((a + b).utf8))
         #expect(r.status == 0)
         #expect(r.envelope?["data"]?["groups"]?[0]?["hosts"] == .string("node[1-2]"))
         // A real difference (a port state) does split it.
-        let c = Self.envelope("node3", ["--emulated", "list"]).replacingAll("\"state\": \"ACTIVE\"", with: "\"state\": \"DOWN\"")
-        let r2 = rdmactl(["gather", "--json"], stdin: Array((a + b + c).utf8))
+        let c = await Self.envelope("node3", ["--emulated", "list"]).replacingAll("\"state\": \"ACTIVE\"", with: "\"state\": \"DOWN\"")
+        let r2 = await rdmactlOffPool(["gather", "--json"], stdin: Array((a + b + c).utf8))
         #expect(r2.envelope?["data"]?["groups"]?[1]?["hosts"] == .string("node3"))
     }
 
-    @Test func directoryOfPerNodeFilesWithSilentAndBadNodes() throws {
+    @Test func directoryOfPerNodeFilesWithSilentAndBadNodes() async throws {
         let t = TempTree("gather")
-        for n in ["node1", "node2"] { t.write("\(n).json", Self.envelope(n, Self.granted)) }
+        for n in ["node1", "node2"] { t.write("\(n).json", await Self.envelope(n, Self.granted)) }
         t.write("node3.json", "")                                    // launched, said nothing
         t.write("node3.err", "rdmactl: error: killed by the OOM killer\n")
         t.write("node4.json", "Segmentation fault\n{\"sche")         // not an envelope
         t.write("node5.json", "{\"schema\": \"rdmactl/2\", \"ok\": true}")
-        let r = rdmactl(["gather", t.path, "--expect", "node[1-6]", "--json"])
+        let r = await rdmactlOffPool(["gather", t.path, "--expect", "node[1-6]", "--json"])
         let data = try #require(r.envelope?["data"])
         #expect(data["groups"]?[0]?["hosts"] == .string("node[1-2]"))
         #expect(data["no_answer"] == .array([
@@ -83,16 +84,16 @@ struct GatherTests {
         // Bad output (65) ranks above no answer (66), below a refusal (77): Docs/fleet.md.
         #expect(r.status == 65)
         #expect(r.envelope?["error"]?["code"] == .string("BAD_OUTPUT"))
-        let text = rdmactl(["gather", t.path, "--expect", "node[1-6]"])
+        let text = await rdmactlOffPool(["gather", t.path, "--expect", "node[1-6]"])
         #expect(text.stdout.contains("no answer (2): node[3,6]"))
         #expect(text.stdout.contains("bad output (2): node[4-5]"))
     }
 
     @Test(arguments: ["clush", "pdsh", "srun -l"])
-    func prefixedStreams(_ engine: String) throws {
+    func prefixedStreams(_ engine: String) async throws {
         var lines: [String] = []
         for (i, node) in ["node1", "node2", "node3"].enumerated() {
-            let env = Self.envelope(node, node == "node3" ? Self.fallback : Self.granted)
+            let env = await Self.envelope(node, node == "node3" ? Self.fallback : Self.granted)
             for line in env.split(separator: "\n") {
                 lines.append(engine == "srun -l" ? " \(i): \(line)" : "\(node): \(line)")
             }
@@ -100,7 +101,7 @@ struct GatherTests {
         if engine == "clush" { lines += ["node4: ssh: connect to host node4 port 22: Connection refused",
                                          "clush: node4: exited with exit code 255"] }
         if engine == "pdsh" { lines += ["pdsh@login1: node4: connect: Connection refused"] }
-        let r = rdmactl(["gather", "--json"], stdin: Array((lines.joined(separator: "\n") + "\n").utf8))
+        let r = await rdmactlOffPool(["gather", "--json"], stdin: Array((lines.joined(separator: "\n") + "\n").utf8))
         let data = try #require(r.envelope?["data"])
         #expect(data["groups"]?[0]?["hosts"] == .string("node[1-2]"))
         #expect(data["groups"]?[1]?["hosts"] == .string("node3"))
@@ -113,21 +114,21 @@ struct GatherTests {
         }
     }
 
-    @Test func prettyEnvelopesPrefixedLineByLine() throws {
+    @Test func prettyEnvelopesPrefixedLineByLine() async throws {
         // clush prefixes every line of a --pretty envelope; gather reassembles them per node.
-        let pretty = rdmactl(Self.granted + ["--json", "--pretty"], environment: ["SLURMD_NODENAME": "node1"]).stdout
+        let pretty = await rdmactlOffPool(Self.granted + ["--json", "--pretty"], environment: ["SLURMD_NODENAME": "node1"]).stdout
         let stream = pretty.split(separator: "\n").map { "node1: \($0)" }.joined(separator: "\n") + "\n"
-        let r = rdmactl(["gather", "--json"], stdin: Array(stream.utf8))
+        let r = await rdmactlOffPool(["gather", "--json"], stdin: Array(stream.utf8))
         #expect(r.status == 0)
         #expect(r.envelope?["data"]?["groups"]?[0]?["hosts"] == .string("node1"))
     }
 
-    @Test func nothingToGather() {
-        let r = rdmactl(["gather", "--json"], stdin: [])
+    @Test func nothingToGather() async {
+        let r = await rdmactlOffPool(["gather", "--json"], stdin: [])
         #expect(r.status == 66)
         #expect(r.envelope?["error"]?["code"] == .string("NO_ENVELOPES"))
-        #expect(rdmactl(["gather", "/nonexistent/dir"]).status == 66)
-        #expect(rdmactl(["gather", "--expect", "node[1-", "-"]).status == 64)
+        #expect(await rdmactlOffPool(["gather", "/nonexistent/dir"]).status == 66)
+        #expect(await rdmactlOffPool(["gather", "--expect", "node[1-", "-"]).status == 64)
     }
 }
 

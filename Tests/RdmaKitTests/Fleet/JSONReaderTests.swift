@@ -8,8 +8,8 @@ struct JSONReaderTests {
     @Test(arguments: [["--emulated", "list", "--json"], ["--emulated", "open-ops", "psm2.intel.com", "--json"],
                       ["--emulated", "doctor", "--json"], ["--emulated-set", "qib", "open-ops", "psm2.intel.com@7", "--json"],
                       ["--emulated", "list", "--json", "--pretty"]])
-    func readsRdmactlsOwnEnvelopes(_ args: [String]) throws {
-        let out = rdmactl(args).stdout
+    func readsRdmactlsOwnEnvelopes(_ args: [String]) async throws {
+        let out = await rdmactlOffPool(args).stdout
         #expect(try JSONReader.parse(out) == JSONParser.parse(out))
     }
 

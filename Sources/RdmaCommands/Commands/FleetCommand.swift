@@ -121,13 +121,17 @@ struct FleetCommand: ParsableCommand, RdmactlRunnable {
         let failed = outcome.status != 0
         // The engine failed and no node's answer accounts for it: that is the answer.
         if failed && (report.exitCode == 0 || report.hostCount == 0) {
-            let said = report.engineMessages.first.map { ": " + $0 } ?? ""
+            // The engine's own error line says most ("srun: error: Unable to allocate resources: …").
+            let telling = report.engineMessages.first { $0.contains("error") || $0.contains("fatal") } ?? report.engineMessages.first
+            let said = telling.map { ": " + $0 } ?? ""
             do {
                 try GatherCommand.finish(report, into: &run, extra: [("engine", engineJSON.value)], textPrefix: header)
             } catch {}
             throw RdmaError("ENGINE_FAILED", exit: .unavailable,
                             "\(via.program) \(status)\(report.hostCount == 0 ? " and no node answered" : " though every node that answered succeeded")\(said)",
-                            hint: "run the command line above by hand (rdmactl fleet --dry-run prints it) to see the engine's whole output")
+                            hint: (via == .slurm && report.hostCount == 0
+                                   ? "srun's nodes write DIR/%N.json themselves: DIR must be on a file system they share (--output-dir); " : "")
+                                + "run the command line above by hand (rdmactl fleet --dry-run prints it) to see the engine's whole output")
         }
         try GatherCommand.finish(report, into: &run, extra: [("engine", engineJSON.value)], textPrefix: header)
     }

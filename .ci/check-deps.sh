@@ -6,6 +6,7 @@
 #   - a test calls HostPackage.require("NAME") for a NAME the list lacks;
 #   - ../shared/vm/build-base.sh installs a host package the list lacks (the VM stage uses it);
 #   - .ci/kernel/check-driver-ops.sh's "# kernel-packages:" line names one the list lacks;
+#   - a Scripts/bench*.sh "# bench-packages:" or .ci/fleet/*.sh "# packages:" line names one;
 #   - a listed package is not installed, or a probe file of it is missing;
 #   - a listed package is used by nothing derivable (a stale entry nobody would notice removing).
 set -euo pipefail
@@ -29,13 +30,19 @@ for p in $(grep -rhoE 'HostPackage\.require\("[a-z0-9.+-]+"' Tests | grep -oE '"
     used[$p]="${used[$p]:-}${used[$p]:+, }Tests"
 done
 # ci: what the CI scripts run.
-grep -rlq 'python3' .ci/*.sh .ci/vm/*.sh .ci/kernel/*.sh && used[python3]="${used[python3]:-}${used[python3]:+, }.ci scripts"
+grep -rlq 'python3' .ci/*.sh .ci/vm/*.sh .ci/kernel/*.sh .ci/fleet/*.sh && used[python3]="${used[python3]:-}${used[python3]:+, }.ci scripts"
 # kernel: the packages the kernel stage names on its "# kernel-packages:" line (the kernel build
 # needs a C compiler, make and kbuild's objtool library; the Debian kernel packages themselves are
 # apt-get downloaded into a cache by kernel/build.sh, never installed).
 for p in $(sed -n 's/^# kernel-packages: //p' .ci/kernel/check-driver-ops.sh); do used[$p]="${used[$p]:-}${used[$p]:+, }.ci/kernel/check-driver-ops.sh"; done
-# bench: the packages Scripts/bench.sh names on its "# bench-packages:" line.
-for p in $(sed -n 's/^# bench-packages: //p' Scripts/bench.sh); do used[$p]="${used[$p]:-}${used[$p]:+, }Scripts/bench.sh"; done
+# bench: the packages each Scripts/bench*.sh names on its "# bench-packages:" line.
+for f in Scripts/bench*.sh; do
+    for p in $(sed -n 's/^# bench-packages: //p' "$f"); do used[$p]="${used[$p]:-}${used[$p]:+, }$f"; done
+done
+# fleet: the packages each .ci/fleet script names on its "# packages:" line (the Slurm cluster).
+for f in .ci/fleet/*.sh; do
+    for p in $(sed -n 's/^# packages: //p' "$f"); do used[$p]="${used[$p]:-}${used[$p]:+, }$f"; done
+done
 # vm: the shared VM builder's host packages.
 # CI lays shared/ beside the clone; a developer's checkout may sit elsewhere (as check-rxe.sh finds it).
 vm=""

@@ -173,13 +173,13 @@ _rdmactl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|show|facets|open-ops|snapshot|doctor|monitor|help)
+    list|show|facets|open-ops|snapshot|doctor|monitor|gather|fleet|help)
         # Offer subcommand argument completions
         "_rdmactl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list show facets open-ops snapshot doctor monitor help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list show facets open-ops snapshot doctor monitor gather fleet help' -- "${cur}"))
         ;;
     esac
 }
@@ -389,6 +389,87 @@ _rdmactl_monitor() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--source')
+        __rdmactl_add_completions -W 'auto'$'\n''netlink'$'\n''udev'$'\n''sysfs'
+        return
+        ;;
+    '--root')
+        return
+        ;;
+    '--emulated-set')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--emulated-hotplug')
+        return
+        ;;
+    '--emulated-user')
+        return
+        ;;
+    esac
+}
+
+_rdmactl_gather() {
+    repeating_flags=()
+    non_repeating_flags=(--emulated -j --json -p --pretty --strict --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--expect --source --root --emulated-set --profile --emulated-hotplug --emulated-user)
+    __rdmactl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--expect')
+        return
+        ;;
+    '--source')
+        __rdmactl_add_completions -W 'auto'$'\n''netlink'$'\n''udev'$'\n''sysfs'
+        return
+        ;;
+    '--root')
+        return
+        ;;
+    '--emulated-set')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--emulated-hotplug')
+        return
+        ;;
+    '--emulated-user')
+        return
+        ;;
+    esac
+}
+
+_rdmactl_fleet() {
+    repeating_flags=()
+    non_repeating_flags=(--dry-run --keep --emulated -j --json -p --pretty --strict --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--via --engine --rdmactl --output-dir --immediate --source --root --emulated-set --profile --emulated-hotplug --emulated-user)
+    __rdmactl_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--via')
+        __rdmactl_add_completions -W 'slurm'$'\n''clush'$'\n''pdsh'
+        return
+        ;;
+    '--engine')
+        return
+        ;;
+    '--rdmactl')
+        return
+        ;;
+    '--output-dir')
+        return
+        ;;
+    '--immediate')
         return
         ;;
     '--source')

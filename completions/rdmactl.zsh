@@ -57,13 +57,15 @@ _rdmactl() {
             'snapshot:Capture the RDMA part of sysfs and /dev metadata into a directory or a tar stream.'
             'doctor:Diagnose why RDMA devices are not usable here ("No IB devices found").'
             'monitor:Print RDMA device add/remove/rename events as they happen.'
+            'gather:Group many hosts'\'' rdmactl/1 envelopes by identical verdict.'
+            'fleet:Run an rdmactl command on many nodes through Slurm, ClusterShell or pdsh, and gather the answers.'
             'help:Show subcommand help information.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        list|show|facets|open-ops|snapshot|doctor|monitor|help)
+        list|show|facets|open-ops|snapshot|doctor|monitor|gather|fleet|help)
             "_rdmactl_${words[1]}" && ret=0
             ;;
         esac
@@ -233,6 +235,61 @@ _rdmactl_monitor() {
         '(-j --json)'{-j,--json}'[Print one JSON document (schema rdmactl/1) on stdout.]'
         '(-p --pretty)'{-p,--pretty}'[Indent JSON output.]'
         '--strict[Treat any warning (a broken sysfs entry) as an error\: exit 65.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rdmactl_gather() {
+    local -i ret=1
+    local -ar ___source=('auto' 'netlink' 'udev' 'sysfs')
+    local -ar arg_specs=(
+        ':file|dir|-:'
+        '--expect[Hosts that must answer, folded or not (node\[1-4\],login1)\: a missing one is listed as silent.]:hostlist:'
+        '--source[Where the device list comes from\: auto, netlink, udev or sysfs.]:source:{__rdmactl_complete "${___source[@]}"}'
+        '--root[Read a captured or simulated tree\: DIR/sys + DIR/dev, or a SYSFS_PATH-style DIR/class. Env\: RDMACTL_ROOT.]:dir:'
+        '--emulated[Use the built-in emulated kernel (hfi1_0 and qib0). Env\: RDMACTL_EMULATE=1|SET.]'
+        '--emulated-set[Emulated devices\: all, none, or ITEM\[,ITEM\] with ITEM = hfi1\[\:N\] | qib\[\:N\]. Implies --emulated.]:set:'
+        '--profile[Emulated kernel profile\: proposed, mainline or legacy. Env\: RDMACTL_PROFILE.]:profile:'
+        '--emulated-hotplug[Scripted hot-unplug, replug and rename of emulated devices\: STEP\[,STEP\], STEP = unplug DEV\[@TIME\] | replug DEV\[@TIME\] | rename DEV NEW\[@TIME\], e.g. '\''unplug hfi1_0@0.2s,replug hfi1_0@0.5s'\'' (times from monitor'\''s ready event; other commands apply only steps at time 0). Needs the emulated kernel. Env\: RDMACTL_EMULATE_HOTPLUG.]:schedule:'
+        '--emulated-user[Credentials the emulated kernel checks node modes against.]:uid\[\:gid\]:'
+        '(-j --json)'{-j,--json}'[Print one JSON document (schema rdmactl/1) on stdout.]'
+        '(-p --pretty)'{-p,--pretty}'[Indent JSON output.]'
+        '--strict[Treat any warning (a broken sysfs entry) as an error\: exit 65.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rdmactl_fleet() {
+    local -i ret=1
+    local -ar ___via=('slurm' 'clush' 'pdsh')
+    local -ar ___source=('auto' 'netlink' 'udev' 'sysfs')
+    local -ar arg_specs=(
+        '--via[The engine\: slurm (srun), clush (ClusterShell) or pdsh.]:engine:{__rdmactl_complete "${___via[@]}"}'
+        '--dry-run[Print the engine'\''s command line; run nothing.]'
+        '--engine[The engine'\''s executable (default\: srun, clush or pdsh on PATH).]:path:'
+        '--rdmactl[rdmactl on the nodes (default\: rdmactl on their PATH).]:path:'
+        '--output-dir[slurm\: where srun writes DIR/%N.json (default\: a new directory under the current one, removed afterwards). The nodes must see it.]:dir:'
+        '--keep[slurm\: keep the output directory.]'
+        '--immediate[slurm\: srun --immediate, seconds to wait for the nodes before giving up.]:seconds:'
+        '--source[Where the device list comes from\: auto, netlink, udev or sysfs.]:source:{__rdmactl_complete "${___source[@]}"}'
+        '--root[Read a captured or simulated tree\: DIR/sys + DIR/dev, or a SYSFS_PATH-style DIR/class. Env\: RDMACTL_ROOT.]:dir:'
+        '--emulated[Use the built-in emulated kernel (hfi1_0 and qib0). Env\: RDMACTL_EMULATE=1|SET.]'
+        '--emulated-set[Emulated devices\: all, none, or ITEM\[,ITEM\] with ITEM = hfi1\[\:N\] | qib\[\:N\]. Implies --emulated.]:set:'
+        '--profile[Emulated kernel profile\: proposed, mainline or legacy. Env\: RDMACTL_PROFILE.]:profile:'
+        '--emulated-hotplug[Scripted hot-unplug, replug and rename of emulated devices\: STEP\[,STEP\], STEP = unplug DEV\[@TIME\] | replug DEV\[@TIME\] | rename DEV NEW\[@TIME\], e.g. '\''unplug hfi1_0@0.2s,replug hfi1_0@0.5s'\'' (times from monitor'\''s ready event; other commands apply only steps at time 0). Needs the emulated kernel. Env\: RDMACTL_EMULATE_HOTPLUG.]:schedule:'
+        '--emulated-user[Credentials the emulated kernel checks node modes against.]:uid\[\:gid\]:'
+        '(-j --json)'{-j,--json}'[Print one JSON document (schema rdmactl/1) on stdout.]'
+        '(-p --pretty)'{-p,--pretty}'[Indent JSON output.]'
+        '--strict[Treat any warning (a broken sysfs entry) as an error\: exit 65.]'
+        '*:engine-options -- command:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

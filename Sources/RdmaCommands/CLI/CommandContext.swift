@@ -20,6 +20,13 @@ public struct CommandContext: Sendable {
     var hostIdentity: HostIdentity {
         HostIdentity(hostname: hostname(), slurmNode: environment["SLURMD_NODENAME"].flatMap { $0.isEmpty ? nil : $0 })
     }
+    /// Standard input, read whole (`gather -`). Tests pass their own; the default is empty.
+    public var readStdin: @Sendable () -> [UInt8] = { [] }
+    /// Runs a cluster engine (srun, clush, pdsh) on this machine for `fleet`. The default refuses,
+    /// so a test can never launch a process by accident.
+    public var runEngine: @Sendable (EngineInvocation) throws(RdmaError) -> EngineOutcome = { inv throws(RdmaError) in
+        throw RdmaError("TEST_NO_ENGINE", exit: .internalError, "this context may not run \(inv.argv.first ?? "an engine")")
+    }
     /// Installs the SIGINT/SIGTERM watch and returns its poll (`monitor` ends cleanly when it
     /// turns true). Tests pass their own; the default never interrupts.
     public var watchInterrupts: @Sendable () -> @Sendable () -> Bool = { { false } }

@@ -41,6 +41,19 @@ public struct GlobalOptions: ParsableArguments, Sendable {
 
     public init() {}
 
+    /// The flags that choose a kernel, as typed (for commands that open none: gather, fleet).
+    var kernelFlags: [String] {
+        var f: [String] = []
+        if source != nil { f.append("--source") }
+        if root != nil { f.append("--root") }
+        if emulated { f.append("--emulated") }
+        if emulatedSet != nil { f.append("--emulated-set") }
+        if profile != nil { f.append("--profile") }
+        if emulatedHotplug != nil { f.append("--emulated-hotplug") }
+        if emulatedUser != nil { f.append("--emulated-user") }
+        return f
+    }
+
     /// The options that take a value, and the flags, as they may appear before the command name.
     static let valueOptions: Set<String> = ["--source", "--root", "--emulated-set", "--profile", "--emulated-user",
                                             "--emulated-hotplug"]

@@ -23,6 +23,8 @@ extension CommandContext {
         context.stdoutError = { Host.stdoutError.load(ordering: .relaxed) }
         context.hostname = { Host.hostname }
         context.watchInterrupts = { Host.watchInterrupts() }
+        context.readStdin = { Host.readStdin() }
+        context.runEngine = { invocation throws(RdmaError) in try EngineProcess.run(invocation) }
         return context
     }
 

@@ -19,7 +19,7 @@ public struct RdmactlCommand: ParsableCommand {
         """,
         version: version,
         subcommands: [ListCommand.self, ShowCommand.self, FacetsCommand.self, OpenOpsCommand.self, SnapshotCommand.self,
-                      DoctorCommand.self, MonitorCommand.self])
+                      DoctorCommand.self, MonitorCommand.self, GatherCommand.self, FleetCommand.self])
 
     public init() {}
 

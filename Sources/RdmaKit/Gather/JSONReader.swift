@@ -1,0 +1,234 @@
+/// A strict RFC 8259 reader into `JSONValue`, for `gather` (which reads thousands of envelopes:
+/// the encoder alone was enough until then). Byte-level and allocation-light so 10,000 envelopes
+/// parse well under a second (Scripts/bench-gather.sh). Numbers: integers become `.int`/`.uint`;
+/// a fraction or exponent (no rdmactl/1 field has one) is kept as its literal text in `.string`.
+public struct JSONReader {
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        public var offset: Int
+        public var reason: String
+        public var description: String { "\(reason) at byte \(offset)" }
+    }
+
+    let bytes: [UInt8]
+    public private(set) var offset: Int
+    let end: Int
+
+    public init(_ bytes: [UInt8], from start: Int = 0, to end: Int? = nil) {
+        self.bytes = bytes; self.offset = start; self.end = end ?? bytes.count
+    }
+
+    /// One document, nothing but whitespace around it.
+    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+        var r = JSONReader(bytes)
+        let v = try r.next()
+        guard let v else { throw Failure(offset: 0, reason: "empty input") }
+        r.skipSpace()
+        guard r.offset == r.end else { throw Failure(offset: r.offset, reason: "trailing bytes") }
+        return v
+    }
+
+    public static func parse(_ text: String) throws(Failure) -> JSONValue { try parse(Array(text.utf8)) }
+
+    /// The next document of a whitespace-separated sequence (NDJSON, or concatenated pretty
+    /// documents); nil at the end.
+    public mutating func next() throws(Failure) -> JSONValue? {
+        skipSpace()
+        if offset >= end { return nil }
+        return try value(depth: 0)
+    }
+
+    /// Skips to the start of the next line (resynchronising a sequence after a bad document).
+    public mutating func skipLine() {
+        while offset < end, bytes[offset] != 0x0a { offset += 1 }
+    }
+
+    public var atEnd: Bool { mutating get { skipSpace(); return offset >= end } }
+
+    mutating func skipSpace() {
+        while offset < end {
+            switch bytes[offset] {
+            case 0x20, 0x0a, 0x0d, 0x09: offset += 1
+            default: return
+            }
+        }
+    }
+
+    private func fail(_ reason: String) -> Failure { Failure(offset: offset, reason: reason) }
+
+    private mutating func value(depth: Int) throws(Failure) -> JSONValue {
+        // Nesting bound: a hostile stream must not overflow the stack.
+        guard depth < 128 else { throw fail("nesting deeper than 128") }
+        guard offset < end else { throw fail("unexpected end") }
+        switch bytes[offset] {
+        case UInt8(ascii: "{"):
+            offset += 1
+            var members: [(String, JSONValue)] = []
+            skipSpace()
+            if offset < end, bytes[offset] == UInt8(ascii: "}") { offset += 1; return .object(members) }
+            while true {
+                skipSpace()
+                guard offset < end, bytes[offset] == UInt8(ascii: "\"") else { throw fail("expected a key") }
+                let key = try string()
+                skipSpace()
+                try expect(UInt8(ascii: ":"))
+                skipSpace()
+                members.append((key, try value(depth: depth + 1)))
+                skipSpace()
+                guard offset < end else { throw fail("unexpected end in an object") }
+                if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
+                try expect(UInt8(ascii: "}"))
+                return .object(members)
+            }
+        case UInt8(ascii: "["):
+            offset += 1
+            var items: [JSONValue] = []
+            skipSpace()
+            if offset < end, bytes[offset] == UInt8(ascii: "]") { offset += 1; return .array(items) }
+            while true {
+                skipSpace()
+                items.append(try value(depth: depth + 1))
+                skipSpace()
+                guard offset < end else { throw fail("unexpected end in an array") }
+                if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
+                try expect(UInt8(ascii: "]"))
+                return .array(items)
+            }
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+        default: throw fail("unexpected byte 0x\(String(bytes[offset], radix: 16))")
+        }
+    }
+
+    private mutating func expect(_ c: UInt8) throws(Failure) {
+        guard offset < end, bytes[offset] == c else { throw fail("expected '\(Character(Unicode.Scalar(c)))'") }
+        offset += 1
+    }
+
+    private mutating func literal(_ word: StaticString) throws(Failure) {
+        let n = word.utf8CodeUnitCount
+        guard offset + n <= end else { throw fail("bad literal") }
+        let ok = word.withUTF8Buffer { w in (0..<n).allSatisfy { bytes[offset + $0] == w[$0] } }
+        guard ok else { throw fail("bad literal") }
+        offset += n
+    }
+
+    private mutating func number() throws(Failure) -> JSONValue {
+        let start = offset
+        if bytes[offset] == UInt8(ascii: "-") { offset += 1 }
+        let digitsStart = offset
+        while offset < end, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) { offset += 1 }
+        guard offset > digitsStart else { throw fail("bad number") }
+        if bytes[digitsStart] == UInt8(ascii: "0"), offset - digitsStart > 1 { throw fail("leading zero") }
+        var integral = true
+        if offset < end, bytes[offset] == UInt8(ascii: ".") {
+            integral = false; offset += 1
+            let f = offset
+            while offset < end, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) { offset += 1 }
+            guard offset > f else { throw fail("bad fraction") }
+        }
+        if offset < end, bytes[offset] == UInt8(ascii: "e") || bytes[offset] == UInt8(ascii: "E") {
+            integral = false; offset += 1
+            if offset < end, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { offset += 1 }
+            let e = offset
+            while offset < end, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) { offset += 1 }
+            guard offset > e else { throw fail("bad exponent") }
+        }
+        let text = String(decoding: bytes[start..<offset], as: UTF8.self)
+        if integral {
+            if let i = Int64(text) { return .int(i) }
+            if let u = UInt64(text) { return .uint(u) }
+        }
+        return .string(text)
+    }
+
+    /// A string at `offset` (on its opening quote). The common case — no escapes — is one
+    /// UTF-8 validation of the slice.
+    private mutating func string() throws(Failure) -> String {
+        offset += 1
+        let start = offset
+        var ascii = true
+        while offset < end {
+            let b = bytes[offset]
+            if b == UInt8(ascii: "\"") {
+                let s = try make(start, offset, ascii: ascii)
+                offset += 1
+                return s
+            }
+            if b == UInt8(ascii: "\\") { break }
+            if b < 0x20 { throw fail("control byte in a string") }
+            if b >= 0x80 { ascii = false }
+            offset += 1
+        }
+        var out = Array(bytes[start..<offset])
+        while offset < end {
+            let b = bytes[offset]
+            if b == UInt8(ascii: "\"") {
+                guard let s = String(validating: out, as: UTF8.self) else { throw fail("invalid UTF-8") }
+                offset += 1
+                return s
+            }
+            if b < 0x20 { throw fail("control byte in a string") }
+            if b != UInt8(ascii: "\\") { out.append(b); offset += 1; continue }
+            offset += 1
+            guard offset < end else { break }
+            let e = bytes[offset]; offset += 1
+            switch e {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+            case UInt8(ascii: "n"): out.append(0x0a)
+            case UInt8(ascii: "r"): out.append(0x0d)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0c)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xd800..<0xdc00).contains(scalar) {
+                    // A surrogate pair: \uD83D\uDE00.
+                    guard offset + 1 < end, bytes[offset] == UInt8(ascii: "\\"), bytes[offset + 1] == UInt8(ascii: "u") else {
+                        throw fail("lone surrogate")
+                    }
+                    offset += 2
+                    let low = try hex4()
+                    guard (0xdc00..<0xe000).contains(low) else { throw fail("bad surrogate pair") }
+                    scalar = 0x10000 + ((scalar - 0xd800) << 10) + (low - 0xdc00)
+                } else if (0xdc00..<0xe000).contains(scalar) {
+                    throw fail("lone surrogate")
+                }
+                guard let u = Unicode.Scalar(scalar) else { throw fail("bad \\u escape") }
+                out.append(contentsOf: Array(String(Character(u)).utf8))
+            default: throw fail("bad escape")
+            }
+        }
+        throw fail("unterminated string")
+    }
+
+    /// A String from bytes[from..<to], through an unsafe buffer (the generic slice initialisers
+    /// cost a metadata lookup per call: a third of gather's parse time). ASCII needs no validation.
+    private func make(_ from: Int, _ to: Int, ascii: Bool) throws(Failure) -> String {
+        let s: String? = bytes.withUnsafeBufferPointer { buffer in
+            let slice = UnsafeBufferPointer(rebasing: buffer[from..<to])
+            return ascii ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
+        }
+        guard let s else { throw fail("invalid UTF-8") }
+        return s
+    }
+
+    private mutating func hex4() throws(Failure) -> UInt32 {
+        guard offset + 4 <= end else { throw fail("short \\u escape") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let c = bytes[offset]
+            let d: UInt32
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(c - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(c - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(c - UInt8(ascii: "A") + 10)
+            default: throw fail("bad hex digit")
+            }
+            v = v << 4 | d; offset += 1
+        }
+        return v
+    }
+}

@@ -27,23 +27,29 @@ struct CharDeviceIndex {
             uverbsClassABI = try? reader.integer(Self.uverbsClass + "/abi_version")
             madClassABI = try? reader.integer(Self.madClass + "/abi_version")
         }
-        for entry in Self.entries(kernel, Self.uverbsClass, reader: &reader) where entry.hasPrefix("uverbs") {
+        // Each class device is read on its own (issue 9: on the kernel's threads), results put
+        // together in natural order.
+        let uverbs = Self.entries(kernel, Self.uverbsClass, reader: &reader).filter { $0.hasPrefix("uverbs") }
+        let foundVerbs = Self.readEach(uverbs, reader: &reader) { (entry, r) -> (String, CharDevice, Int?)? in
             let dir = Self.uverbsClass + "/" + entry
-            guard let ibdev = Self.owner(dir, knownDevices, reader: &reader), wanted.contains(ibdev) else { continue }
-            let cdev = Self.charDevice(.uverbs, entry, dir, of: ibdev, reader: &reader, detail: detail)
-            if detail >= .negotiation, let abi = try? reader.integer(dir + "/abi_version") {
-                uverbsDeviceABI[entry] = abi
-            }
+            guard let ibdev = Self.owner(dir, knownDevices, reader: &r), wanted.contains(ibdev) else { return nil }
+            let cdev = Self.charDevice(.uverbs, entry, dir, of: ibdev, reader: &r, detail: detail)
+            let abi = detail >= .negotiation ? (try? r.integer(dir + "/abi_version")) ?? nil : nil
+            return (ibdev, cdev, abi)
+        }
+        for case let (ibdev, cdev, abi)? in foundVerbs {
+            if let abi { uverbsDeviceABI[cdev.name] = abi }
             uverbsByDevice[ibdev, default: []].append(cdev)
         }
-        for entry in Self.entries(kernel, Self.madClass, reader: &reader)
-        where entry.hasPrefix("umad") || entry.hasPrefix("issm") {
+        let mad = Self.entries(kernel, Self.madClass, reader: &reader).filter { $0.hasPrefix("umad") || $0.hasPrefix("issm") }
+        let foundMad = Self.readEach(mad, reader: &reader) { (entry, r) -> (String, CharDevice)? in
             let dir = Self.madClass + "/" + entry
-            guard let ibdev = Self.owner(dir, knownDevices, reader: &reader), wanted.contains(ibdev) else { continue }
-            var cdev = Self.charDevice(entry.hasPrefix("umad") ? .umad : .issm, entry, dir, of: ibdev, reader: &reader, detail: detail)
-            cdev.port = (try? reader.integer(dir + "/port", .required)) ?? nil
-            madByDevice[ibdev, default: []].append(cdev)
+            guard let ibdev = Self.owner(dir, knownDevices, reader: &r), wanted.contains(ibdev) else { return nil }
+            var cdev = Self.charDevice(entry.hasPrefix("umad") ? .umad : .issm, entry, dir, of: ibdev, reader: &r, detail: detail)
+            cdev.port = (try? r.integer(dir + "/port", .required)) ?? nil
+            return (ibdev, cdev)
         }
+        for case let (ibdev, cdev)? in foundMad { madByDevice[ibdev, default: []].append(cdev) }
         // Driver cdevs carry no ibdev: they belong to the ib device of the same unit.
         for entry in Self.entries(kernel, Self.hfi1Class, reader: &reader) {
             guard entry.hasPrefix("hfi1_"), let unit = Int(entry.dropFirst(5)), wanted.contains("hfi1_\(unit)") else { continue }
@@ -58,6 +64,27 @@ struct CharDeviceIndex {
                 ipathByUnit[unit] = Self.charDevice(.ipath, entry, Self.ipathClass + "/" + entry, of: "qib\(unit)", reader: &reader, detail: detail)
             }
         }
+    }
+
+    /// `body` for each entry, on the kernel's threads, each with a reader of its own; results in
+    /// `entries`' order, their warnings appended to `reader` in the same order.
+    private static func readEach<T>(_ entries: [String], reader: inout AttributeReader,
+                                    _ body: @escaping @Sendable (String, inout AttributeReader) -> T) -> [T] {
+        let kernel = reader.kernel
+        let slots = Slots<(T, [Diagnostic])>(count: entries.count)
+        kernel.concurrentlyPerform(entries.count) { i in
+            var own = AttributeReader(kernel: kernel)
+            let value = body(entries[i], &own)
+            slots.set(i, (value, own.warnings))
+        }
+        var results: [T] = []
+        results.reserveCapacity(entries.count)
+        for i in 0..<entries.count {
+            let (value, warnings) = slots.take(i)
+            for warning in warnings { reader.warn(warning) }
+            results.append(value)
+        }
+        return results
     }
 
     /// The ib device a uverbs/umad/issm class device names in `ibdev`; nil (with a warning) when

@@ -19,7 +19,7 @@ struct ListCommand: ParsableCommand, RdmactlRunnable {
 
     func execute(_ run: inout CommandRun) throws(RdmaError) {
         let kernel = try run.openKernel()
-        let detail: DiscoveryDetail = globals.json ? .full : .summary
+        let detail: DiscoveryDetail = globals.json ? .record : .summary
         let result = try Discovery(kernel: kernel).run(source: run.selection!.source, detail: detail)
         run.warnings += result.warnings
         run.sourceName = result.source.rawValue

@@ -370,7 +370,11 @@ public struct Discovery: Sendable {
                 port.lmc = try reader.integer(p + "/lid_mask_count")
                 port.rate = try reader.text(p + "/rate")
                 port.linkLayer = try reader.text(p + "/link_layer")
-                if detail == .full { try readPortDetail(p, into: &port, deviceIndex: index, reader: &reader) }
+                if detail == .full {
+                    try readPortDetail(p, into: &port, deviceIndex: index, reader: &reader)
+                } else if detail == .record {
+                    try readPortBasics(p, into: &port, reader: &reader)
+                }
             }
             ports.append(port)
         }

@@ -12,6 +12,11 @@ public enum DiscoveryDetail: Sendable, Comparable {
     /// major:minor and ABI, port states and LIDs, the PCI parent — not the GID and P_Key
     /// tables, capability masks or the netlink port query.
     case negotiation
-    /// Everything (`show`, `--json`).
+    /// A whole record for `list --json`: the negotiation's facts plus each port's `cap_mask`,
+    /// `sm_sl`, GID 0 and its netdev — about what `ibstat` reads — but not the GID and P_Key
+    /// tables or the netlink port query, which are `show`'s (issue 9: `list --json` should
+    /// cost what ibstat costs, not what a thousand `show`s cost).
+    case record
+    /// Everything (`show`).
     case full
 }

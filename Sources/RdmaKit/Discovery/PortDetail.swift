@@ -1,6 +1,6 @@
-/// The port facts only `show` and `--json` want (DiscoveryDetail.full): `sm_sl`, `cap_mask`,
-/// the GID and P_Key tables and the netdev's interface index. `list` never comes here, so its
-/// cost stays one `state` read a port. Each attribute is read once and each table directory
+/// The port facts only `show` wants (DiscoveryDetail.full): `sm_sl`, `cap_mask`, the GID and
+/// P_Key tables and the netdev's interface index; `list --json` reads the first two and GID 0
+/// (`readPortBasics`). Plain `list` never comes here, so its cost stays one `state` read a port. Each attribute is read once and each table directory
 /// listed once.
 extension Discovery {
     func readPortDetail(_ p: String, into port: inout Port, deviceIndex: UInt32?,
@@ -10,6 +10,15 @@ extension Discovery {
         try readGIDTable(p, into: &port, reader: &reader)
         port.pkeys = try readPKeyTable(p, reader: &reader)
         port.netdevIndex = try netdevIndex(of: port, at: p, deviceIndex: deviceIndex, reader: &reader)
+    }
+
+    /// `list --json`'s port facts (DiscoveryDetail.record): `sm_sl`, `cap_mask`, GID 0 (the
+    /// port GUID's source, as ibstat reads it) and GID 0's netdev — no tables.
+    func readPortBasics(_ p: String, into port: inout Port, reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) {
+        port.smSL = try reader.integer(p + "/sm_sl")
+        port.capabilities = try reader.hex(p + "/cap_mask").map { PortCapabilities(mask: UInt32(truncatingIfNeeded: $0)) }
+        port.gid0 = try reader.text(p + "/gids/0")
+        port.netdev = try reader.text(p + "/gid_attrs/ndevs/0", .optionalEINVALMeansAbsent)
     }
 
     /// The numeric entries of a table directory (`gids`, `pkeys`), in index order; nil when it

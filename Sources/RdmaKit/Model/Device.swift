@@ -100,7 +100,8 @@ public struct Port: Sendable, Equatable {
     /// RoCE: the netdev behind GID 0 (`gid_attrs/ndevs/0`).
     public var netdev: SysfsText?
 
-    // The rest is read for `show` and `--json` only (DiscoveryDetail.full), never by `list`.
+    // The rest is read for `list --json` (DiscoveryDetail.record: `sm_sl`, `cap_mask`) and
+    // `show` (DiscoveryDetail.full: also the tables and `netdev_index`), never by plain `list`.
 
     /// `sm_sl` (core/sysfs.c "%d" of ib_port_attr.sm_sl).
     public var smSL: Int?

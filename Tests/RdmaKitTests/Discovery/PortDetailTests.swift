@@ -202,6 +202,24 @@ struct PortDetailTests {
         #expect(touched.isEmpty, "\(touched)")
     }
 
+    /// `list --json` (the `record` level) reads what ibstat reads per port — `cap_mask`,
+    /// `sm_sl`, GID 0 — and no table: no listing of `gids`/`pkeys`, no P_Key or GID-type read,
+    /// no PORT_GET (issue 9: `list --json` at the cost of ibstat, not of a `show` per device).
+    @Test(arguments: [DiscoverySource.emulated, .netlink])
+    func listJSONReadsNoTables(_ source: DiscoverySource) throws {
+        let k = FaultInjectingKernel(EmulatedKernel(devices: .default, credentials: rootCredentials))
+        let devices = try Discovery(kernel: k).run(source: source, detail: .record).devices
+        let touched = k.recorded.filter {
+            $0.hasPrefix("list ") && ($0.hasSuffix("/gids") || $0.hasSuffix("/pkeys"))
+                || $0.contains("/pkeys/") || $0.contains("/gid_attrs/types") || $0.contains("/gids/1")
+                || $0.contains("/class/net/") || $0 == "netlink 0x1405"
+        }
+        #expect(touched.isEmpty, "\(touched)")
+        let port = try #require(devices.first?.ports.first)
+        #expect(port.capabilities != nil && port.smSL != nil && port.gid0 != nil)
+        #expect(port.gids == nil && port.pkeys == nil)
+    }
+
     /// `show` reads each attribute once and lists each table once.
     @Test func showReadsEachAttributeOnce() throws {
         let k = FaultInjectingKernel(try LinuxKernel.rooted(at: fixturePath("rxe-sysfs")))

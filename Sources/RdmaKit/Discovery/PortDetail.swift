@@ -18,7 +18,11 @@ extension Discovery {
         port.smSL = try reader.integer(p + "/sm_sl")
         port.capabilities = try reader.hex(p + "/cap_mask").map { PortCapabilities(mask: UInt32(truncatingIfNeeded: $0)) }
         port.gid0 = try reader.text(p + "/gids/0")
-        port.netdev = try reader.text(p + "/gid_attrs/ndevs/0", .optionalEINVALMeansAbsent)
+        // An InfiniBand port's GIDs have no netdev: the read can only answer EINVAL
+        // (core/sysfs.c `_show_port_gid_attr` on a NULL ndev), so it is not made.
+        if port.linkLayer?.value != "InfiniBand" {
+            port.netdev = try reader.text(p + "/gid_attrs/ndevs/0", .optionalEINVALMeansAbsent)
+        }
     }
 
     /// The numeric entries of a table directory (`gids`, `pkeys`), in index order; nil when it

@@ -7,9 +7,9 @@
 #                                        crash, a leak, a timeout or an out-of-memory, leaving the
 #                                        input in .build-fuzz/artifacts/TARGET/
 #   Scripts/fuzz.sh --replay TARGET FILE…  run inputs once each (a crash's reproducer)
-# Every run appends a line to Fuzz/ledger.tsv (date, target, seconds, inputs, result): the
-# running total Docs/security.md reports. Inputs libFuzzer finds go to .build-fuzz/corpus/TARGET,
-# not the committed seeds.
+# Every run appends a line (date, target, seconds, inputs, result) to Fuzz/ledger.tsv, or to
+# $FUZZ_LEDGER (CI: .build-fuzz/ci-ledger.tsv): the running total Docs/security.md reports.
+# Inputs libFuzzer finds go to .build-fuzz/corpus/TARGET, not the committed seeds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch=.build-fuzz
@@ -30,7 +30,7 @@ case "${1:-}" in
     --replay)
         shift; t=$1; shift
         exec env SWIFT_BACKTRACE=enable=no "$scratch/release/$t" -runs=1 "$@" ;;
-    ''|-*) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+    ''|-*) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
 esac
 
 target=$1; seconds=${2:-60}
@@ -54,7 +54,7 @@ set -e
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 elapsed=$(( $(date +%s) - started ))
 result=ok; [ $rc = 0 ] || result="failed($rc)"
-printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$target" "$elapsed" "${runs:-0}" "$result" >> Fuzz/ledger.tsv
+printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$target" "$elapsed" "${runs:-0}" "$result" >> "${FUZZ_LEDGER:-Fuzz/ledger.tsv}"
 grep -E '^#[0-9]+ *(DONE|INITED)|ERROR|SUMMARY|invariant|Fatal error|Test unit written|^stat::number_of_executed_units' "$log" | tail -12
 rm -f "$log"
 echo "fuzz.sh: $target ran ${runs:-0} inputs in ${elapsed}s: $result"

@@ -91,7 +91,7 @@ enum CIRecipes {
         p.standardError = err
         try p.run()
         p.waitUntilExit()
-        let read = { (url: URL) in String(decoding: (try? Data(contentsOf: url)) ?? Data(), as: UTF8.self) }
+        let read = { (url: URL) in readText(atPath: url.path) }
         return Run(status: p.terminationStatus, stdout: read(outURL), stderr: read(errURL))
     }
 }

@@ -7,6 +7,7 @@
 #                                        crash, a leak, a timeout or an out-of-memory, leaving the
 #                                        input in .build-fuzz/artifacts/TARGET/
 #   Scripts/fuzz.sh --replay TARGET FILE…  run inputs once each (a crash's reproducer)
+#   Scripts/fuzz.sh --totals             Fuzz/ledger.tsv summed per target, as a Markdown table
 # Every run appends a line (date, target, seconds, inputs, result) to Fuzz/ledger.tsv, or to
 # $FUZZ_LEDGER (CI: .build-fuzz/ci-ledger.tsv): the running total Docs/security.md reports.
 # Inputs libFuzzer finds go to .build-fuzz/corpus/TARGET, not the committed seeds.
@@ -27,10 +28,18 @@ build() {
 case "${1:-}" in
     --list) targets; exit 0 ;;
     --build) build; exit 0 ;;
+    --totals)
+        echo "| target | runs | seconds | inputs | ≥ 10 M | failed runs |"
+        echo "|---|---|---|---|---|---|"
+        for t in $(targets); do
+            awk -F'\t' -v t="$t" '$2 == t { n++; s += $3; i += $4; if ($5 != "ok") f++ }
+                END { printf "| `%s` | %d | %d | %d | %s | %d |\n", t, n, s, i, (i >= 10000000 ? "yes" : "no"), f }' Fuzz/ledger.tsv
+        done
+        exit 0 ;;
     --replay)
         shift; t=$1; shift
         exec env SWIFT_BACKTRACE=enable=no "$scratch/release/$t" -runs=1 "$@" ;;
-    ''|-*) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+    ''|-*) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
 esac
 
 target=$1; seconds=${2:-60}

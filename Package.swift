@@ -10,6 +10,11 @@ let package = Package(
     products: [
         .executable(name: "rdmactl", targets: ["rdmactl"]),
         .library(name: "RdmaKit", targets: ["RdmaKit"]),
+        // For the libFuzzer package in Fuzz/ (a separate package: its executables have no
+        // main() of their own, libFuzzer's is linked in, so a plain `swift build` here must
+        // not build them).
+        .library(name: "RdmaEmulator", targets: ["RdmaEmulator", "CRdmaABI"]),
+        .library(name: "RdmaCommands", targets: ["RdmaCommands"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,7 +27,10 @@ let package = Package(
         .target(name: "CRdmaABI"),
         // libc wrappers (openat2, ioctl, open flags): below the seam only.
         .target(name: "CRdmaSys"),
-        .target(name: "RdmaKit", dependencies: ["CRdmaABI"]),
+        // A pthread mutex the thread sanitizer sees (Synchronization.Mutex's futex it does not);
+        // its header includes nothing, so importing it above the seam reaches no libc.
+        .target(name: "CRdmaLock"),
+        .target(name: "RdmaKit", dependencies: ["CRdmaABI", "CRdmaLock"]),
         .target(name: "RdmaLinux", dependencies: ["RdmaKit", "CUdev", "CRdmaABI", "CRdmaSys"]),
         .target(name: "RdmaEmulator", dependencies: ["RdmaKit", "CRdmaABI"]),
         .target(

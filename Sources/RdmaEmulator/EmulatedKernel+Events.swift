@@ -1,5 +1,4 @@
 import RdmaKit
-import Synchronization
 
 /// Netlink, udev enumeration and the event stream.
 extension EmulatedKernel {

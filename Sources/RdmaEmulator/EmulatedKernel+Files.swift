@@ -1,5 +1,4 @@
 @_spi(KernelSeam) import RdmaKit
-import Synchronization
 
 /// Device nodes, open files, user memory and the leak report.
 extension EmulatedKernel {

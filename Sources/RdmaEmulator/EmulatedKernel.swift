@@ -1,11 +1,10 @@
 import RdmaKit
-import Synchronization
 
 /// The in-process kernel (DESIGN §2, §5): the RDMA core plus hfi1 and qib devices, with the sysfs
 /// and /dev a real kernel would show for them, behind the same `Kernel` verbs as `LinuxKernel`.
 ///
-/// Thread-safe: one `Mutex` guards all mutable state (the tree, open files, user memory, device
-/// counters); no verb blocks. Handles are emulator-private ids, not descriptors. The caller's
+/// Thread-safe: one lock (`Locked`, RdmaKit/Concurrency) guards all mutable state (the tree,
+/// open files, user memory, device counters); no verb blocks. Handles are emulator-private ids, not descriptors. The caller's
 /// identity is a parameter — the emulator never asks the OS who is running it — and node modes
 /// are checked against it, root bypassing them.
 ///

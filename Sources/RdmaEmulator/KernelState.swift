@@ -1,6 +1,5 @@
 import CRdmaABI
 import RdmaKit
-import Synchronization
 
 /// Mutable per-device driver state that sysfs shows (hfi1 `dd->freectxts`, qib likewise).
 struct DeviceState: Sendable {
@@ -22,7 +21,7 @@ struct DeviceState: Sendable {
     var dying = false
 }
 
-/// Everything the emulated kernel knows that can change. Lives inside the one `Mutex`; every
+/// Everything the emulated kernel knows that can change. Lives inside the one lock (`Locked`, a pthread mutex the thread sanitizer sees); every
 /// verb runs under it and none blocks.
 struct KernelState: Sendable {
     var tree: Tree
@@ -68,8 +67,8 @@ struct KernelState: Sendable {
 /// The lock and what it guards. A separate object so user-memory buffers can reach the state
 /// (to read, write and unregister themselves) without holding the kernel object.
 final class StateBox: Sendable {
-    let state: Mutex<KernelState>
-    init(_ initial: sending KernelState) { state = Mutex(initial) }
+    let state: Locked<KernelState>
+    init(_ initial: sending KernelState) { state = Locked(initial) }
 }
 
 /// A buffer in the emulated process's memory. Its address is a registry key, not a pointer;

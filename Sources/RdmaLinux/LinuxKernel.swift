@@ -3,7 +3,6 @@ import CRdmaSys
 import CUdev
 import Glibc
 @_spi(KernelSeam) import RdmaKit
-import Synchronization
 
 /// The real kernel (DESIGN §2): syscalls, netlink and libudev. The only code in rdmactl that
 /// calls open/ioctl/read/write. Also reads a tree under a directory (`rooted(at:)`): a
@@ -27,12 +26,12 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     public private(set) var recordedNetlink: [String: SnapshotManifest.NetlinkDevice] = [:]
     /// Directories links and nodes were looked up in, kept open (rooted kernels only): all the
     /// links of /sys/class/infiniband cost one directory open. Bounded; cleared when full.
-    let directoryCache = Mutex<[String: Int32]>([:])
+    let directoryCache = Locked<[String: Int32]>([:])
     static let directoryCacheLimit = 32
     /// The descriptors this kernel handed out as handles, by handle id (a serial number never
     /// reused). Only these are ever closed or passed to ioctl/read/write: a forged or stale
     /// handle is EBADF, and fd 0–2, the root fd and netlink sockets are out of reach.
-    let handles = Mutex<(next: Int, fds: [Int: Int32])>((next: 1, fds: [:]))
+    let handles = Locked<(next: Int, fds: [Int: Int32])>((next: 1, fds: [:]))
 
     init(kind: KernelKind, rootFD: Int32, isLive: Bool, sysPrefix: String, devPrefix: String?,
          manifestNodes: [String: DeviceNodeInfo]) {

@@ -41,7 +41,10 @@ final class DirectorySink: SnapshotSink {
         let name = KernelPath.basename(path)
         staging = (path.hasPrefix("/") ? parent : String(parent.dropFirst())) + "/.\(name).rdmactl-\(UInt32.random(in: 0...UInt32.max))"
         do { try fm.createDirectory(atPath: staging, withIntermediateDirectories: false) } catch {
-            throw RdmaError("SNAPSHOT_CANNOT_CREATE", exit: .cannotCreate, "cannot create a directory beside \(path)",
+            // Say why (EROFS, ENOTDIR, EACCES, ENOSPC…): the hint alone sends a user with a
+            // read-only mount looking for a permission problem (issue 10).
+            let why = Self.errno(of: error).map { ": \($0.message) (\($0.name))" } ?? ""
+            throw RdmaError("SNAPSHOT_CANNOT_CREATE", exit: .cannotCreate, "cannot create a directory beside \(path)\(why)",
                             hint: "does \(parent) exist, and may you write to it?")
         }
     }
@@ -92,5 +95,14 @@ final class DirectorySink: SnapshotSink {
         } catch {
             throw RdmaError("SNAPSHOT_CANNOT_REPLACE", exit: .cannotCreate, "cannot move the snapshot into \(top)")
         }
+    }
+
+    /// The errno under a FoundationEssentials file error, when it carries one.
+    static func errno(of error: any Error) -> Errno? {
+        if let posix = error as? POSIXError { return Errno(rawValue: posix.code.rawValue) }
+        if let cocoa = error as? CocoaError, let posix = cocoa.underlying as? POSIXError {
+            return Errno(rawValue: posix.code.rawValue)
+        }
+        return nil
     }
 }

@@ -1,14 +1,13 @@
-import Synchronization
 
 /// The handle a grant holds, owned by the caller until `release()` (also run by `deinit`, so a
 /// dropped grant never leaks a descriptor or a hardware context). Closing is once only.
 public final class OpenedFacet: Sendable {
     public let grant: FacetGrant
     let kernel: any Kernel
-    private let handle: Mutex<KernelHandle?>
+    private let handle: Locked<KernelHandle?>
 
     init(grant: FacetGrant, kernel: any Kernel, handle: KernelHandle) {
-        self.grant = grant; self.kernel = kernel; self.handle = Mutex(handle)
+        self.grant = grant; self.kernel = kernel; self.handle = Locked(handle)
     }
 
     /// Runs `body` with the open handle; EBADF once released.

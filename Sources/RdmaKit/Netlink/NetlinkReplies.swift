@@ -103,12 +103,20 @@ extension RdmaNetlink {
                     guard let code = message.errorCode, code <= 0 else {
                         throw NetlinkMessage.malformed("NLMSG_ERROR without a valid error")
                     }
-                    if code < 0 { throw KernelError(Errno(rawValue: -code)) }
+                    if code < 0 {
+                        guard let errno = Errno(negatedKernelCode: code) else {
+                            throw NetlinkMessage.malformed("NLMSG_ERROR carries \(code), not an errno")
+                        }
+                        throw KernelError(errno)
+                    }
                 case Netlink.done:
                     // The dump's final errno (netlink_dump_done) follows the header.
                     if message.payload.count >= Netlink.errorCodeSize,
                        case let code = message.payload.loadHost(Int32.self, at: 0), code < 0 {
-                        throw KernelError(Errno(rawValue: -code))
+                        guard let errno = Errno(negatedKernelCode: code) else {
+                            throw NetlinkMessage.malformed("NLMSG_DONE carries \(code), not an errno")
+                        }
+                        throw KernelError(errno)
                     }
                     return out
                 case Netlink.noop:

@@ -6,6 +6,14 @@ public struct Errno: RawRepresentable, Hashable, Sendable, CustomStringConvertib
     public let rawValue: Int32
     public init(rawValue: Int32) { self.rawValue = rawValue }
 
+    /// The errno a kernel reply carries negated (netlink's `nlmsgerr.error`, a dump's NLMSG_DONE
+    /// status): nil unless it is -1...-4095 (include/linux/err.h MAX_ERRNO). The reply is
+    /// untrusted bytes, and negating Int32.min traps (found by Fuzz/fuzz-netlink).
+    public init?(negatedKernelCode code: Int32) {
+        guard (-4095 ... -1).contains(code) else { return nil }
+        self.init(rawValue: -code)
+    }
+
     public static let EPERM = Errno(rawValue: RDMAABI_EPERM)
     public static let ENOENT = Errno(rawValue: RDMAABI_ENOENT)
     public static let EINTR = Errno(rawValue: RDMAABI_EINTR)

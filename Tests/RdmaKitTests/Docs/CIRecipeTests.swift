@@ -14,8 +14,10 @@ enum CIRecipes {
         return url
     }()
     static let docPath = packageRoot.appendingPathComponent("Docs/ci.md").path
-    /// SwiftPM's `.build/debug` link to the debug products; CI runs `swift build` before `swift test`.
-    static let binDir = packageRoot.appendingPathComponent(".build/debug").path
+    /// The directory of the `rdmactl` built beside this test bundle (BinaryTests.binary), so a
+    /// sanitizer run with its own `--scratch-path` runs its own binary; `.build/debug` otherwise.
+    static let binDir = BinaryTests.binary.map { ($0 as NSString).deletingLastPathComponent }
+        ?? packageRoot.appendingPathComponent(".build/debug").path
     static let timeoutSeconds = 60
 
     struct Block: CustomTestStringConvertible {
@@ -89,7 +91,7 @@ enum CIRecipes {
         p.standardError = err
         try p.run()
         p.waitUntilExit()
-        let read = { (url: URL) in String(decoding: (try? Data(contentsOf: url)) ?? Data(), as: UTF8.self) }
+        let read = { (url: URL) in readText(atPath: url.path) }
         return Run(status: p.terminationStatus, stdout: read(outURL), stderr: read(errURL))
     }
 }

@@ -1,7 +1,6 @@
 import CRdmaABI
 import RdmaKit
 @testable import RdmaEmulator
-import Synchronization
 import Testing
 
 // Issue item 10: one lock around the emulator's state. Many tasks run ASSIGN_CTXT/close cycles
@@ -10,7 +9,7 @@ import Testing
 
 /// The contexts held right now, per device, as the tasks report them.
 private final class HeldContexts: Sendable {
-    private let state = Mutex<(held: [String: Set<Int>], peak: [String: Int], doubles: [String])>(([:], [:], []))
+    private let state = Locked<(held: [String: Set<Int>], peak: [String: Int], doubles: [String])>(([:], [:], []))
 
     func take(_ device: String, _ context: Int) {
         state.withLock { s in

@@ -19,7 +19,7 @@ struct FleetTests {
         let clush = await rdmactlOffPool(["fleet", "--via", "clush", "-w", "node[1-4]", "--rdmactl", "/opt/rdmactl", "--json", "--",
                              "open-ops", "psm2.intel.com", "--dry-run"])
         #expect(clush.envelope?["error"]?["code"] == .string("TEST_NO_ENGINE"))
-        let seen = Mutex<[String]>([])
+        let seen = Locked<[String]>([])
         _ = await rdmactlOffPool(["fleet", "--via", "clush", "-w", "node1", "--rdmactl", "/opt/rdmactl", "--", "open-ops", "x", "--dry-run"],
                     runEngine: { inv in seen.withLock { $0 = inv.argv }; return EngineOutcome(status: 0, stdout: [], stderr: []) })
         #expect(seen.withLock { $0.last } == "/opt/rdmactl open-ops x --dry-run --json")
@@ -40,7 +40,7 @@ struct FleetTests {
     @Test func clushNodeThatCannotBeReachedIsNamed() async throws {
         let env1 = await GatherTests.envelope("node1", GatherTests.granted)
         let env2 = await GatherTests.envelope("node2", GatherTests.granted)
-        let argv = Mutex<[String]>([])
+        let argv = Locked<[String]>([])
         let engine: @Sendable (EngineInvocation) throws(RdmaError) -> EngineOutcome = { inv in
             argv.withLock { $0 = inv.argv }
             return EngineOutcome(status: 255, stdout: Array(("node1: " + env1 + "node2: " + env2).utf8),

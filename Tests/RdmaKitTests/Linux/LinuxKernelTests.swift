@@ -132,7 +132,7 @@ struct ParallelWorkTests {
     @Test(arguments: [0, 1, 31, 32, 33, 1000])
     func everyIndexOnce(count: Int) throws {
         let kernel = try LinuxKernel.rooted(at: fixturePath("rxe-sysfs"))
-        let seen = Mutex<[Int]>([])
+        let seen = Locked<[Int]>([])
         kernel.concurrentlyPerform(count) { i in seen.withLock { $0.append(i) } }
         #expect(seen.withLock { $0 }.sorted() == Array(0..<count))
     }

@@ -1,6 +1,5 @@
 import RdmaEmulator
 import RdmaKit
-import Synchronization
 import Testing
 
 // `rdmactl monitor` run in-process against the emulated kernel, off the concurrency pool
@@ -18,7 +17,7 @@ struct MonitorCommandTests {
     @Test("--count 2 --json: ready, then one remove and one add of hfi1_0, each an rdmactl/1 envelope on its own line",
           arguments: [Profile.proposed, .mainline, .legacy])
     func countTwo(profile: Profile) async throws {
-        let chunks = Mutex<[String]>([])
+        let chunks = Locked<[String]>([])
         let clock = ContinuousClock()
         let start = clock.now
         let result = await offPool {
@@ -28,7 +27,7 @@ struct MonitorCommandTests {
         }
         #expect(result.status == 0, "\(result.stderr)")
         // Generous: under the full parallel suite the event pump (a task) waits for a pool thread.
-        #expect(clock.now - start < .seconds(30))
+        #expect(clock.now - start < timeBound(.seconds(30)))
         // Flushed per event: every write is exactly one line.
         #expect(chunks.withLock { $0 }.allSatisfy { $0.hasSuffix("\n") && $0.dropLast().firstIndex(of: "\n") == nil })
         let lines = envelopes(result)
@@ -58,7 +57,7 @@ struct MonitorCommandTests {
         let result = await offPool { rdmactl(["monitor", "--emulated", "--timeout", "0.3"]) }
         let elapsed = clock.now - start
         #expect(result.status == 0)
-        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(10))
+        #expect(elapsed >= .milliseconds(300) && elapsed < timeBound(.seconds(10)))
         #expect(result.stdout.hasPrefix("ready: listening to the emulated kernel (profile proposed); devices: hfi1_0, qib0\n"))
         #expect(result.stdout.split(separator: "\n").count == 1)
     }
@@ -85,7 +84,7 @@ struct MonitorCommandTests {
         }
         #expect(result.status == 0)
         #expect(envelopes(result).count == 1)
-        #expect(clock.now - start < .seconds(10))
+        #expect(clock.now - start < timeBound(.seconds(10)))
     }
 
     @Test("--root has no events: exit 64 with code NO_EVENTS, one envelope under --json")

@@ -192,8 +192,8 @@ fileprivate func spawnBounded(_ argv: [String], environment: [String: String]? =
     try? out.close(); try? err.close()
     let status = p.terminationStatus
     return Spawned(status: status,
-                   stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                   stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
+                   stdout: readText(atPath: outPath),
+                   stderr: readText(atPath: errPath),
                    timedOut: killed || status == 124 || status == 137)
 }
 

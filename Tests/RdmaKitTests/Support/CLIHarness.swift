@@ -1,4 +1,3 @@
-import Synchronization
 import Testing
 import RdmaKit
 @testable import RdmaCommands
@@ -15,8 +14,8 @@ struct CLIResult {
 }
 
 final class Capture: Sendable {
-    let out = Mutex<[UInt8]>([])
-    let err = Mutex<[UInt8]>([])
+    let out = Locked<[UInt8]>([])
+    let err = Locked<[UInt8]>([])
 }
 
 /// Runs rdmactl in-process. The live kernel is forbidden: a test that forgets --emulated or

@@ -1,4 +1,3 @@
-import Synchronization
 import RdmaKit
 
 /// Wraps a kernel and makes chosen verbs fail, like swift-system's fault injection but passed in
@@ -9,7 +8,7 @@ final class FaultInjectingKernel: Kernel, @unchecked Sendable {
     let base: any Kernel
     let readFaults: [String: Errno]
     let linkFaults: [String: Errno]
-    let calls = Mutex<[String]>([])
+    let calls = Locked<[String]>([])
 
     init(_ base: any Kernel, readFaults: [String: Errno] = [:], linkFaults: [String: Errno] = [:]) {
         self.base = base; self.readFaults = readFaults; self.linkFaults = linkFaults

@@ -1,0 +1,49 @@
+import FuzzSupport
+import RdmaEmulator
+import RdmaKit
+
+/// Sysfs value parsing and discovery over a fuzzed tree. The first part feeds the same text to
+/// every attribute parser (GUIDs, GIDs, rates, port and physical states); the rest rewrites up
+/// to eight attributes, links or listings of the emulated kernel's tree (hfi1_0, qib0: their
+/// `uevent`, `dev`, `abi_version`, ports, PCI parent) and runs discovery (sysfs, netlink or auto; any detail level)
+/// and the JSON rendering over the result. A value the parser refuses must become a warning or
+/// a typed error, never a trap.
+nonisolated(unsafe) let base = EmulatedKernel(credentials: Credentials(uid: 0, gid: 0))
+nonisolated(unsafe) let tree = walkTree(base, roots: ["/sys/class", "/sys/devices"])
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzSysfs(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    var input = FuzzInput(data, count)
+    let text = String(decoding: input.chunk(limit: 256), as: UTF8.self)
+    _ = GUID(sysfs: text)
+    _ = GIDAddress(sysfs: text)
+    _ = PortState(sysfs: text)
+    _ = PhysicalState(sysfs: text)
+    _ = PortRate(sysfs: text)
+
+    let kernel = OverlayKernel(base: base)
+    let detail = input.pick([DiscoveryDetail.summary, .negotiation, .full])
+    let source = input.pick([DiscoverySource.sysfs, .netlink, .auto])
+    for _ in 0..<Int(input.u8() % 9) where !input.isEmpty {
+        switch input.u8() % 5 {
+        case 0, 1: kernel.attributes[input.pick(tree.files)] = input.chunk(limit: 512)
+        case 2: kernel.links[input.pick(tree.links)] = String(decoding: input.chunk(limit: 128), as: UTF8.self)
+        case 3:
+            let names = String(decoding: input.chunk(limit: 128), as: UTF8.self).split(separator: "/").map(String.init)
+            kernel.listings[input.pick(tree.dirs)] = names
+        default:
+            // A netlink answer that disagrees with the tree (a kernel newer than the headers).
+            kernel.netlinkReplies = [input.chunk(limit: 1024)]
+        }
+    }
+    if let result = try? Discovery(kernel: kernel).run(source: source, detail: detail) {
+        for device in result.devices { _ = device.json.serialized(pretty: false) }
+    }
+    return 0
+}
+
+/// SwiftPM's entry point for this executable (see CFuzzDriver.h).
+@_cdecl("fuzz_sysfs_main")
+public func fuzz_sysfsMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runFuzzer(argc, argv, fuzzSysfs)
+}

@@ -45,6 +45,10 @@ sanitized_tests() {   # sanitized_tests thread|address
     grep -E '✘|Test run with|SUMMARY: (Thread|Address|Leak)Sanitizer|ThreadSanitizer: reported' "$log" | tail -40
     local reports; reports=$(grep -cE '^(WARNING: ThreadSanitizer|==[0-9]+==ERROR: (Address|Leak)Sanitizer)' "$log" || true)
     echo "$kind sanitizer: $reports reports"
+    # A report is only useful with its stack: print each one's first lines.
+    if [ "$reports" != 0 ]; then
+        grep -A24 -E '^(WARNING: ThreadSanitizer|==[0-9]+==ERROR: (Address|Leak)Sanitizer)' "$log" | cut -c1-220 | head -120
+    fi
     rm -f "$log"
     [ $rc = 0 ] && [ "$reports" = 0 ]
 }

@@ -55,6 +55,17 @@ public enum Host {
 
     public static func exit(_ code: Int32) -> Never { Glibc.exit(code) }
 
+    /// A whole file (gather's per-node outputs), nil when it cannot be opened or read. Read
+    /// here rather than through FoundationEssentials' `FileManager.contents(atPath:)`, which on
+    /// this toolchain leaks a 4 KiB buffer for every empty file (issue 10, Docs/security.md) —
+    /// and a node that answered nothing leaves exactly such a file.
+    public static func readFile(_ path: String) -> [UInt8]? {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { Glibc.close(fd) }
+        return try? LinuxKernel.readAll(fd, limit: Int.max - 4096)
+    }
+
     /// Installs SIGINT and SIGTERM handlers that only set a flag, and returns a function that
     /// reads it: `monitor` polls it and ends cleanly (exit 0) instead of dying mid-line.
     public static func watchInterrupts() -> @Sendable () -> Bool {

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import RdmaKit
+import RdmaLinux
 
 /// Reads what `gather` is given into a `GatherInput`: a directory of per-node files (`srun -o
 /// DIR/%N.json -e DIR/%N.err`: the file name names the node), one file, or `-` for stdin.
@@ -42,9 +43,9 @@ enum GatherSources {
     }
 
     static func contents(_ path: String) throws(RdmaError) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = Host.readFile(path) else {
             throw RdmaError("NO_SUCH_INPUT", exit: .noSuchDevice, "cannot read \(terminalSafe(path))")
         }
-        return [UInt8](data)
+        return bytes
     }
 }

@@ -496,7 +496,7 @@ struct RealClientTests {
 
         // The namespace kept its mounts to itself.
         #expect(FileManager.default.fileExists(atPath: "/dev/infiniband") == hostDevInfiniband)
-        let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+        let mounts = readText(atPath: "/proc/self/mountinfo")   // st_size 0: see ReadText.swift
         #expect(!mounts.contains(tree.temp.path), "a namespace mount leaked into the host:\n\(mounts)")
     }
 
@@ -546,7 +546,7 @@ struct RealClientTests {
 
         #expect(FileManager.default.fileExists(atPath: "/dev/infiniband") == hostDevInfiniband,
                 "the namespace must not create /dev/infiniband on the host")
-        let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+        let mounts = readText(atPath: "/proc/self/mountinfo")   // st_size 0: see ReadText.swift
         #expect(!mounts.contains(tree.temp.path), "a namespace mount leaked into the host:\n\(mounts)")
     }
 

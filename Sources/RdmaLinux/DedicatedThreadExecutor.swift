@@ -14,17 +14,8 @@ final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
     init() {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(cond, nil)
-        let this = Unmanaged.passRetained(self).toOpaque()
-        var tid = pthread_t()
-        if pthread_create(&tid, nil, { arg in
-            let executor = Unmanaged<DedicatedThreadExecutor>.fromOpaque(arg!).takeRetainedValue()
-            executor.runLoop()
-            return nil
-        }, this) == 0 {
-            pthread_detach(tid)
-        } else {
-            Unmanaged<DedicatedThreadExecutor>.fromOpaque(this).release()
-        }
+        // The thread holds the executor until its loop ends (after `stop`).
+        Thread { [self] in runLoop() }.start()
     }
 
     deinit {

@@ -2,8 +2,7 @@ import Glibc
 import Synchronization
 
 /// `Kernel.concurrentlyPerform` for the real kernel: indices handed out from one atomic
-/// counter to the caller's thread and up to `cores - 1` joined POSIX threads (no Foundation or
-/// Dispatch below the seam). Small batches stay on the caller's thread: a thread costs tens of
+/// counter to the caller's thread and up to `cores - 1` joined threads (PosixThread.swift). Small batches stay on the caller's thread: a thread costs tens of
 /// microseconds, a device's reads about as much.
 enum ParallelWork {
     /// Below this many items the work runs in order.
@@ -23,16 +22,7 @@ enum ParallelWork {
             let work = Work(count: count, body: body)
             var tids: [pthread_t] = []
             for _ in 1..<threads {
-                var tid = pthread_t()
-                let arg = Unmanaged.passRetained(work).toOpaque()
-                if pthread_create(&tid, nil, { arg in
-                    Unmanaged<Work>.fromOpaque(arg!).takeRetainedValue().run()
-                    return nil
-                }, arg) == 0 {
-                    tids.append(tid)
-                } else {
-                    Unmanaged<Work>.fromOpaque(arg).release()
-                }
+                if let tid = Thread({ work.run() }).startJoinable() { tids.append(tid) }
             }
             work.run()
             // pthread_join: every body has returned, and its writes happen-before ours.

@@ -66,28 +66,3 @@ public enum UeventSocket {
                            devname: props["DEVNAME"], properties: props)
     }
 }
-
-final class Cancelled: @unchecked Sendable {
-    private var flag = false
-    private var lock = pthread_mutex_t()
-    init() { pthread_mutex_init(&lock, nil) }
-    func set() { pthread_mutex_lock(&lock); flag = true; pthread_mutex_unlock(&lock) }
-    func get() -> Bool { pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }; return flag }
-}
-
-/// A detached POSIX thread running a closure (no Foundation.Thread below the seam).
-struct Thread {
-    let body: @Sendable () -> Void
-    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-    func start() {
-        let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        var tid = pthread_t()
-        pthread_create(&tid, nil, { arg in
-            let b = Unmanaged<Box>.fromOpaque(arg!).takeRetainedValue()
-            b.body()
-            return nil
-        }, box)
-        pthread_detach(tid)
-    }
-    final class Box { let body: @Sendable () -> Void; init(_ b: @escaping @Sendable () -> Void) { body = b } }
-}

@@ -35,11 +35,11 @@ public struct Discovery: Sendable {
         // Devices are independent: read them on the kernel's threads (issue 9), each with its
         // own reader, then put results and warnings together in list order.
         let slots = Slots<(Result<RdmaDevice, AttributeReader.DeviceVanished>, [Diagnostic])>(count: wanted.count)
-        let kernel = self.kernel
+        let discovery = self
         kernel.concurrentlyPerform(wanted.count) { i in
-            var own = AttributeReader(kernel: kernel)
+            var own = AttributeReader(kernel: discovery.kernel)
             let result = Result { () throws(AttributeReader.DeviceVanished) -> RdmaDevice in
-                try Discovery(kernel: kernel).readDevice(wanted[i], detail: detail, reader: &own)
+                try discovery.readDevice(wanted[i], detail: detail, reader: &own)
             }
             slots.set(i, (result, own.warnings))
         }

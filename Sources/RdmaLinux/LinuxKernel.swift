@@ -25,9 +25,8 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// The snapshot manifest's `netlink_devices`, by name. Set once, in `rooted`.
     public private(set) var recordedNetlink: [String: SnapshotManifest.NetlinkDevice] = [:]
     /// Directories links and nodes were looked up in, kept open (rooted kernels only): all the
-    /// links of /sys/class/infiniband cost one directory open. Bounded; cleared when full.
-    let directoryCache = Locked<[String: Int32]>([:])
-    static let directoryCacheLimit = 32
+    /// links of /sys/class/infiniband cost one directory open. Bounded (DirectoryCache).
+    let directoryCache = Locked(DirectoryCache())
     /// The descriptors this kernel handed out as handles, by handle id (a serial number never
     /// reused). Only these are ever closed or passed to ioctl/read/write: a forged or stale
     /// handle is EBADF, and fd 0–2, the root fd and netlink sockets are out of reach.
@@ -42,7 +41,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
 
     deinit {
         Glibc.close(rootFD)
-        for fd in directoryCache.withLock({ $0.values }) { Glibc.close(fd) }
+        for fd in directoryCache.withLock({ $0.allDescriptors }) { Glibc.close(fd) }
     }
 
     /// The running system.
@@ -312,18 +311,19 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     }
 
     /// Runs `body` on an O_PATH descriptor of `directory`, opened inside the root once and kept.
-    /// `body` runs under the cache lock, so the descriptor cannot be closed under it.
+    /// `body` runs outside the cache lock; the descriptor stays open until it returns.
     func withDirectory<R>(_ directory: String, _ body: (Int32) -> R) throws(KernelError) -> R {
-        try directoryCache.withLock { (cache: inout [String: Int32]) throws(KernelError) -> R in
-            if let fd = cache[directory] { return body(fd) }
-            let fd = try openInRoot(directory, flags: RDMAABI_O_PATH | O_DIRECTORY)
-            if cache.count >= Self.directoryCacheLimit {
-                for old in cache.values { Glibc.close(old) }
-                cache.removeAll()
-            }
-            cache[directory] = fd
-            return body(fd)
+        let fd: Int32
+        if let cached = directoryCache.withLock({ $0.take(directory) }) {
+            fd = cached
+        } else {
+            let opened = try openInRoot(directory, flags: RDMAABI_O_PATH | O_DIRECTORY)
+            let (kept, closing) = directoryCache.withLock { $0.insert(directory, fd: opened) }
+            for old in closing { Glibc.close(old) }
+            fd = kept
         }
+        defer { directoryCache.withLock { $0.give(directory) } }
+        return body(fd)
     }
 
     public func readLink(_ path: String) throws(KernelError) -> String {
@@ -338,7 +338,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
                 n = readlink(path, buffer.baseAddress!, 4096)
                 if n < 0 { failure = errno }
             } else {
-                // errno is read inside the lock: nothing may run between the call and the read.
+                // errno is read right after the call: nothing may run between them.
                 let (count, e) = try withDirectory(directory) { (readlinkat($0, KernelPath.basename(path), buffer.baseAddress!, 4096), errno) }
                 n = count
                 if n < 0 { failure = e }

@@ -24,6 +24,17 @@ public func runRdmactl(rawArguments: [[UInt8]], context: CommandContext) -> Int3
 public func runRdmactl(_ arguments: [String], context: CommandContext) -> Int32 {
     let json = ArgumentNormalizer.wantsJSON(arguments)
     let pretty = ArgumentNormalizer.wantsPretty(arguments)
+    switch FastPath.parse(arguments) {
+    case .version?:
+        context.out(RdmactlCommand.version + "\n")
+        return ExitCode.ok.rawValue
+    case .list(let globals)?:
+        var list = ListCommand()
+        list.globals = globals
+        return execute(list, context: context, json: json, pretty: pretty)
+    case nil:
+        break
+    }
     let normalized = ArgumentNormalizer.normalize(arguments, commands: RdmactlCommand.commandNames)
 
     if let stray = ArgumentNormalizer.unknownCommand(normalized, commands: RdmactlCommand.commandNames) {
@@ -57,6 +68,11 @@ public func runRdmactl(_ arguments: [String], context: CommandContext) -> Int32 
         return reportUsage(.usage("no command given", hint: commandList), json: json, pretty: pretty, context: context,
                            help: RdmactlCommand.helpMessage())
     }
+    return execute(runnable, context: context, json: json, pretty: pretty)
+}
+
+/// Runs a parsed command and prints its outcome.
+private func execute(_ runnable: any RdmactlRunnable, context: CommandContext, json: Bool, pretty: Bool) -> Int32 {
     var run = CommandRun(context: context, globals: runnable.globals, command: type(of: runnable).name)
     var failure: RdmaError?
     do {

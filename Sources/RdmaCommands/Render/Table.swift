@@ -5,20 +5,34 @@ struct TextTable {
     var headers: [String]
     var rows: [[String]] = []
 
+    /// Built as bytes in one buffer: string concatenation per cell was a quarter of a
+    /// 1,024-device listing's instructions after discovery (Docs/performance.md).
     func render() -> String {
         let all = [headers] + rows.map { $0.map(terminalSafe) }
+        let cellWidths = all.map { $0.map(displayWidth) }
         var widths = [Int](repeating: 0, count: headers.count)
-        for row in all { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], displayWidth(cell)) } }
-        var out = ""
-        for row in all {
-            var line = ""
-            for (i, cell) in row.enumerated() {
-                line += i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - displayWidth(cell) + 2)
+        var bytes = 0
+        for (r, row) in all.enumerated() {
+            for i in row.indices {
+                widths[i] = max(widths[i], cellWidths[r][i])
+                bytes += row[i].utf8.count
             }
-            while line.hasSuffix(" ") { line.removeLast() }
-            out += line + "\n"
         }
-        return out
+        let space = UInt8(ascii: " ")
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes + all.count * (widths.reduce(0, +) + 2 * widths.count + 1))
+        for (r, row) in all.enumerated() {
+            let lineStart = out.count
+            for (i, cell) in row.enumerated() {
+                out.append(contentsOf: cell.utf8)
+                if i != row.count - 1 {
+                    out.append(contentsOf: repeatElement(space, count: widths[i] - cellWidths[r][i] + 2))
+                }
+            }
+            while out.count > lineStart, out.last == space { out.removeLast() }
+            out.append(UInt8(ascii: "\n"))
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -111,7 +111,8 @@ struct CharDeviceIndex {
         }
     }
 
-    /// Reads a class device: its node from `uevent` DEVNAME, its number from `dev`, and — with
+    /// Reads a class device: its node from `uevent` DEVNAME, its number from `uevent` MAJOR/MINOR
+    /// (else `dev`), and — with
     /// full detail, and always for the uverbs node, whose health `list` reports (NodeCheck) —
     /// the node's type, number, mode and owner and whether the caller may open it: one lstat
     /// and one access prediction, nothing more.
@@ -121,6 +122,7 @@ struct CharDeviceIndex {
         // `list` shows only the uverbs node; the others' presence (for FACETS) is known from
         // the class directory itself, so their uevent waits for a detail level that shows it.
         guard detail >= .negotiation || kind == .uverbs else { return cdev }
+        var numberFromUevent = false
         if let uevent = (try? reader.text(dir + "/uevent")) ?? nil {
             for devname in ueventValues(uevent.value, key: "DEVNAME=") {
                 if !devname.isEmpty, !devname.hasPrefix("/"), !devname.split(separator: "/").contains("..") {
@@ -130,8 +132,17 @@ struct CharDeviceIndex {
                                            "\(dir)/uevent: DEVNAME \"\(terminalSafe(devname))\" does not name a node under /dev"))
                 }
             }
+            // MAJOR= and MINOR= come from the same dev_t as the `dev` attribute (drivers/base/
+            // core.c: dev_uevent and dev_show both print dev->devt), so when uevent has them
+            // `dev` is not read: three syscalls a class device (issue 9).
+            if let major = ueventValues(uevent.value, key: "MAJOR=").first.flatMap({ UInt32($0) }),
+               let minor = ueventValues(uevent.value, key: "MINOR=").first.flatMap({ UInt32($0) }) {
+                cdev.major = major; cdev.minor = minor
+                numberFromUevent = true
+            }
         }
-        if let dev = (try? reader.parsed(dir + "/dev", .required, what: "MAJOR:MINOR", parseDevNumber)) ?? nil {
+        if !numberFromUevent,
+           let dev = (try? reader.parsed(dir + "/dev", .required, what: "MAJOR:MINOR", parseDevNumber)) ?? nil {
             cdev.major = dev.0; cdev.minor = dev.1
         }
         guard let path = cdev.path, reader.kernel.kind.hasDeviceNodes else { return cdev }

@@ -8,6 +8,9 @@ public struct GUID: Sendable, Equatable, Hashable {
     /// Parses "0011:7501:0101:aabb" (core/sysfs.c `"%04x:%04x:%04x:%04x"`). Groups must be 1–4 hex
     /// digits, like libibverbs' `sscanf("%hx:%hx:%hx:%hx")`; anything else is malformed.
     public init?(sysfs text: String) {
+        if let v = Self.parseHexGroups(text.utf8) { value = v; return }
+        // The rare spellings Swift's integer parser also takes ("+abc"): the slow way, so the
+        // accepted set stays exactly what it was.
         let groups = text.split(separator: ":", omittingEmptySubsequences: false)
         guard groups.count == 4 else { return nil }
         var v: UInt64 = 0
@@ -18,8 +21,43 @@ public struct GUID: Sendable, Equatable, Hashable {
         value = v
     }
 
+    /// Four groups of 1–4 hex digits, on the bytes (a split and four integer parses cost
+    /// 9,000 instructions a GUID, read for every device a listing prints).
+    private static func parseHexGroups(_ bytes: String.UTF8View) -> UInt64? {
+        var v: UInt64 = 0, group: UInt64 = 0, digits = 0, groups = 0
+        for c in bytes {
+            if c == UInt8(ascii: ":") {
+                guard digits > 0, groups < 3 else { return nil }
+                v = v << 16 | group
+                group = 0; digits = 0; groups += 1
+                continue
+            }
+            guard let d = hexValue(c), digits < 4 else { return nil }
+            group = group << 4 | UInt64(d)
+            digits += 1
+        }
+        guard digits > 0, groups == 3 else { return nil }
+        return v << 16 | group
+    }
+
     public var sysfs: String {
-        (0..<4).map { hex4(UInt16(truncatingIfNeeded: value >> UInt64(48 - 16 * $0))) }.joined(separator: ":")
+        var out = [UInt8](repeating: UInt8(ascii: ":"), count: 19)
+        for i in 0..<16 {
+            let nibble = Int(truncatingIfNeeded: (value >> UInt64(60 - 4 * i)) & 0xf)
+            out[i + i / 4] = hexDigits[nibble]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+private let hexDigits = Array("0123456789abcdef".utf8)
+
+private func hexValue(_ c: UInt8) -> UInt8? {
+    switch c {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+    default: return nil
     }
 }
 

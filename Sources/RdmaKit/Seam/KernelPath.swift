@@ -6,24 +6,32 @@ public enum KernelPath {
         return base.hasSuffix("/") ? base + component : base + "/" + component
     }
 
-    // basename/dirname scan for the last "/" instead of splitting: the emulator builds its
-    // whole tree through them (a split per node was most of `--emulated` start-up).
+    // basename/dirname scan the UTF-8 bytes for the last "/" instead of splitting or walking
+    // Characters: the emulator builds its whole tree through them (a split per node was most of
+    // `--emulated` start-up), and a live listing calls them for every attribute and link, where
+    // Character indexing cost 5,000 instructions a call (Docs/performance.md). "/" is ASCII, so
+    // a UTF-8 index next to one is also a Character boundary.
     public static func basename(_ path: String) -> String {
-        var end = path.endIndex
-        while end > path.startIndex, path[path.index(before: end)] == "/" { end = path.index(before: end) }
-        guard end > path.startIndex else { return "/" }
-        let start = path[..<end].lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+        let bytes = path.utf8
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[bytes.index(before: end)] == slash { end = bytes.index(before: end) }
+        guard end > bytes.startIndex else { return "/" }
+        let start = bytes[..<end].lastIndex(of: slash).map { bytes.index(after: $0) } ?? bytes.startIndex
         return String(path[start..<end])
     }
 
     public static func dirname(_ path: String) -> String {
-        var end = path.endIndex
-        while end > path.startIndex, path[path.index(before: end)] == "/" { end = path.index(before: end) }
-        guard let slash = path[..<end].lastIndex(of: "/") else { return "/" }
-        var cut = slash
-        while cut > path.startIndex, path[path.index(before: cut)] == "/" { cut = path.index(before: cut) }
-        return cut == path.startIndex ? "/" : (path.hasPrefix("/") ? "" : "/") + String(path[..<cut])
+        let bytes = path.utf8
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[bytes.index(before: end)] == slash { end = bytes.index(before: end) }
+        guard let last = bytes[..<end].lastIndex(of: slash) else { return "/" }
+        var cut = last
+        while cut > bytes.startIndex, bytes[bytes.index(before: cut)] == slash { cut = bytes.index(before: cut) }
+        if cut == bytes.startIndex { return "/" }
+        return bytes.first == slash ? String(path[..<cut]) : "/" + String(path[..<cut])
     }
+
+    private static let slash = UInt8(ascii: "/")
 
     /// Resolves `target` (a link's contents) against `directory` and removes "." and "..".
     /// Returns nil when ".." would climb above "/" — for a rooted tree, above the root.

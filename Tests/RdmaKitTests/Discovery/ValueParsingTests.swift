@@ -14,6 +14,32 @@ struct ValueParsingTests {
         #expect(g.sysfs == text)
     }
 
+    /// The byte-wise GUID parser accepts exactly what libibverbs' `%hx:%hx:%hx:%hx` groups of
+    /// 1–4 hex digits are, checked against a split-and-parse reference on random strings.
+    @Test func guidParserAgreesWithTheReference() {
+        func reference(_ text: String) -> UInt64? {
+            let groups = text.split(separator: ":", omittingEmptySubsequences: false)
+            guard groups.count == 4 else { return nil }
+            var v: UInt64 = 0
+            for g in groups {
+                guard (1...4).contains(g.count), let part = UInt16(g, radix: 16) else { return nil }
+                v = v << 16 | UInt64(part)
+            }
+            return v
+        }
+        let alphabet = Array("0123456789abcdefABCDEF:+-xg ")
+        var state: UInt64 = 12345
+        for _ in 0..<20_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let n = Int(state >> 59) + 4
+            var text = ""
+            for k in 0..<n { text.append(alphabet[Int((state >> UInt64(k % 50)) % UInt64(alphabet.count))]) ; state = state &* 6364136223846793005 &+ 1 }
+            #expect(GUID(sysfs: text)?.value == reference(text), "\(text)")
+        }
+        #expect(GUID(sysfs: "1:2:3:4")?.value == 0x0001_0002_0003_0004)
+        #expect(GUID(sysfs: "ABCD:0:0:0")?.sysfs == "abcd:0000:0000:0000")
+    }
+
     @Test(arguments: ["", "0000:00ff", "zzzz:0000:0000:0000", "00000:0:0:0", "0:0:0:0:0", "0000:00ff:fe00:0001:", " 0:0:0:0"])
     func malformedGUIDs(_ text: String) { #expect(GUID(sysfs: text) == nil) }
 

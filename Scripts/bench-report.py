@@ -56,7 +56,7 @@ def f(v, fmt):
 
 rows = []
 for n in sizes:
-    names = ["version", "list", "ibv_devices"] if n == 0 else \
+    names = ["version", "list", "version-dynamic", "list-dynamic", "ibv_devices"] if n == 0 else \
         ["list", "list-json", "show", "open-ops", "live-list", "ibv_devices", "ibstat"]
     for name in names:
         rows.append((n, name, wall(name, n), syscalls(name, n), instructions(name, n), rss(name, n)))
@@ -66,9 +66,12 @@ print()
 print("| devices | command | wall ms | vs ibv_devices | vs ibstat | syscalls | instructions | max RSS MiB |")
 print("|---:|---|---:|---:|---:|---:|---:|---:|")
 for n, name, w, sc, ins, mem in rows:
+    if w is None and sc is None:
+        continue
     label = {"list": "rdmactl --root T list", "list-json": "rdmactl --root T list --json",
              "show": "rdmactl --root T show hfi1_0", "open-ops": "rdmactl --root T open-ops psm2.intel.com --dry-run",
              "live-list": "rdmactl list --source sysfs (bound /sys)", "version": "rdmactl --version",
+             "version-dynamic": "rdmactl --version (dynamic build)", "list-dynamic": "rdmactl --root T list (dynamic build)",
              "ibv_devices": "SYSFS_PATH=T/sys ibv_devices", "ibstat": "ibstat (bound /sys)"}[name]
     vi = ref.get((n, "ibv_devices"))
     vs = ref.get((n, "ibstat"))

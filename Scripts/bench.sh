@@ -2,11 +2,14 @@
 # The listing benchmark (issue 9; Docs/performance.md). Not a test: a table with ratios against
 # rdma-core's own tools on the same trees, and an exit status that says whether the goals hold.
 #
-# usage: Scripts/bench.sh [-s "1 16 256 1024"] [-r RUNS] [-q] [-b BIN] [-o DIR]
+# usage: Scripts/bench.sh [-s "1 16 256 1024"] [-r RUNS] [-q] [-b BIN] [-d DYNBIN] [-o DIR]
 #   -s SIZES  tree sizes (hfi1-like devices per tree); 0 = the empty tree is always measured too
 #   -r RUNS   hyperfine runs per command (default 20; fewer on the largest tree)
 #   -q        quick: wall time only (no strace, callgrind or RSS)
-#   -b BIN    the rdmactl to measure (default: a fresh `swift build -c release`)
+#   -b BIN    the rdmactl to measure (default: the release artifact, a fresh
+#             `swift build -c release --static-swift-stdlib` in .build-static)
+#   -d DYNBIN the dynamically linked build, measured for start-up only (default: a fresh
+#             `swift build -c release` when -b is not given; "-" to skip)
 #   -o DIR    keep the trees and raw results in DIR (default: a temporary directory)
 #
 # For each tree T (Scripts/bench-tree.py: N hfi1-like devices cloned from an emulated snapshot),
@@ -22,14 +25,14 @@
 # Needs root (unshare -m), hyperfine, strace, valgrind, time, ibverbs-utils, infiniband-diags,
 # ibverbs-providers (libibverbs drops hfi1 devices without the hfi1verbs provider) and python3.
 #
-# bench-packages: hyperfine valgrind time strace util-linux ibverbs-utils infiniband-diags ibverbs-providers python3
+# bench-packages: hyperfine valgrind time strace util-linux binutils ibverbs-utils infiniband-diags ibverbs-providers python3
 # Exit: 0 every goal met; 1 a goal missed (the table marks it); 2 usage or a missing tool.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZES="1 16 256 1024" RUNS=20 QUICK=0 BIN= OUT=
-while getopts "s:r:qb:o:h" o; do
+SIZES="1 16 256 1024" RUNS=20 QUICK=0 BIN= DYNBIN= OUT=
+while getopts "s:r:qb:d:o:h" o; do
     case $o in
-        s) SIZES=$OPTARG ;; r) RUNS=$OPTARG ;; q) QUICK=1 ;; b) BIN=$OPTARG ;; o) OUT=$OPTARG ;;
+        s) SIZES=$OPTARG ;; r) RUNS=$OPTARG ;; q) QUICK=1 ;; b) BIN=$OPTARG ;; d) DYNBIN=$OPTARG ;; o) OUT=$OPTARG ;;
         *) sed -n '2,25p' "$0"; exit 2 ;;
     esac
 done
@@ -43,12 +46,22 @@ if [ "$QUICK" = 0 ]; then
 fi
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (a private mount namespace binds each tree over /sys and /dev)" >&2; exit 2; }
 if [ -z "$BIN" ]; then
-    swift build -c release --product rdmactl >/dev/null
-    BIN=$PWD/.build/release/rdmactl
+    # The release artifact (.ci/run's "release artifact" stage) is what users run; its own
+    # scratch path, so the debug and dynamic builds in .build are left alone.
+    swift build -c release --static-swift-stdlib --scratch-path .build-static --product rdmactl >/dev/null
+    BIN=$PWD/.build-static/release/rdmactl
+    if [ -z "$DYNBIN" ]; then
+        swift build -c release --product rdmactl >/dev/null
+        DYNBIN=$PWD/.build/release/rdmactl
+    fi
 fi
 BIN=$(readlink -f "$BIN")
+[ "$DYNBIN" = - ] && DYNBIN=
+[ -n "$DYNBIN" ] && DYNBIN=$(readlink -f "$DYNBIN")
 if [ -z "$OUT" ]; then OUT=$(mktemp -d "${TMPDIR:-/tmp}/rdmactl-bench.XXXXXX"); trap 'rm -rf "$OUT"' EXIT; fi
 mkdir -p "$OUT/results"
+strip --strip-debug -o "$OUT/rdmactl.nodebug" "$BIN"
+[ -n "$DYNBIN" ] && strip --strip-debug -o "$OUT/rdmactl-dynamic.nodebug" "$DYNBIN"
 echo "bench: rdmactl $("$BIN" --version) ($BIN); trees and results in $OUT"
 
 [ -d "$OUT/template" ] || "$BIN" --emulated-set hfi1 snapshot "$OUT/template" >/dev/null
@@ -64,12 +77,17 @@ measure() {   # measure NAME N RUNS -- COMMAND...  (runs inside the namespace)
         || hyperfine -N --warmup 2 --runs "$runs" -i --export-json "$base.hyperfine.json" -- "$(printf '%q ' "$@")" >/dev/null 2>&1 || true
     if [ "$QUICK" = 0 ]; then
         strace -f -c -o "$base.strace" "$@" >/dev/null 2>&1 || true
-        valgrind --tool=callgrind --trace-children=yes --callgrind-out-file=/dev/null "$@" >/dev/null 2> "$base.callgrind" || true
+        # valgrind 3.19 cannot read the DWARF 5 this toolchain writes ("unhandled dwarf2 abbrev
+        # form"): count instructions on a copy without debug info (same code).
+        local cg=("$@")
+        [ "${cg[0]}" = "$BIN" ] && cg[0]=$OUT/rdmactl.nodebug
+        [ -n "$DYNBIN" ] && [ "${cg[0]}" = "$DYNBIN" ] && cg[0]=$OUT/rdmactl-dynamic.nodebug
+        valgrind --tool=callgrind --trace-children=yes --callgrind-out-file=/dev/null "${cg[@]}" >/dev/null 2> "$base.callgrind" || true
         /usr/bin/time -f %M -o "$base.rss" "$@" >/dev/null 2>&1 || true
     fi
 }
 export -f measure
-export OUT QUICK BIN
+export OUT QUICK BIN DYNBIN
 
 for n in 0 $SIZES; do
     T=$OUT/tree-$n
@@ -84,6 +102,10 @@ for n in 0 $SIZES; do
             measure version 0 "$runs" -- "$BIN" --version
             measure list 0 "$runs" -- "$BIN" --root "$T" list
             measure ibv_devices 0 "$runs" -- env SYSFS_PATH="$T/sys" ibv_devices
+            if [ -n "$DYNBIN" ]; then
+                measure version-dynamic 0 "$runs" -- "$DYNBIN" --version
+                measure list-dynamic 0 "$runs" -- "$DYNBIN" --root "$T" list
+            fi
             exit 0
         fi
         measure list "$n" "$runs" -- "$BIN" --root "$T" list

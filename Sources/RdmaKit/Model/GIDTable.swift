@@ -14,9 +14,18 @@ public struct GIDAddress: Sendable, Equatable, Hashable {
     /// Eight ':'-separated groups of 1–4 hex digits (libibverbs cmd_device.c `query_sysfs_gid`
     /// reads each group with `%hx`).
     public init?(sysfs text: String) {
+        var words: [UInt64] = []
+        words.reserveCapacity(8)
+        if colonHexGroups(text.utf8, count: 8, { words.append(UInt64($0)) }) {
+            subnetPrefix = words[0..<4].reduce(0) { $0 << 16 | $1 }
+            interfaceID = words[4..<8].reduce(0) { $0 << 16 | $1 }
+            return
+        }
+        // The rare spellings Swift's integer parser also takes ("+abc"): the slow way, so the
+        // accepted set stays what it was.
         let groups = text.split(separator: ":", omittingEmptySubsequences: false)
         guard groups.count == 8 else { return nil }
-        var words: [UInt64] = []
+        words = []
         for g in groups {
             guard (1...4).contains(g.count), let w = UInt16(g, radix: 16) else { return nil }
             words.append(UInt64(w))
@@ -33,7 +42,7 @@ public struct GIDAddress: Sendable, Equatable, Hashable {
     }
 
     /// The sysfs form, `%pI6`.
-    public var sysfs: String { words.map { hex(UInt64($0), width: 4) }.joined(separator: ":") }
+    public var sysfs: String { colonHexString(words) }
 
     /// ibv_devinfo skips a GID when this is true: rdma-core libibverbs/examples/devinfo.c
     /// `null_gid` looks at raw[8..15] only (unchanged since 2005), so an IB entry the SM left

@@ -24,20 +24,9 @@ public struct GUID: Sendable, Equatable, Hashable {
     /// Four groups of 1–4 hex digits, on the bytes (a split and four integer parses cost
     /// 9,000 instructions a GUID, read for every device a listing prints).
     private static func parseHexGroups(_ bytes: String.UTF8View) -> UInt64? {
-        var v: UInt64 = 0, group: UInt64 = 0, digits = 0, groups = 0
-        for c in bytes {
-            if c == UInt8(ascii: ":") {
-                guard digits > 0, groups < 3 else { return nil }
-                v = v << 16 | group
-                group = 0; digits = 0; groups += 1
-                continue
-            }
-            guard let d = hexValue(c), digits < 4 else { return nil }
-            group = group << 4 | UInt64(d)
-            digits += 1
-        }
-        guard digits > 0, groups == 3 else { return nil }
-        return v << 16 | group
+        var v: UInt64 = 0
+        guard colonHexGroups(bytes, count: 4, { v = v << 16 | UInt64($0) }) else { return nil }
+        return v
     }
 
     public var sysfs: String {
@@ -51,6 +40,37 @@ public struct GUID: Sendable, Equatable, Hashable {
 }
 
 private let hexDigits = Array("0123456789abcdef".utf8)
+
+/// `count` colon-separated groups of 1–4 hex digits (sysfs GUIDs and GIDs), each passed to
+/// `group` in order; false on anything else. Works on the bytes: no split, no substrings.
+func colonHexGroups(_ bytes: String.UTF8View, count: Int, _ group: (UInt16) -> Void) -> Bool {
+    var value: UInt16 = 0, digits = 0, groups = 0
+    for c in bytes {
+        if c == UInt8(ascii: ":") {
+            guard digits > 0, groups < count - 1 else { return false }
+            group(value)
+            value = 0; digits = 0; groups += 1
+            continue
+        }
+        guard let d = hexValue(c), digits < 4 else { return false }
+        value = value << 4 | UInt16(d)
+        digits += 1
+    }
+    guard digits > 0, groups == count - 1 else { return false }
+    group(value)
+    return true
+}
+
+/// `words` as `%04x` groups joined by ":" (sysfs GUIDs and GIDs).
+func colonHexString(_ words: [UInt16]) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(words.count * 5)
+    for (i, w) in words.enumerated() {
+        if i > 0 { out.append(UInt8(ascii: ":")) }
+        for shift in stride(from: 12, through: 0, by: -4) { out.append(hexDigits[Int(w >> UInt16(shift) & 0xf)]) }
+    }
+    return String(decoding: out, as: UTF8.self)
+}
 
 private func hexValue(_ c: UInt8) -> UInt8? {
     switch c {

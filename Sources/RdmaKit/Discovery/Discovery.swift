@@ -77,6 +77,19 @@ public struct Discovery: Sendable {
         /// sysfs prints), so the netlink source need not read them again (issue 9).
         var nodeGUID: GUID?
         var systemImageGUID: GUID?
+        /// DEV_NODE_TYPE and PORT_INDEX (`rdma_end_port`) from the same dump: the node type
+        /// sysfs prints and the ports it lists (ib_setup_port_attrs makes one directory per
+        /// port of rdma_for_each_port), so neither `node_type` nor `ports/` is read again.
+        var nodeType: NodeKind?
+        var portCount: UInt32?
+
+        /// The port numbers the dump implies: rdma_start_port() is 0 for a switch, else 1;
+        /// nil when the entry did not come from netlink.
+        var netlinkPortNumbers: [Int]? {
+            guard let portCount, let nodeType else { return nil }
+            if nodeType == .switch { return [0] }
+            return portCount == 0 ? [] : Array(1...Int(portCount))
+        }
     }
 
     public static func noSupport(_ error: KernelError) -> RdmaError {
@@ -144,7 +157,8 @@ public struct Discovery: Sendable {
             for device in found where KernelPath.isPlainName(device.name) {
                 if let entry = classEntry(device.name, reader: &reader) {
                     entries.append(Entry(name: entry.name, path: entry.path, index: device.index,
-                                         nodeGUID: device.nodeGUID, systemImageGUID: device.systemImageGUID))
+                                         nodeGUID: device.nodeGUID, systemImageGUID: device.systemImageGUID,
+                                         nodeType: device.nodeKind, portCount: device.portCount))
                 }
             }
         case .auto, .sysfs, .emulated:
@@ -194,16 +208,13 @@ public struct Discovery: Sendable {
         let dir = entry.path
         var d = RdmaDevice(name: SysfsText(entry.name), sysfsPath: dir)
         d.index = entry.index
-        d.nodeType = try reader.parsed(dir + "/node_type", .required, what: "a node type (\"1: CA\")", NodeKind.init(sysfs:))
-        if d.nodeType == nil, reader.warnings.last?.errno == .ENOENT {
-            // No node_type: a missing attribute, or no device directory at all (removed after
-            // the class listing, or a dangling link)? Only this error path pays the extra look.
-            do { _ = try kernel.listDirectory(dir) } catch {
-                if error.errno == .ENOENT || error.errno == .ENOTDIR {
-                    reader.dropLastWarning()
-                    throw .init(path: dir, errno: .ENOENT)
-                }
-            }
+        if let kind = entry.nodeType {
+            d.nodeType = kind
+        } else {
+            d.nodeType = try reader.parsed(dir + "/node_type", .required, what: "a node type (\"1: CA\")", NodeKind.init(sysfs:))
+        }
+        if entry.nodeType == nil, d.nodeType == nil {
+            try throwIfVanished(dir, reader: &reader)
         }
         if let guid = entry.nodeGUID {
             d.nodeGUID = guid
@@ -224,7 +235,7 @@ public struct Discovery: Sendable {
             let free = try reader.integer(dir + "/nfreectxts")
             if total != nil || free != nil { d.contexts = Contexts(total: total, free: free) }
         }
-        d.ports = try readPorts(dir, detail: detail, index: entry.index, reader: &reader)
+        d.ports = try readPorts(dir, detail: detail, index: entry.index, numbers: entry.netlinkPortNumbers, reader: &reader)
         return d
     }
 
@@ -343,15 +354,32 @@ public struct Discovery: Sendable {
         }
     }
 
-    func readPorts(_ dir: String, detail: DiscoveryDetail, index: UInt32? = nil,
+    /// After a read that failed with ENOENT: a missing attribute, or no device directory at all
+    /// (removed after the listing, or a dangling link)? Only this error path pays the extra look.
+    func throwIfVanished(_ dir: String, reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) {
+        guard reader.warnings.last?.errno == .ENOENT else { return }
+        do { _ = try kernel.listDirectory(dir) } catch {
+            if error.errno == .ENOENT || error.errno == .ENOTDIR {
+                reader.dropLastWarning()
+                throw .init(path: dir, errno: .ENOENT)
+            }
+        }
+    }
+
+    /// `numbers`: the ports netlink's dump named, so `ports/` need not be listed (issue 9).
+    func readPorts(_ dir: String, detail: DiscoveryDetail, index: UInt32? = nil, numbers: [Int]? = nil,
                    reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) -> [Port] {
         let portsDir = dir + "/ports"
         let names: [String]
-        do { names = try kernel.listDirectory(portsDir) } catch {
-            if error.errno == .ENODEV || error.errno == .ELOOP { throw .init(path: portsDir, errno: error.errno) }
-            reader.warn(Diagnostic(error.errno == .ENOENT ? "MISSING_ATTRIBUTE" : "UNREADABLE_DIRECTORY",
-                                   path: portsDir, "\(portsDir): \(error)", errno: error.errno))
-            return []
+        if let numbers {
+            names = numbers.map(String.init)
+        } else {
+            do { names = try kernel.listDirectory(portsDir) } catch {
+                if error.errno == .ENODEV || error.errno == .ELOOP { throw .init(path: portsDir, errno: error.errno) }
+                reader.warn(Diagnostic(error.errno == .ENOENT ? "MISSING_ATTRIBUTE" : "UNREADABLE_DIRECTORY",
+                                       path: portsDir, "\(portsDir): \(error)", errno: error.errno))
+                return []
+            }
         }
         var ports: [Port] = []
         for name in naturalSorted(names) {
@@ -363,6 +391,8 @@ public struct Discovery: Sendable {
             let p = portsDir + "/" + name
             var port = Port(number: number)
             port.state = try reader.parsed(p + "/state", .required, what: "a port state (\"4: ACTIVE\")", PortState.init(sysfs:))
+            // From netlink, no sysfs read has yet shown the device's directory is there.
+            if numbers != nil, ports.isEmpty, port.state == nil { try throwIfVanished(dir, reader: &reader) }
             if detail >= .negotiation {
                 port.physicalState = try reader.parsed(p + "/phys_state", what: "a physical state (\"5: LinkUp\")", PhysicalState.init(sysfs:))
                 port.lid = try reader.hex(p + "/lid").map { UInt32(truncatingIfNeeded: $0) }

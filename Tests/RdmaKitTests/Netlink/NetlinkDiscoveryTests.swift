@@ -30,6 +30,30 @@ struct NetlinkDiscoveryTests {
         #expect(viaNetlink.warnings.isEmpty)
     }
 
+    /// What the dump already said is not read again from sysfs (issue 9): NODE_GUID,
+    /// SYS_IMAGE_GUID, DEV_NODE_TYPE, and PORT_INDEX for the port list (core/nldev.c
+    /// fill_dev_info); `emulatedDevicesWithIndices` shows the result equals the sysfs listing.
+    @Test func dumpAttributesAreNotReadAgain() throws {
+        let k = FaultInjectingKernel(EmulatedKernel(devices: .default, credentials: root))
+        let result = try Discovery(kernel: k).run(source: .netlink, detail: .negotiation)
+        #expect(result.devices.map { $0.ports.map(\.number) } == [[1], [1, 2]])
+        let touched = k.recorded.filter { $0.hasSuffix("/node_type") || $0.hasSuffix("/node_guid")
+                                          || $0.hasSuffix("/sys_image_guid") || $0.hasSuffix("/ports") }
+        #expect(touched.isEmpty, "\(touched)")
+    }
+
+    /// A device whose sysfs directory went away after the dump (removed in between): the
+    /// first sysfs read fails, the directory is looked at, and the device is reported vanished
+    /// rather than listed with a missing port state.
+    @Test func deviceGoneAfterTheDumpIsVanished() throws {
+        let dir = qibParent + "/infiniband/qib0"
+        let k = FaultInjectingKernel(EmulatedKernel(devices: .default, credentials: root),
+                                     readFaults: [dir + "/ports/1/state": .ENOENT], listFaults: [dir: .ENOENT])
+        let result = try Discovery(kernel: k).run(source: .netlink, detail: .summary)
+        #expect(result.devices.map(\.name.value) == ["hfi1_0"])
+        #expect(result.warnings.map(\.code) == ["DEVICE_VANISHED"])
+    }
+
     /// No `device` link (a virtual device, like rxe0): GET_CHARDEV uverbs names the driver.
     @Test func virtualDeviceDriverFromNetlink() throws {
         let k = FaultInjectingKernel(EmulatedKernel(devices: .default, credentials: root),

@@ -8,17 +8,23 @@ final class FaultInjectingKernel: Kernel, @unchecked Sendable {
     let base: any Kernel
     let readFaults: [String: Errno]
     let linkFaults: [String: Errno]
+    let listFaults: [String: Errno]
     let calls = Locked<[String]>([])
 
-    init(_ base: any Kernel, readFaults: [String: Errno] = [:], linkFaults: [String: Errno] = [:]) {
-        self.base = base; self.readFaults = readFaults; self.linkFaults = linkFaults
+    init(_ base: any Kernel, readFaults: [String: Errno] = [:], linkFaults: [String: Errno] = [:],
+         listFaults: [String: Errno] = [:]) {
+        self.base = base; self.readFaults = readFaults; self.linkFaults = linkFaults; self.listFaults = listFaults
     }
 
     var kind: KernelKind { base.kind }
     private func note(_ s: String) { calls.withLock { $0.append(s) } }
     var recorded: [String] { calls.withLock { $0 } }
 
-    func listDirectory(_ path: String) throws(KernelError) -> [String] { note("list " + path); return try base.listDirectory(path) }
+    func listDirectory(_ path: String) throws(KernelError) -> [String] {
+        note("list " + path)
+        if let e = listFaults[path] { throw KernelError(e) }
+        return try base.listDirectory(path)
+    }
     func readAttribute(_ path: String, limit: Int) throws(KernelError) -> [UInt8] {
         note("read " + path)
         if let e = readFaults[path] { throw KernelError(e) }

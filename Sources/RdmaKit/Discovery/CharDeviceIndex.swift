@@ -20,8 +20,10 @@ struct CharDeviceIndex {
     static let ipathClass = "/sys/class/ipath"
 
     /// `knownDevices`: every device listed (a class device naming another is an orphan);
-    /// `wanted`: the devices being shown, the only ones whose class devices are read further.
-    init(reader: inout AttributeReader, detail: DiscoveryDetail, knownDevices: Set<String>, wanted: Set<String>) {
+    /// `wanted`: the devices being shown, the only ones whose class devices are read further;
+    /// `devicePaths`: each listed device's sysfs directory (its resolved class link).
+    init(reader: inout AttributeReader, detail: DiscoveryDetail, knownDevices: Set<String>, wanted: Set<String>,
+         devicePaths: [String: String] = [:]) {
         let kernel = reader.kernel
         if detail >= .negotiation {
             uverbsClassABI = try? reader.integer(Self.uverbsClass + "/abi_version")
@@ -42,8 +44,21 @@ struct CharDeviceIndex {
             uverbsByDevice[ibdev, default: []].append(cdev)
         }
         let mad = Self.entries(kernel, Self.madClass, reader: &reader).filter { $0.hasPrefix("umad") || $0.hasPrefix("issm") }
+        // `list` shows only whether a device has umad/issm nodes (FACETS): there, a node whose
+        // class link leads into the directory of exactly one device's parent belongs to that
+        // device — ib_umad_init_port (core/user_mad.c) gives the umad and issm devices the ib
+        // device's own parent — and costs one readlink instead of reading `ibdev` and `port`
+        // (four attributes a device). Any other node (a virtual device's, one under a shared
+        // parent, a broken link) is read as below.
+        let parents = detail == .summary ? Self.uniqueParents(devicePaths, wanted: wanted) : [:]
         let foundMad = Self.readEach(mad, reader: &reader) { (entry, r) -> (String, CharDevice)? in
             let dir = Self.madClass + "/" + entry
+            if !parents.isEmpty, let target = try? r.kernel.readLink(dir),
+               let owner = Self.parent(of: target, under: "infiniband_mad").flatMap({ parents[$0] }) {
+                var cdev = CharDevice(kind: entry.hasPrefix("umad") ? .umad : .issm, name: entry)
+                cdev.portNotRead = true
+                return (owner, cdev)
+            }
             guard let ibdev = Self.owner(dir, knownDevices, reader: &r), wanted.contains(ibdev) else { return nil }
             var cdev = Self.charDevice(entry.hasPrefix("umad") ? .umad : .issm, entry, dir, of: ibdev, reader: &r, detail: detail)
             cdev.port = (try? r.integer(dir + "/port", .required)) ?? nil
@@ -64,6 +79,33 @@ struct CharDeviceIndex {
                 ipathByUnit[unit] = Self.charDevice(.ipath, entry, Self.ipathClass + "/" + entry, of: "qib\(unit)", reader: &reader, detail: detail)
             }
         }
+    }
+
+    /// The parent directory of a class device at `path` ("/sys/devices/P/infiniband/hfi1_0" →
+    /// "/sys/devices/P" for `group` "infiniband"); nil when it does not sit in such a group.
+    static func parent(of path: String, under group: String) -> String? {
+        let groupDir = KernelPath.dirname(path)
+        guard KernelPath.basename(groupDir) == group else { return nil }
+        let parent = KernelPath.dirname(groupDir)
+        // Only a real device directory counts: a virtual device has no parent of its own
+        // (/sys/devices/virtual: many share it), and a hand-made tree's class entries may be
+        // plain directories (/sys/class/...).
+        guard parent.hasPrefix("/sys/devices/"), parent != "/sys/devices/virtual" else { return nil }
+        return parent
+    }
+
+    /// Parent directory → the one wanted device under it; parents with several devices are left
+    /// out, so their class devices are read the long way.
+    static func uniqueParents(_ devicePaths: [String: String], wanted: Set<String>) -> [String: String] {
+        var byParent: [String: String] = [:]
+        var shared: Set<String> = []
+        for (name, path) in devicePaths {
+            guard let parent = parent(of: path, under: "infiniband") else { continue }
+            if byParent[parent] != nil { shared.insert(parent) }
+            byParent[parent] = name
+        }
+        for parent in shared { byParent[parent] = nil }
+        return byParent.filter { wanted.contains($0.value) }
     }
 
     /// `body` for each entry, on the kernel's threads, each with a reader of its own; results in

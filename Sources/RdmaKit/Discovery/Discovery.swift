@@ -30,7 +30,8 @@ public struct Discovery: Sendable {
         var cdevs: CharDeviceIndex?
         if !wanted.isEmpty {
             cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: names,
-                                    wanted: Set(wanted.map(\.name)))
+                                    wanted: Set(wanted.map(\.name)),
+                                    devicePaths: Dictionary(entries.map { ($0.name, $0.path) }, uniquingKeysWith: { a, _ in a }))
         }
         // Devices are independent: read them on the kernel's threads (issue 9), each with its
         // own reader, then put results and warnings together in list order.

@@ -69,7 +69,8 @@ extension FacetCatalogue {
             switch entry.offeredBy {
             case .drivers(let drivers): offered = device.driver.map { drivers.contains($0) } ?? false
             case .everyDevice: offered = device.charDevices.contains { entry.nodeKinds.contains($0.kind) }
-            case .everyMADPort: offered = device.charDevices.contains { entry.nodeKinds.contains($0.kind) && $0.port != nil }
+            case .everyMADPort:
+                offered = device.charDevices.contains { entry.nodeKinds.contains($0.kind) && ($0.port != nil || $0.portNotRead) }
             case .system: offered = false
             }
             if offered && !names.contains(entry.name.rawValue) { names.append(entry.name.rawValue) }

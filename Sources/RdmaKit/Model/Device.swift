@@ -160,5 +160,9 @@ public struct CharDevice: Sendable, Equatable {
     public var foundType: NodeType?
     /// Prediction of whether the caller may open it read-write.
     public var canOpen: Bool?
+    /// A umad/issm node `list` attributed to its device by the class link's target (the
+    /// device's own parent directory) without reading `ibdev` and `port` (CharDeviceIndex):
+    /// `port` is then not known, though the node is there.
+    public var portNotRead = false
     public init(kind: Kind, name: String) { self.kind = kind; self.name = name }
 }

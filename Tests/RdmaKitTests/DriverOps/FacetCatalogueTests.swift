@@ -8,19 +8,24 @@ import Testing
 @Suite("facet catalogue")
 struct FacetCatalogueTests {
     /// `offeredNames` (list's FACETS column) decides without building offers: it must name
-    /// exactly the distinct facets `inventory` offers, for every profile and device set.
+    /// exactly the distinct facets `inventory` offers on the fully read device, for every
+    /// profile and device set — also from `list`'s summary read, which attributes umad/issm
+    /// nodes by their parent directory and reads no `port` (CharDeviceIndex).
     @Test(arguments: [Profile.proposed, .mainline, .legacy])
     func offeredNamesMatchTheInventory(profile: Profile) throws {
         let k = EmulatedKernel(devices: try DeviceSet.parse("hfi1:2,qib:2"), profile: profile,
                                credentials: Credentials(uid: 0, gid: 0))
-        for detail in [DiscoveryDetail.summary, .full] {
-            for device in try Discovery(kernel: k).run(source: .emulated, detail: detail).devices {
-                var expected: [String] = []
-                for offer in FacetCatalogue.standard.inventory(of: device) where !expected.contains(offer.name.rawValue) {
-                    expected.append(offer.name.rawValue)
-                }
-                #expect(FacetCatalogue.standard.offeredNames(of: device) == expected, "\(device.name.value)")
+        let full = try Discovery(kernel: k).run(source: .emulated, detail: .full).devices
+        let summary = try Discovery(kernel: k).run(source: .emulated, detail: .summary).devices
+        #expect(summary.map(\.name) == full.map(\.name))
+        for (listed, device) in zip(summary, full) {
+            var expected: [String] = []
+            for offer in FacetCatalogue.standard.inventory(of: device) where !expected.contains(offer.name.rawValue) {
+                expected.append(offer.name.rawValue)
             }
+            #expect(expected.contains("umad") && expected.contains("issm"))
+            #expect(FacetCatalogue.standard.offeredNames(of: device) == expected, "\(device.name.value)")
+            #expect(FacetCatalogue.standard.offeredNames(of: listed) == expected, "\(listed.name.value)")
         }
     }
 

@@ -179,7 +179,8 @@ revoked = ('request after removal: ret=-1 errno=EIO', 'facet read: -1 EIO', 'fac
            'facet poll: 1 revents=POLLERR', 'mapped after removal: SIGBUS', 'fork copy after removal: SIGBUS',
            'mmap after removal: -1 EIO', 'munmap after removal: 0', 'facet close: 0', 'removal exit: 0')
 def mapped(dev):
-    return ('mmap before removal: ok', f'mapped before removal: text demo.example.com 1.2 on {dev}')
+    return ('mmap before removal: ok', f'mapped before removal: text demo.example.com 1.2 on {dev}',
+            f'fork copy before removal: text demo.example.com 1.2 on {dev}')
 r = secs.get('remove', '')
 for want in ('removal with uverbs open: waiting',) + mapped('rxe0') + revoked:
     check(want in r, "rxe0 removal (no disassociate_ucontext): " + want)

@@ -306,7 +306,7 @@ static int remove_test(const char *node, const char *name, uint32_t major, const
 	uint8_t req[REQ_SIZE];
 	struct pollfd pfd;
 	char buf[64];
-	int ufd, fd, st = 0, r, done, go[2];
+	int ufd, fd, st = 0, r, done, go[2], ready[2];
 	void *map, *late;
 	pid_t pid, holder;
 
@@ -317,19 +317,30 @@ static int remove_test(const char *node, const char *name, uint32_t major, const
 	if (!map)
 		return 1;
 	touch("mapped before removal", map);
-	/* A child holding a fork copy of the mapping: it must be zapped as well */
-	if (pipe(go))
+	/*
+	 * A child holding a fork copy of the mapping, faulted in by its own touch before the
+	 * removal (fork copies no page table entries of a shared file mapping): it must be zapped
+	 * as well.
+	 */
+	if (pipe(go) || pipe(ready))
 		return 1;
 	fflush(stdout);
 	holder = fork();
 	if (holder == 0) {
 		close(go[1]);
-		if (read(go[0], buf, 1) == 1)
+		close(ready[0]);
+		touch("fork copy before removal", map);
+		fflush(stdout);
+		if (write(ready[1], "r", 1) == 1 && read(go[0], buf, 1) == 1)
 			touch("fork copy after removal", map);
 		fflush(stdout);
 		_exit(0);
 	}
 	close(go[0]);
+	close(ready[1]);
+	if (read(ready[0], buf, 1) != 1)
+		return 1;
+	close(ready[0]);
 	pid = fork();
 	if (pid == 0) {
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);

@@ -11,7 +11,7 @@
 #   rdmactl open-ops demo.example.com --device rxe0 --json            as root and as nobody
 #   rdmactl open-ops demo.example.com@2 --device rxe0 --no-fallback --json
 #   rdmactl open-ops psm2.intel.com --json
-#   driver_ops_probe grant ...                  the descriptor: fstat, /proc/self/fd link, read()
+#   driver_ops_probe grant ...                  the descriptor: fstat, /proc/self/fd link, read(), mmap()
 #   driver_ops_probe rows kernel/differential/rows.tsv /dev/infiniband/uverbs0   (as root)
 #   driver_ops_probe grant/remove on dotest0    the test ib_device: grant, then unplug it
 #   driver_ops_probe remove ...                 rxe0 deleted while a facet fd is open
@@ -23,10 +23,13 @@
 #   @2 --no-fallback: exit 76, ENODEV with offered 1.2;  psm2.intel.com: exit 69 and the driver-ops
 #     row is EOPNOTSUPP (a kernel without the ioctl answers ENOTTY: that is what changed);
 #   the descriptor: an anonymous inode (file type 0) named anon_inode:demo.example.com whose read()
-#     is "demo.example.com 1.2 on rxe0", for root and nobody;
+#     is "demo.example.com 1.2 on rxe0", and whose first page, mapped, holds that text, for root and
+#     nobody;
 #   every row of rows.tsv: the kernel's outcome equals kernel/differential/expected.txt (Docs/ABI.md);
-#   removal, twice, each with a facet fd and its uverbs fd open: the facet fd answers EIO to read and
-#     ioctl, POLLERR to poll, close 0, and a new request on the uverbs fd EIO —
+#   removal, twice, each with a facet fd, a mapping of it (read before the removal, and a fork copy
+#     in a child) and its uverbs fd open: the facet fd answers EIO to read, ioctl and a new mmap,
+#     POLLERR to poll, close 0, and a new request on the uverbs fd EIO; the mapping is zapped:
+#     touching it, or the child's copy, raises SIGBUS (Docs/kernel-prototype.md §4); munmap 0 —
 #     rxe0 (`rdma link delete`, no disassociate_ucontext): at once, while the removal itself waits
 #       for the uverbs fd; it finishes after that fd closes;
 #     dotest0 (test-only ib_device with disassociate_ucontext, unplugged through its module
@@ -157,8 +160,9 @@ check(rcs.get('oo-psm2') == 69 and ops and all(s.get('errno_name') == 'EOPNOTSUP
 for who in ('root', 'nobody'):
     p = secs.get('probe-' + who, '')
     check('ret=fd errno=0 offered=1.2' in p and 'fstat: type=0 ' in p and 'link: anon_inode:demo.example.com' in p
-          and 'read: 29 demo.example.com 1.2 on rxe0' in p and 'read again: 0' in p and 'cloexec: 1' in p,
-          f"{who}: the descriptor is anon_inode:demo.example.com and read() answers the demo's text\n" + p)
+          and 'read: 29 demo.example.com 1.2 on rxe0' in p and 'read again: 0' in p and 'cloexec: 1' in p
+          and 'mmap: ok' in p and 'mapped: text demo.example.com 1.2 on rxe0' in p and 'munmap: 0' in p,
+          f"{who}: the descriptor is anon_inode:demo.example.com, read() and its mapping answer the demo's text\n" + p)
 
 exp = {}
 for line in open(sys.argv[2]):
@@ -169,17 +173,24 @@ bad = [(k, exp[k], got.get(k)) for k in exp if got.get(k) != exp[k]]
 for k, e, g in bad: print(f"     row {k!r}: expected {e!r}, kernel {g!r}")
 check(not bad and len(got) == len(exp), f"differential rows: the kernel matches expected.txt in {len(exp) - len(bad)}/{len(exp)} rows")
 
+# Docs/ABI.md §5: after removal read, ioctl and mmap answer EIO, poll EPOLLERR, close succeeds;
+# DESIGN §5 proposed: mappings zapped (the series: a touch raises SIGBUS, fork copies included)
 revoked = ('request after removal: ret=-1 errno=EIO', 'facet read: -1 EIO', 'facet ioctl: -1 EIO',
-           'facet poll: 1 revents=POLLERR', 'facet close: 0', 'removal exit: 0')
+           'facet poll: 1 revents=POLLERR', 'mapped after removal: SIGBUS', 'fork copy after removal: SIGBUS',
+           'mmap after removal: -1 EIO', 'munmap after removal: 0', 'facet close: 0', 'removal exit: 0')
+def mapped(dev):
+    return ('mmap before removal: ok', f'mapped before removal: text demo.example.com 1.2 on {dev}',
+            f'fork copy before removal: text demo.example.com 1.2 on {dev}')
 r = secs.get('remove', '')
-for want in ('removal with uverbs open: waiting',) + revoked:
+for want in ('removal with uverbs open: waiting',) + mapped('rxe0') + revoked:
     check(want in r, "rxe0 removal (no disassociate_ucontext): " + want)
 print(r)
 p = secs.get('testdev-probe', '')
-check('ret=fd errno=0 offered=1.2' in p and 'read: 32 demo.example.com 1.2 on dotest0' in p,
+check('ret=fd errno=0 offered=1.2' in p and 'read: 32 demo.example.com 1.2 on dotest0' in p
+      and 'mapped: text demo.example.com 1.2 on dotest0' in p,
       "dotest0 (test ib_device) grants demo.example.com 1.2\n" + p)
 r = secs.get('testdev-remove', '')
-for want in ('removal with uverbs open: finished',) + revoked:
+for want in ('removal with uverbs open: finished',) + mapped('dotest0') + revoked:
     check(want in r, "dotest0 removal (disassociate_ucontext): " + want)
 print(r)
 a = secs.get('testdev-after', '')

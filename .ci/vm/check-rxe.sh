@@ -26,10 +26,19 @@
 #   doctor healthy (0), then after each break — uverbs0 removed (69, ibv_devices drops rxe0 too),
 #     uverbs0 0600 as nobody (77), rxe.driver removed (69, ibv_devices empty), rxe0 deleted (69) —
 #     and list's NODE_MISSING / NODE_NOT_OPENABLE warnings (--strict → 65).
+# Removal under load (issue 10): a background loop of 200 `open-ops uverbs --device rxe0 --json`, each
+#   under coreutils' timeout (copied from the host: 124/137 = hung); once 20 have run, rxe0 is
+#   deleted and re-added (`rdma link delete/add`) 25 times, about every 2.5 s, so that removals land
+#   at random points of runs, then deleted for good. No run crashes (status >= 128, "Fatal error")
+#   or hangs; every status is one that Docs/exit-codes.md gives open-ops (0 granted; 66 no such
+#   device; 69, 75, 76, 77 refusals); each stdout is one rdmactl/1 envelope whose error.exit_code
+#   is that status; grants before the first deletion and between re-adds, refusals (66/69) after
+#   the last; every delete and add exits 0 inside the loop; dmesg stays clean. rxe0 stays deleted:
+#   the last doctor check wants no device.
 #
 # Exit: 0 all comparisons agree; 1 a disagreement (diff printed); 2 usage;
 #       125 the VM failed to report a status twice in a row (run-in-vm.sh exit 125: a boot failure, retried once).
-# Environment: RUN_IN_VM (path of run-in-vm.sh), CHECK_RXE_TIMEOUT (VM timeout, s, default 300),
+# Environment: RUN_IN_VM (path of run-in-vm.sh), CHECK_RXE_TIMEOUT (VM timeout, s, default 600: the removal-under-load loop alone takes 2-4 min under TCG),
 #              CHECK_RXE_KEEP=DIR (keep the guest transcript in DIR; by default it is kept only on failure).
 set -uo pipefail
 
@@ -49,6 +58,8 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/check-rxe.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 mkdir "$TMP/vm"
 cp -L "$BIN" "$TMP/vm/rdmactl" && chmod 755 "$TMP/vm/rdmactl"
+# coreutils' timeout: 124 when it had to stop the command (busybox's cannot tell a hang from a signal)
+cp -L "$(command -v timeout)" "$TMP/vm/timeout" || { echo "check-rxe: coreutils timeout is required on the host" >&2; exit 2; }
 
 # ------------------------------------------------------------------ guest side (dash)
 # Every section: a BEGIN line, the command's stdout, an END line with its exit status; stderr gets its
@@ -151,7 +162,46 @@ mv /etc/libibverbs.d/rxe.driver /tmp/rxe.driver
 sec doctor-no-provider ./rdmactl doctor --json
 sec ibv-devices-no-provider ibv_devices
 mv /tmp/rxe.driver /etc/libibverbs.d/rxe.driver
-rdma link delete rxe0
+# Removal under load (issue 10): rxe0 is deleted and re-added while open-ops runs in a loop, then
+# deleted for good.
+race_loop() {
+    i=0
+    while [ $i -lt 200 ]; do
+        ./timeout -k 5 30 ./rdmactl open-ops uverbs --device rxe0 --json > /tmp/race/$i.out 2> /tmp/race/$i.err
+        echo "$i $?" >> /tmp/race/status
+        i=$((i + 1))
+    done
+}
+race_done() { if [ -f /tmp/race/status ]; then wc -l < /tmp/race/status; else echo 0; fi; }
+race_delete() {   # race_delete LABEL: delete rxe0, note the runs finished before and after
+    s=$(race_done)
+    ./timeout -k 5 120 rdma link delete rxe0 2>> /tmp/race/cycle.err
+    echo "$1 delete rc=$? runs=$s-$(race_done)" >> /tmp/race/cycle
+}
+mkdir -p /tmp/race
+RACE_NETDEV=$(cat /sys/class/infiniband/rxe0/ports/1/gid_attrs/ndevs/0)
+dmesg > /tmp/race/dmesg.before
+t0=$(date +%s)
+race_loop &
+loop=$!
+n=0; while [ "$(race_done)" -lt 20 ] && [ $n -lt 1200 ]; do sleep 0.1; n=$((n + 1)); done
+c=0
+while [ $c -lt 25 ] && [ "$(race_done)" -lt 150 ]; do
+    race_delete "cycle $c"
+    sleep 1
+    ./timeout -k 5 60 rdma link add rxe0 type rxe netdev "$RACE_NETDEV" 2>> /tmp/race/cycle.err
+    echo "cycle $c add rc=$? runs=$(race_done)" >> /tmp/race/cycle
+    sleep 1.5
+    c=$((c + 1))
+done
+race_delete final
+wait $loop
+echo "seconds $(( $(date +%s) - t0 ))" >> /tmp/race/cycle
+sec race-cycle sh -c 'cat /tmp/race/cycle /tmp/race/cycle.err'
+sec race-status cat /tmp/race/status
+sec race-outputs sh -c 'i=0; while [ $i -lt 200 ]; do echo "### $i"; cat /tmp/race/$i.out 2>/dev/null; echo; echo "### $i stderr"; cat /tmp/race/$i.err 2>/dev/null; echo; i=$((i + 1)); done'
+sec race-dmesg sh -c 'dmesg | tail -n +$(( $(wc -l < /tmp/race/dmesg.before) + 1 )) | grep -E "BUG|WARNING|Oops|Call Trace|hung_task|blocked for more than" ; true'
+sec race-devices ls /sys/class/infiniband
 sec doctor-no-device ./rdmactl doctor --json
 exit 0
 EOF
@@ -162,7 +212,7 @@ attempt=0
 while :; do
     attempt=$((attempt + 1))
     T0=$(date +%s.%N)
-    "$RUN" -t "${CHECK_RXE_TIMEOUT:-300}" -d "$TMP/vm" 'sh ./guest.sh' > "$TMP/out.txt" 2> "$TMP/err.txt"
+    "$RUN" -t "${CHECK_RXE_TIMEOUT:-600}" -d "$TMP/vm" 'sh ./guest.sh' > "$TMP/out.txt" 2> "$TMP/err.txt"
     RC=$?
     T1=$(date +%s.%N)
     printf 'check-rxe: VM attempt %d: run-in-vm.sh exit %d after %.1f s\n' "$attempt" "$RC" "$(awk -v a="$T0" -v b="$T1" 'BEGIN{print b-a}')"
@@ -495,6 +545,64 @@ check("[ibv-devices-no-provider] libibverbs lists nothing either", not ibv_lists
       sections.get("ibv-devices-no-provider", ""))
 env = envelope("doctor-no-device", 69)
 check("[doctor-no-device] blocker NO_DEVICES", (env.get("error") or {}).get("code") == "NO_DEVICES", fmt(env.get("error")))
+
+# ---- removal under load (issue 10): `rdma link delete rxe0` amid 200 `open-ops uverbs --device rxe0`.
+# Allowed statuses: Docs/exit-codes.md for open-ops — 0 granted, 66 NO_SUCH_DEVICE, and the
+# refusals 77 > 76 > 75 > 69 (DESIGN §4); 124/137 are coreutils timeout's "it hung".
+RACE_OK = {0, 66, 69, 75, 76, 77}
+runs = [l.split() for l in sections.get("race-status", "").splitlines() if l.strip()]
+codes = [int(r[1]) for r in runs if len(r) == 2]
+check("[race] 200 runs of open-ops uverbs --device rxe0 finished", len(codes) == 200 and
+      [int(r[0]) for r in runs] == list(range(200)), f"{len(runs)} runs: {runs[-3:]}")
+hung = [i for i, c in enumerate(codes) if c in (124, 137)]
+check("[race] no run hung (timeout 30 s each)", not hung, f"runs {hung}")
+crashed = [(i, c) for i, c in enumerate(codes) if c >= 128 and c != 137]
+check("[race] no run died by a signal (status >= 128)", not crashed, f"{crashed}")
+check("[race] every status is documented for open-ops (0, 66, 69, 75, 76, 77)",
+      set(codes) <= RACE_OK, f"statuses {sorted(set(codes))}")
+cyc = sections.get("race-cycle", "")
+dels = [(m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4)))
+        for m in re.finditer(r"^(cycle \d+|final) delete rc=(\d+) runs=(\d+)-(\d+)$", cyc, re.M)]
+adds = [int(m.group(1)) for m in re.finditer(r"^cycle \d+ add rc=(\d+) runs=\d+$", cyc, re.M)]
+check("[race] rxe0 deleted and re-added at least 10 times inside the loop, then deleted; every delete and add exit 0",
+      len(dels) >= 11 and len(adds) == len(dels) - 1 and dels[-1][0] == "final"
+      and all(d[1] == 0 for d in dels) and all(a == 0 for a in adds)
+      and dels[0][2] >= 20 and dels[-1][3] < 200, cyc[:3000])
+first, last = (dels[0][2], dels[-1][3]) if dels else (0, 200)
+check("[race] granted (0) before the first deletion", codes[:first] and all(c == 0 for c in codes[:first]), f"{codes[:first]}")
+check("[race] granted again between re-adds", 0 in codes[first:last], f"{codes[first:last]}")
+check("[race] refused (66 or 69) after the last deletion", codes[last:] and all(c in (66, 69) for c in codes[last:]),
+      f"{codes[last:]}")
+check("[race] rxe0 is gone", "rxe0" not in sections.get("race-devices", ""), sections.get("race-devices", ""))
+outs, cur = {}, None
+for line in sections.get("race-outputs", "").split("\n"):
+    m = re.match(r"^### (\d+)( stderr)?$", line)
+    if m:
+        cur = (int(m.group(1)), bool(m.group(2))); outs[cur] = []
+    elif cur is not None:
+        outs[cur].append(line)
+bad, fatal = [], []
+for i, c in enumerate(codes):
+    err = "\n".join(outs.get((i, True), []))
+    if "Fatal error" in err or "panic" in err.lower():
+        fatal.append((i, err[:300]))
+    try:
+        env = json.loads("\n".join(outs.get((i, False), [])))
+        good = (env.get("schema") == "rdmactl/1" and env.get("command") == "open-ops" and env.get("ok") == (c == 0)
+                and (c == 0 and env.get("error") is None or (env.get("error") or {}).get("exit_code") == c))
+    except Exception as e:
+        env, good = str(e), False
+    if not good:
+        bad.append((i, c, str(env)[:300]))
+check("[race] no 'Fatal error' on any run's stderr", not fatal, f"{fatal[:3]}")
+check("[race] each stdout is one rdmactl/1 open-ops envelope whose error.exit_code is the status",
+      not bad, f"{len(bad)} bad, first {bad[:2]}")
+seen = sorted({(json.loads("\n".join(outs[(i, False)])).get("error") or {}).get("code", "GRANTED")
+               for i in range(len(codes)) if (i, False) in outs and i not in {x[0] for x in bad}})
+print("  info [race] statuses " + ", ".join(f"{c}: {codes.count(c)}" for c in sorted(set(codes)))
+      + "; codes " + ", ".join(seen) + f"; {len(dels)} deletions between runs {first} and {last}")
+check("[race] dmesg has no BUG/WARNING/Oops/hung task during the race", sections.get("race-dmesg", "").strip() == "",
+      sections.get("race-dmesg", "")[:1500])
 
 # ---- monitor (issue 8): the events the kernel sent for `rdma link add/delete` and a rename
 # (ABI-FACTS §8; rename = kobject_rename's `move`), one NDJSON envelope each, ready first.

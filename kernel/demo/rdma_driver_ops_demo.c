@@ -5,10 +5,13 @@
  * Registers the facet "demo.example.com" version 1.2 on the ib_device
  * named by the "device" parameter (default rxe0).  A file issued by
  * RDMA_GET_DRIVER_OPS_FD answers read() with a fixed text naming the
- * device it was opened for.
+ * device it was opened for, and mmap() of one page (offset 0, read-only)
+ * maps a page holding that text, faulted in through vm_ops as hfi1 and
+ * qib map their vmalloc'ed memory.
  */
 
 #include <linux/fs.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <rdma/ib_verbs.h>
@@ -18,10 +21,9 @@ static char *device = "rxe0";
 module_param(device, charp, 0444);
 MODULE_PARM_DESC(device, "name of the ib_device offering demo.example.com");
 
-#define DEMO_TEXT_MAX 96
-
+/* One zeroed page holding the text; mmap() maps it read-only */
 struct demo_file {
-	char text[DEMO_TEXT_MAX];
+	char *text;
 	size_t len;
 };
 
@@ -37,7 +39,37 @@ static ssize_t demo_read(struct file *filp, char __user *buf, size_t count,
 
 static int demo_release(struct inode *inode, struct file *filp)
 {
-	kfree(filp->private_data);
+	struct demo_file *df = filp->private_data;
+
+	free_page((unsigned long)df->text);
+	kfree(df);
+	return 0;
+}
+
+/* Maps the text page on first touch, as drivers map vmalloc'ed queues */
+static vm_fault_t demo_fault(struct vm_fault *vmf)
+{
+	struct demo_file *df = vmf->vma->vm_private_data;
+
+	vmf->page = virt_to_page(df->text);
+	get_page(vmf->page);
+	return 0;
+}
+
+static const struct vm_operations_struct demo_vm_ops = {
+	.fault = demo_fault,
+};
+
+static int demo_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE)
+		return -EINVAL;
+	if (vma->vm_flags & VM_WRITE)
+		return -EPERM;
+	vma->vm_flags &= ~VM_MAYWRITE;
+	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	vma->vm_private_data = filp->private_data;
+	vma->vm_ops = &demo_vm_ops;
 	return 0;
 }
 
@@ -45,6 +77,7 @@ static const struct file_operations demo_fops = {
 	.owner = THIS_MODULE,
 	.read = demo_read,
 	.release = demo_release,
+	.mmap = demo_mmap,
 	.llseek = default_llseek,
 };
 
@@ -55,7 +88,12 @@ static int demo_open(struct ib_device *ibdev, struct file *filp)
 	df = kzalloc(sizeof(*df), GFP_KERNEL);
 	if (!df)
 		return -ENOMEM;
-	df->len = scnprintf(df->text, sizeof(df->text),
+	df->text = (char *)get_zeroed_page(GFP_KERNEL);
+	if (!df->text) {
+		kfree(df);
+		return -ENOMEM;
+	}
+	df->len = scnprintf(df->text, PAGE_SIZE,
 			    "demo.example.com 1.2 on %s\n", dev_name(&ibdev->dev));
 	filp->private_data = df;
 	return 0;

@@ -6,11 +6,13 @@
  *
  * Registers ib_device "dotest0" (no ports usable, no verbs beyond a user
  * context) offering facet "demo.example.com" 1.2, whose read() answers a
- * fixed text.  Writing 1 to /sys/module/rdma_driver_ops_testdev/parameters/unplug
+ * fixed text and whose mmap() maps one page holding it (as the demo
+ * module).  Writing 1 to /sys/module/rdma_driver_ops_testdev/parameters/unplug
  * unregisters the device, as a hot-unplug would.
  */
 
 #include <linux/fs.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -82,10 +84,9 @@ static const struct ib_device_ops testdev_ops = {
 	INIT_RDMA_OBJ_SIZE(ib_ucontext, testdev_ucontext, ibuc),
 };
 
-#define TESTDEV_TEXT_MAX 96
-
+/* One zeroed page holding the text; mmap() maps it read-only */
 struct testdev_file {
-	char text[TESTDEV_TEXT_MAX];
+	char *text;
 	size_t len;
 };
 
@@ -99,7 +100,37 @@ static ssize_t testdev_read(struct file *filp, char __user *buf, size_t count,
 
 static int testdev_release(struct inode *inode, struct file *filp)
 {
-	kfree(filp->private_data);
+	struct testdev_file *tf = filp->private_data;
+
+	free_page((unsigned long)tf->text);
+	kfree(tf);
+	return 0;
+}
+
+/* Maps the text page on first touch, as drivers map vmalloc'ed queues */
+static vm_fault_t testdev_fault(struct vm_fault *vmf)
+{
+	struct testdev_file *tf = vmf->vma->vm_private_data;
+
+	vmf->page = virt_to_page(tf->text);
+	get_page(vmf->page);
+	return 0;
+}
+
+static const struct vm_operations_struct testdev_vm_ops = {
+	.fault = testdev_fault,
+};
+
+static int testdev_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE)
+		return -EINVAL;
+	if (vma->vm_flags & VM_WRITE)
+		return -EPERM;
+	vma->vm_flags &= ~VM_MAYWRITE;
+	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	vma->vm_private_data = filp->private_data;
+	vma->vm_ops = &testdev_vm_ops;
 	return 0;
 }
 
@@ -107,6 +138,7 @@ static const struct file_operations testdev_fops = {
 	.owner = THIS_MODULE,
 	.read = testdev_read,
 	.release = testdev_release,
+	.mmap = testdev_mmap,
 	.llseek = default_llseek,
 };
 
@@ -117,7 +149,12 @@ static int testdev_open(struct ib_device *ibdev, struct file *filp)
 	tf = kzalloc(sizeof(*tf), GFP_KERNEL);
 	if (!tf)
 		return -ENOMEM;
-	tf->len = scnprintf(tf->text, sizeof(tf->text),
+	tf->text = (char *)get_zeroed_page(GFP_KERNEL);
+	if (!tf->text) {
+		kfree(tf);
+		return -ENOMEM;
+	}
+	tf->len = scnprintf(tf->text, PAGE_SIZE,
 			    "demo.example.com 1.2 on %s\n",
 			    dev_name(&ibdev->dev));
 	filp->private_data = tf;

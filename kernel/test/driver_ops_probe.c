@@ -6,18 +6,23 @@
  * usage: driver_ops_probe rows FILE NODE      one line per row of FILE (kernel/differential/rows.tsv):
  *                                             LABEL<TAB>ret=fd|-1 errno=NAME wb=OFF:HEX,... fds=+N
  *        driver_ops_probe grant NODE NAME MAJOR MIN_MINOR
- *                                             grant, then fstat, /proc/self/fd link and read() it
+ *                                             grant, then fstat, /proc/self/fd link, read() it and
+ *                                             read its first page through mmap()
  *        driver_ops_probe remove NODE NAME MAJOR 'COMMAND'
  *                                             grant, keep uverbs open, run `sh -c COMMAND` (the removal)
  *                                             in a child; say whether it finished within 2 s; then a
- *                                             request (EIO), read/ioctl/poll/close of the facet fd;
- *                                             close uverbs; the child must finish
+ *                                             request (EIO), read/ioctl/poll of the facet fd, a touch of
+ *                                             the page mapped before the removal (SIGBUS when zapped),
+ *                                             a new mmap (EIO), munmap, close; close uverbs; the child
+ *                                             must finish
  * Exit: 0 the probe ran (outcomes are in the output); 1 a setup step failed; 2 usage.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,10 +220,61 @@ static int grant(const char *node, const char *name, uint32_t major, uint32_t mi
 	return fd;
 }
 
+static sigjmp_buf touch_env;
+
+static void touch_sigbus(int sig)
+{
+	siglongjmp(touch_env, sig);
+}
+
+/*
+ * Read the start of a mapping, catching SIGBUS and SIGSEGV: "text <first line>", "zeroes", or
+ * the signal's name. A zapped facet mapping must raise SIGBUS (the core's fault handler).
+ */
+static void touch(const char *label, const volatile char *map)
+{
+	struct sigaction sa, obus, osegv;
+	char text[128];
+	size_t i;
+	int sig;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = touch_sigbus;
+	sigaction(SIGBUS, &sa, &obus);
+	sigaction(SIGSEGV, &sa, &osegv);
+	sig = sigsetjmp(touch_env, 1);
+	if (sig == 0) {
+		for (i = 0; i < sizeof(text) - 1 && map[i] && map[i] != '\n'; i++)
+			text[i] = map[i];
+		text[i] = 0;
+		if (i == 0 && !map[0])
+			printf("%s: zeroes\n", label);
+		else
+			printf("%s: text %s\n", label, text);
+	} else {
+		printf("%s: %s\n", label, sig == SIGBUS ? "SIGBUS" : "SIGSEGV");
+	}
+	sigaction(SIGBUS, &obus, NULL);
+	sigaction(SIGSEGV, &osegv, NULL);
+}
+
+static void *map_facet(const char *label, int fd)
+{
+	void *map = mmap(NULL, getpagesize(), PROT_READ, MAP_SHARED, fd, 0);
+
+	if (map == MAP_FAILED) {
+		printf("%s: -1 %s\n", label, errname(errno));
+		return NULL;
+	}
+	printf("%s: ok\n", label);
+	return map;
+}
+
 static void describe(int fd)
 {
 	char path[64], link[256] = "", buf[256];
 	struct stat st;
+	void *map;
 	ssize_t n;
 
 	fstat(fd, &st);
@@ -238,6 +294,11 @@ static void describe(int fd)
 	printf("read: %zd %s", n, buf);
 	n = read(fd, buf, sizeof(buf));
 	printf("read again: %zd\n", n);
+	map = map_facet("mmap", fd);
+	if (map) {
+		touch("mapped", map);
+		printf("munmap: %d\n", munmap(map, getpagesize()));
+	}
 }
 
 static int remove_test(const char *node, const char *name, uint32_t major, const char *cmd)
@@ -245,12 +306,41 @@ static int remove_test(const char *node, const char *name, uint32_t major, const
 	uint8_t req[REQ_SIZE];
 	struct pollfd pfd;
 	char buf[64];
-	int ufd, fd, st = 0, r;
-	pid_t pid;
+	int ufd, fd, st = 0, r, done, go[2], ready[2];
+	void *map, *late;
+	pid_t pid, holder;
 
 	fd = grant(node, name, major, 0, &ufd);
 	if (fd < 0)
 		return 1;
+	map = map_facet("mmap before removal", fd);
+	if (!map)
+		return 1;
+	touch("mapped before removal", map);
+	/*
+	 * A child holding a fork copy of the mapping, faulted in by its own touch before the
+	 * removal (fork copies no page table entries of a shared file mapping): it must be zapped
+	 * as well.
+	 */
+	if (pipe(go) || pipe(ready))
+		return 1;
+	fflush(stdout);
+	holder = fork();
+	if (holder == 0) {
+		close(go[1]);
+		close(ready[0]);
+		touch("fork copy before removal", map);
+		fflush(stdout);
+		if (write(ready[1], "r", 1) == 1 && read(go[0], buf, 1) == 1)
+			touch("fork copy after removal", map);
+		fflush(stdout);
+		_exit(0);
+	}
+	close(go[0]);
+	close(ready[1]);
+	if (read(ready[0], buf, 1) != 1)
+		return 1;
+	close(ready[0]);
 	pid = fork();
 	if (pid == 0) {
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
@@ -261,8 +351,8 @@ static int remove_test(const char *node, const char *name, uint32_t major, const
 	 * waits for this open uverbs file; with it, removal finishes. Give it a moment.
 	 */
 	sleep(2);
-	r = waitpid(pid, &st, WNOHANG);
-	printf("removal with uverbs open: %s\n", r == 0 ? "waiting" : "finished");
+	done = waitpid(pid, &st, WNOHANG);
+	printf("removal with uverbs open: %s\n", done == 0 ? "waiting" : "finished");
 	request(req, name, 0, major, 0);
 	r = ioctl(ufd, GET_DRIVER_OPS_FD, req);
 	printf("request after removal: ret=%d errno=%s\n", r, errname(r < 0 ? errno : 0));
@@ -274,9 +364,18 @@ static int remove_test(const char *node, const char *name, uint32_t major, const
 	pfd.events = POLLIN;
 	r = poll(&pfd, 1, 0);
 	printf("facet poll: %d revents=%s\n", r, pfd.revents & POLLERR ? "POLLERR" : "other");
+	touch("mapped after removal", map);
+	fflush(stdout);
+	if (write(go[1], "x", 1) == 1)
+		waitpid(holder, NULL, 0);
+	close(go[1]);
+	late = map_facet("mmap after removal", fd);
+	if (late)
+		munmap(late, getpagesize());
+	printf("munmap after removal: %d\n", munmap(map, getpagesize()));
 	printf("facet close: %d\n", close(fd));
 	close(ufd);
-	if (r == 0)
+	if (done == 0)
 		waitpid(pid, &st, 0);
 	printf("removal exit: %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	return 0;

@@ -1,12 +1,11 @@
 import RdmaKit
 import RdmaLinux
-import FoundationEssentials
 
 extension CommandContext {
     /// The real process: host streams, environment, credentials, the live kernel.
     public static func live() -> CommandContext {
         var context = CommandContext(
-            environment: ProcessInfo.processInfo.environment,
+            environment: Host.environment(),
             credentials: Host.credentials,
             stdout: { Host.writeStdout($0) },
             stderr: { Host.writeStderr($0) },

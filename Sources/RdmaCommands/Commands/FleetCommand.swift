@@ -1,6 +1,6 @@
 import ArgumentParser
-import FoundationEssentials
 import RdmaKit
+import RdmaLinux
 
 /// `rdmactl fleet --via slurm|clush|pdsh [ENGINE OPTIONS] -- COMMAND…` (issue 11, Docs/fleet.md):
 /// runs `rdmactl COMMAND --json` on many nodes through an engine the cluster already has, then
@@ -103,7 +103,7 @@ struct FleetCommand: ParsableCommand, RdmactlRunnable {
             expected = try? HostList.expand(list)
         }
         if let dir { try makeDirectory(dir) }
-        defer { if let dir, outputDir == nil, !keep { try? FileManager.default.removeItem(atPath: dir) } }
+        defer { if let dir, outputDir == nil, !keep { try? HostFiles.removeTree(dir) } }
 
         let outcome = try run.context.runEngine(EngineInvocation(argv: argv))
         let status = outcome.status.map { "exit \($0)" } ?? "killed by signal \(outcome.signal ?? 0)"
@@ -172,7 +172,7 @@ struct FleetCommand: ParsableCommand, RdmactlRunnable {
     }
 
     private func makeDirectory(_ dir: String) throws(RdmaError) {
-        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+        do { try HostFiles.makeDirectory(dir, intermediate: true) } catch {
             throw RdmaError("OUTPUT_DIR", exit: .cannotCreate, "cannot create \(terminalSafe(dir)) for srun's per-node files",
                             hint: "pass --output-dir DIR on a file system the nodes share and this user can write")
         }

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import RdmaKit
 import RdmaLinux
 
@@ -10,26 +9,23 @@ enum GatherSources {
             input.addStream(context.readStdin(), name: "stdin")
             return
         }
-        let fm = FileManager.default
-        var isDirectory = false
-        guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        guard let kind = HostFiles.kind(path) else {
             throw RdmaError("NO_SUCH_INPUT", exit: .noSuchDevice, "no such file or directory: \(terminalSafe(path))",
                             hint: "give a file of envelopes, a directory of per-node files (srun -o DIR/%N.json), or - for stdin")
         }
-        if !isDirectory {
+        if kind != .directory {
             input.addStream(try contents(path), name: path)
             return
         }
         let names: [String]
-        do { names = try fm.contentsOfDirectory(atPath: path) } catch {
+        do { names = try HostFiles.entries(path) } catch {
             throw RdmaError("NO_SUCH_INPUT", exit: .permission, "cannot list \(terminalSafe(path))")
         }
         let files = Set(names.filter { !$0.hasPrefix(".") })
         for name in files.sorted(by: naturalLess) where !name.hasSuffix(".err") {
             let host = name.hasSuffix(".json") ? String(name.dropLast(5)) : name
             let full = path + "/" + name
-            var dir = false
-            guard fm.fileExists(atPath: full, isDirectory: &dir), !dir else { continue }
+            guard let entryKind = HostFiles.kind(full), entryKind != .directory else { continue }
             let err = files.contains(host + ".err") ? try? contents(path + "/" + host + ".err") : nil
             input.addFile(host: host, bytes: try contents(full), stderr: err)
         }

@@ -1,5 +1,5 @@
-import FoundationEssentials
 import RdmaKit
+import RdmaLinux
 
 /// Writes a snapshot into a directory on the host, atomically: everything goes into a hidden
 /// sibling directory first and is moved into place by `finish()`, so a failed capture leaves no
@@ -7,7 +7,6 @@ import RdmaKit
 final class DirectorySink: SnapshotSink {
     let top: String
     let staging: String
-    private let fm = FileManager.default
     private var made: Set<String> = []
     private var finished = false
     /// What `finish()` replaces in OUT (an earlier snapshot's parts, with --force).
@@ -21,8 +20,8 @@ final class DirectorySink: SnapshotSink {
             throw RdmaError("SNAPSHOT_CANNOT_CREATE", exit: .cannotCreate, "the snapshot directory name is empty")
         }
         top = path
-        if fm.fileExists(atPath: path) {
-            guard let contents = try? fm.contentsOfDirectory(atPath: path) else {
+        if HostFiles.kind(path) != nil {
+            guard let contents = try? HostFiles.entries(path) else {
                 throw RdmaError("SNAPSHOT_EXISTS", exit: .cannotCreate, "\(path) exists and is not a directory")
             }
             if !contents.isEmpty {
@@ -40,37 +39,38 @@ final class DirectorySink: SnapshotSink {
         let parent = KernelPath.dirname(path.hasPrefix("/") ? path : "./" + path)
         let name = KernelPath.basename(path)
         staging = (path.hasPrefix("/") ? parent : String(parent.dropFirst())) + "/.\(name).rdmactl-\(UInt32.random(in: 0...UInt32.max))"
-        do { try fm.createDirectory(atPath: staging, withIntermediateDirectories: false) } catch {
+        do { try HostFiles.makeDirectory(staging, intermediate: false) } catch {
             // Say why (EROFS, ENOTDIR, EACCES, ENOSPC…): the hint alone sends a user with a
             // read-only mount looking for a permission problem (issue 10).
-            let why = Self.errno(of: error).map { ": \($0.message) (\($0.name))" } ?? ""
+            let why = ": \(error.errno.message) (\(error.errno.name))"
             throw RdmaError("SNAPSHOT_CANNOT_CREATE", exit: .cannotCreate, "cannot create a directory beside \(path)\(why)",
                             hint: "does \(parent) exist, and may you write to it?")
         }
     }
 
     deinit {
-        if !finished { try? fm.removeItem(atPath: staging) }
+        if !finished { try? HostFiles.removeTree(staging) }
     }
 
     func directory(_ path: String) throws(RdmaError) {
         let full = staging + "/" + path
         guard made.insert(full).inserted else { return }
-        do { try fm.createDirectory(atPath: full, withIntermediateDirectories: true) } catch {
+        do { try HostFiles.makeDirectory(full, intermediate: true) } catch {
             throw RdmaError("SNAPSHOT_CANNOT_CREATE", exit: .cannotCreate, "cannot create \(top)/\(path)")
         }
     }
 
     func file(_ path: String, _ bytes: [UInt8]) throws(RdmaError) {
         try directory(String(KernelPath.dirname("/" + path).dropFirst()))
-        guard fm.createFile(atPath: staging + "/" + path, contents: Data(bytes)) else {
-            throw RdmaError("SNAPSHOT_CANNOT_CREATE", exit: .cannotCreate, "cannot write \(top)/\(path)")
+        do { try HostFiles.writeFile(staging + "/" + path, bytes) } catch {
+            throw RdmaError("SNAPSHOT_CANNOT_CREATE", exit: .cannotCreate, errno: error.errno,
+                            "cannot write \(top)/\(path): \(error.errno.message)")
         }
     }
 
     func symlink(_ path: String, target: String) throws(RdmaError) {
         try directory(String(KernelPath.dirname("/" + path).dropFirst()))
-        do { try fm.createSymbolicLink(atPath: staging + "/" + path, withDestinationPath: target) } catch {
+        do { try HostFiles.symlink(staging + "/" + path, target: target) } catch {
             throw RdmaError("SNAPSHOT_CANNOT_CREATE", exit: .cannotCreate,
                             "cannot create the link \(top)/\(path) (is it captured twice?)")
         }
@@ -80,16 +80,16 @@ final class DirectorySink: SnapshotSink {
     /// (empty, or an earlier snapshot under --force) OUT gets its parts replaced.
     func finish() throws(RdmaError) {
         do {
-            if !fm.fileExists(atPath: top) {
-                try fm.moveItem(atPath: staging, toPath: top)
+            if !exists(top) {
+                try HostFiles.rename(staging, to: top)
             } else {
                 for part in Self.parts {
-                    if fm.fileExists(atPath: top + "/" + part) { try fm.removeItem(atPath: top + "/" + part) }
-                    if fm.fileExists(atPath: staging + "/" + part) {
-                        try fm.moveItem(atPath: staging + "/" + part, toPath: top + "/" + part)
+                    if exists(top + "/" + part) { try HostFiles.removeTree(top + "/" + part) }
+                    if exists(staging + "/" + part) {
+                        try HostFiles.rename(staging + "/" + part, to: top + "/" + part)
                     }
                 }
-                try fm.removeItem(atPath: staging)
+                try HostFiles.removeTree(staging)
             }
             finished = true
         } catch {
@@ -97,12 +97,6 @@ final class DirectorySink: SnapshotSink {
         }
     }
 
-    /// The errno under a FoundationEssentials file error, when it carries one.
-    static func errno(of error: any Error) -> Errno? {
-        if let posix = error as? POSIXError { return Errno(rawValue: posix.code.rawValue) }
-        if let cocoa = error as? CocoaError, let posix = cocoa.underlying as? POSIXError {
-            return Errno(rawValue: posix.code.rawValue)
-        }
-        return nil
-    }
+    /// Whether `path` exists, links followed (as FileManager's fileExists answered).
+    private func exists(_ path: String) -> Bool { HostFiles.kind(path) != nil }
 }

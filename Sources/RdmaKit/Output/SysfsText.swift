@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// Text read from a kernel file. sysfs is bytes, not text: a value that is not valid UTF-8 keeps
 /// its raw bytes so JSON can carry them (`*_raw_b64`, DESIGN §6) while `value` stays printable.
 public struct SysfsText: Sendable, Equatable, CustomStringConvertible {
@@ -26,7 +24,7 @@ public struct SysfsText: Sendable, Equatable, CustomStringConvertible {
 
     public init(_ string: String) { value = string; raw = nil }
 
-    public var rawBase64: String? { raw.map { Data($0).base64EncodedString() } }
+    public var rawBase64: String? { raw.map(base64) }
     public var description: String { value }
 
     static func hex2(_ b: UInt8) -> String {
@@ -77,4 +75,24 @@ public func terminalSafe(_ s: String) -> String {
         }
     }
     return out
+}
+
+/// RFC 4648 base64 with padding (what `*_raw_b64` carries).
+func base64(_ bytes: [UInt8]) -> String {
+    let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity((bytes.count + 2) / 3 * 4)
+    var i = 0
+    while i < bytes.count {
+        let b0 = UInt32(bytes[i])
+        let b1 = i + 1 < bytes.count ? UInt32(bytes[i + 1]) : 0
+        let b2 = i + 2 < bytes.count ? UInt32(bytes[i + 2]) : 0
+        let v = b0 << 16 | b1 << 8 | b2
+        out.append(alphabet[Int(v >> 18 & 63)])
+        out.append(alphabet[Int(v >> 12 & 63)])
+        out.append(i + 1 < bytes.count ? alphabet[Int(v >> 6 & 63)] : UInt8(ascii: "="))
+        out.append(i + 2 < bytes.count ? alphabet[Int(v & 63)] : UInt8(ascii: "="))
+        i += 3
+    }
+    return String(decoding: out, as: UTF8.self)
 }

@@ -40,6 +40,13 @@ struct ValueParsingTests {
         #expect(GUID(sysfs: "ABCD:0:0:0")?.sysfs == "abcd:0000:0000:0000")
     }
 
+    /// RFC 4648 §10's test vectors.
+    @Test(arguments: [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="),
+                      ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")])
+    func base64Vectors(_ text: String, _ encoded: String) {
+        #expect(base64(Array(text.utf8)) == encoded)
+    }
+
     @Test(arguments: ["", "0000:00ff", "zzzz:0000:0000:0000", "00000:0:0:0", "0:0:0:0:0", "0000:00ff:fe00:0001:", " 0:0:0:0"])
     func malformedGUIDs(_ text: String) { #expect(GUID(sysfs: text) == nil) }
 

@@ -104,6 +104,7 @@ extension Host {
     /// definition of a name wins, an entry without "=" is skipped.
     public static func environment() -> [String: String] {
         var result: [String: String] = [:]
+        result.reserveCapacity(64)
         var p = environ
         while let entry = p.pointee {
             let bytes = UnsafeRawBufferPointer(start: entry, count: strlen(entry))

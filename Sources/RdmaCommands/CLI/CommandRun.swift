@@ -4,7 +4,7 @@ import RdmaKit
 /// what will go into the output (data, warnings, a text rendering).
 struct CommandRun {
     let context: CommandContext
-    let globals: GlobalOptions
+    let globals: GlobalSettings
     let command: String
     var selection: KernelSelection?
     var sourceName: String?
@@ -20,7 +20,7 @@ struct CommandRun {
     /// event); only a failure is left to print at the end.
     var streamed = false
 
-    init(context: CommandContext, globals: GlobalOptions, command: String) {
+    init(context: CommandContext, globals: GlobalSettings, command: String) {
         self.context = context; self.globals = globals; self.command = command
     }
 

@@ -17,7 +17,7 @@ import RdmaKit
 enum FastPath {
     enum Invocation {
         case version
-        case list(GlobalOptions)
+        case list(GlobalSettings)
     }
 
     static func parse(_ arguments: [String]) -> Invocation? {
@@ -57,12 +57,10 @@ enum FastPath {
             values[name] = value
         }
         guard sawList else { return nil }
-        var g = GlobalOptions()
+        var g = GlobalSettings()
         if let text = values["--source"] {
             guard let source = DiscoverySource(rawValue: text) else { return nil }
             g.source = source
-        } else {
-            g.source = nil
         }
         g.root = values["--root"]
         g.emulated = seen.contains("--emulated")
@@ -89,6 +87,7 @@ enum FastPath {
     }
 
     /// The number of stored options `parse` sets; `FastPathTests` compares it with the options
-    /// GlobalOptions declares, so a new global option cannot be silently left unset here.
+    /// GlobalOptions declares and GlobalSettings holds, so a new global option cannot be
+    /// silently left unset here.
     static let globalOptionCount = 10
 }

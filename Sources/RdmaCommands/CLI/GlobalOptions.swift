@@ -41,6 +41,33 @@ public struct GlobalOptions: ParsableArguments, Sendable {
 
     public init() {}
 
+    /// The parsed values, as plain data for the run (and for `FastPath`, which fills them
+    /// without ArgumentParser).
+    var settings: GlobalSettings {
+        GlobalSettings(source: source, root: root, emulated: emulated, emulatedSet: emulatedSet, profile: profile,
+                       emulatedHotplug: emulatedHotplug, emulatedUser: emulatedUser, json: json, pretty: pretty,
+                       strict: strict)
+    }
+
+    /// The options that take a value, and the flags, as they may appear before the command name.
+    static let valueOptions: Set<String> = ["--source", "--root", "--emulated-set", "--profile", "--emulated-user",
+                                            "--emulated-hotplug"]
+    static let flagOptions: Set<String> = ["--emulated", "-j", "--json", "-p", "--pretty", "--strict"]
+}
+
+/// The global options' values (DESIGN §6), independent of how they were parsed.
+struct GlobalSettings: Sendable, Equatable {
+    var source: DiscoverySource?
+    var root: String?
+    var emulated = false
+    var emulatedSet: String?
+    var profile: String?
+    var emulatedHotplug: String?
+    var emulatedUser: String?
+    var json = false
+    var pretty = false
+    var strict = false
+
     /// The flags that choose a kernel, as typed (for commands that open none: gather, fleet).
     var kernelFlags: [String] {
         var f: [String] = []
@@ -53,11 +80,6 @@ public struct GlobalOptions: ParsableArguments, Sendable {
         if emulatedUser != nil { f.append("--emulated-user") }
         return f
     }
-
-    /// The options that take a value, and the flags, as they may appear before the command name.
-    static let valueOptions: Set<String> = ["--source", "--root", "--emulated-set", "--profile", "--emulated-user",
-                                            "--emulated-hotplug"]
-    static let flagOptions: Set<String> = ["--emulated", "-j", "--json", "-p", "--pretty", "--strict"]
 }
 
 extension DiscoverySource: ExpressibleByArgument {

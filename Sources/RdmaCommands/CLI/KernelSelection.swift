@@ -14,7 +14,7 @@ struct KernelSelection: Equatable {
     /// `--emulated-hotplug` / RDMACTL_EMULATE_HOTPLUG, validated against the device set.
     var hotplug: HotplugSchedule? = nil
 
-    static func resolve(_ g: GlobalOptions, environment env: [String: String]) throws(RdmaError) -> KernelSelection {
+    static func resolve(_ g: GlobalSettings, environment env: [String: String]) throws(RdmaError) -> KernelSelection {
         let flagEmulate = g.emulated || g.emulatedSet != nil
         if flagEmulate && g.root != nil {
             throw .usage("--root and --emulated contradict each other", hint: "choose one: a tree on disk or the emulated kernel")

@@ -28,10 +28,8 @@ public func runRdmactl(_ arguments: [String], context: CommandContext) -> Int32 
     case .version?:
         context.out(RdmactlCommand.version + "\n")
         return ExitCode.ok.rawValue
-    case .list(let globals)?:
-        var list = ListCommand()
-        list.globals = globals
-        return execute(list, context: context, json: json, pretty: pretty)
+    case .list(let settings)?:
+        return execute(ListCommand.name, settings: settings, context: context, json: json, pretty: pretty, body: ListCommand.run)
     case nil:
         break
     }
@@ -68,28 +66,29 @@ public func runRdmactl(_ arguments: [String], context: CommandContext) -> Int32 
         return reportUsage(.usage("no command given", hint: commandList), json: json, pretty: pretty, context: context,
                            help: RdmactlCommand.helpMessage())
     }
-    return execute(runnable, context: context, json: json, pretty: pretty)
+    return execute(type(of: runnable).name, settings: runnable.globals.settings, context: context, json: json,
+                   pretty: pretty, body: runnable.execute)
 }
 
 /// Runs a parsed command and prints its outcome.
-private func execute(_ runnable: any RdmactlRunnable, context: CommandContext, json: Bool, pretty: Bool) -> Int32 {
-    var run = CommandRun(context: context, globals: runnable.globals, command: type(of: runnable).name)
+private func execute(_ name: String, settings: GlobalSettings, context: CommandContext, json: Bool, pretty: Bool,
+                     body: (inout CommandRun) throws(RdmaError) -> Void) -> Int32 {
+    var run = CommandRun(context: context, globals: settings, command: name)
     var failure: RdmaError?
     do {
-        try runnable.execute(&run)
+        try body(&run)
     } catch {
         failure = error
         if let source = error.source { run.sourceName = source }
     }
     // --strict: any warning is exit 65 — also when every entry was broken and nothing was left
     // to list (the warnings are the cause, not "no devices").
-    if runnable.globals.strict, !run.warnings.isEmpty, failure == nil || failure?.code == "NO_DEVICES" {
+    if settings.strict, !run.warnings.isEmpty, failure == nil || failure?.code == "NO_DEVICES" {
         failure = RdmaError("STRICT_WARNINGS", exit: .malformedTree,
                             "\(run.warnings.count) warning(s) and --strict was given",
                             hint: "the warnings say which files are broken; without --strict they do not fail the command")
     }
-    return emit(run, failure: failure, json: runnable.globals.json || json,
-                pretty: runnable.globals.pretty || pretty)
+    return emit(run, failure: failure, json: settings.json || json, pretty: settings.pretty || pretty)
 }
 
 /// Prints the outcome: one JSON envelope, or text on stdout and diagnostics on stderr.

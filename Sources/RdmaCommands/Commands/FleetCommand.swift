@@ -52,7 +52,7 @@ struct FleetCommand: ParsableCommand, RdmactlRunnable {
     var rest: [String] = []
 
     func execute(_ run: inout CommandRun) throws(RdmaError) {
-        if let flag = globals.kernelFlags.first {
+        if let flag = globals.settings.kernelFlags.first {
             throw .usage("fleet opens no kernel here: \(flag) does not apply to it",
                          hint: "put it after --, for the nodes: rdmactl fleet --via slurm -N4 -- \(flag) … open-ops psm2.intel.com")
         }

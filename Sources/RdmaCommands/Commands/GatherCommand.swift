@@ -30,7 +30,7 @@ struct GatherCommand: ParsableCommand, RdmactlRunnable {
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ run: inout CommandRun) throws(RdmaError) {
-        if let flag = globals.kernelFlags.first {
+        if let flag = globals.settings.kernelFlags.first {
             throw .usage("gather reads envelopes and opens no kernel: \(flag) does not apply",
                          hint: "give \(flag) to the rdmactl that runs on each node")
         }

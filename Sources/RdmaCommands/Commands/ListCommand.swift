@@ -17,13 +17,17 @@ struct ListCommand: ParsableCommand, RdmactlRunnable {
 
     @OptionGroup var globals: GlobalOptions
 
-    func execute(_ run: inout CommandRun) throws(RdmaError) {
+    func execute(_ run: inout CommandRun) throws(RdmaError) { try Self.run(&run) }
+
+    /// The command itself, on the run's settings: `FastPath` calls it without building the
+    /// ArgumentParser command.
+    static func run(_ run: inout CommandRun) throws(RdmaError) {
         let kernel = try run.openKernel()
-        let detail: DiscoveryDetail = globals.json ? .record : .summary
+        let detail: DiscoveryDetail = run.globals.json ? .record : .summary
         let result = try Discovery(kernel: kernel).run(source: run.selection!.source, detail: detail)
         run.warnings += result.warnings
         run.sourceName = result.source.rawValue
-        if globals.json {
+        if run.globals.json {
             // Only what is printed is built: the text table never needs the JSON tree.
             var data = JSONObjectBuilder()
             data.add("devices", .array(result.devices.map(\.json)))

@@ -50,7 +50,7 @@ struct MonitorCommand: ParsableCommand, RdmactlRunnable {
     func execute(_ run: inout CommandRun) throws(RdmaError) {
         // A tree on disk has no events: refused before it is even opened (exit 64, a
         // contradiction between the command and --root/RDMACTL_ROOT).
-        if case .root = try KernelSelection.resolve(globals, environment: run.context.environment).target {
+        if case .root = try KernelSelection.resolve(globals.settings, environment: run.context.environment).target {
             throw RdmaError("NO_EVENTS", exit: .usage, "a tree read with --root (or RDMACTL_ROOT) has no device events",
                             hint: "monitor the live system, or the emulated kernel: --emulated --emulated-hotplug 'unplug hfi1_0@1s'")
         }

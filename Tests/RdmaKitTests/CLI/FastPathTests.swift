@@ -8,21 +8,22 @@ import RdmaKit
 @Suite("command line: the fast path agrees with ArgumentParser")
 struct FastPathTests {
     /// Every stored global option, read through its property wrapper.
-    static func fields(_ g: GlobalOptions) -> [String] {
+    static func fields(_ g: GlobalSettings) -> [String] {
         [g.source?.rawValue ?? "-", g.root ?? "-", "\(g.emulated)", g.emulatedSet ?? "-", g.profile ?? "-",
          g.emulatedHotplug ?? "-", g.emulatedUser ?? "-", "\(g.json)", "\(g.pretty)", "\(g.strict)"]
     }
 
     /// What ArgumentParser makes of the same vector, through the same normaliser as the runner.
-    static func parsedByArgumentParser(_ arguments: [String]) -> GlobalOptions? {
+    static func parsedByArgumentParser(_ arguments: [String]) -> GlobalSettings? {
         let normalized = ArgumentNormalizer.normalize(arguments, commands: RdmactlCommand.commandNames)
-        return (try? RdmactlCommand.parseAsRoot(normalized) as? ListCommand)?.globals
+        return (try? RdmactlCommand.parseAsRoot(normalized) as? ListCommand)?.globals.settings
     }
 
     @Test func everyGlobalOptionIsSet() throws {
         // A new option in GlobalOptions must be taught to FastPath.parse (and to `fields`).
         #expect(Mirror(reflecting: GlobalOptions()).children.count == FastPath.globalOptionCount)
-        #expect(Self.fields(try GlobalOptions.parse([])).count == FastPath.globalOptionCount)
+        #expect(Mirror(reflecting: GlobalSettings()).children.count == FastPath.globalOptionCount)
+        #expect(Self.fields(try GlobalOptions.parse([]).settings).count == FastPath.globalOptionCount)
     }
 
     @Test(arguments: [

@@ -34,15 +34,16 @@ public enum HostFiles {
         }
     }
 
-    /// mkdir, and with `intermediate` its missing parents (an existing directory is fine then).
+    /// mkdir (0777 less the umask, as FileManager did), and with `intermediate` its missing
+    /// parents (an existing directory is fine then).
     public static func makeDirectory(_ path: String, intermediate: Bool) throws(KernelError) {
-        if mkdir(path, 0o755) == 0 { return }
+        if mkdir(path, 0o777) == 0 { return }
         let e = errno
         guard intermediate else { throw KernelError(Errno(rawValue: e)) }
         if e == EEXIST, kind(path) == .directory { return }
         guard e == ENOENT, let parent = parentDirectory(path) else { throw KernelError(Errno(rawValue: e)) }
         try makeDirectory(parent, intermediate: true)
-        guard mkdir(path, 0o755) == 0 || (errno == EEXIST && kind(path) == .directory) else { throw KernelError(Errno(rawValue: errno)) }
+        guard mkdir(path, 0o777) == 0 || (errno == EEXIST && kind(path) == .directory) else { throw KernelError(Errno(rawValue: errno)) }
     }
 
     /// `path` without its last component ("a/b/c" → "a/b", "/x" → "/"); nil for a single
@@ -56,9 +57,9 @@ public enum HostFiles {
         return end == 0 ? "/" : String(decoding: bytes[..<end], as: UTF8.self)
     }
 
-    /// Creates or truncates `path` (mode 0644 before the umask) and writes all of `bytes`.
+    /// Creates or truncates `path` (0666 less the umask, as FileManager did) and writes all of `bytes`.
     public static func writeFile(_ path: String, _ bytes: [UInt8]) throws(KernelError) {
-        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o666)
         guard fd >= 0 else { throw KernelError(Errno(rawValue: errno)) }
         var offset = 0
         var failure: Int32 = 0
@@ -85,16 +86,54 @@ public enum HostFiles {
         guard Glibc.rename(from, to) == 0 else { throw KernelError(Errno(rawValue: errno)) }
     }
 
-    /// Removes `path` and, for a directory, everything under it; links are removed, never
-    /// followed.
+    /// Removes `path` and, for a directory, everything under it. Walks by directory
+    /// descriptor (`openat(O_NOFOLLOW)`, `unlinkat`) with names as raw bytes: a link is removed,
+    /// never followed — also one swapped in for a directory during the walk — and a name that
+    /// is not UTF-8 is removed like any other.
     public static func removeTree(_ path: String) throws(KernelError) {
         var st = Glibc.stat()
-        guard lstat(path, &st) == 0 else { throw KernelError(Errno(rawValue: errno)) }
+        guard fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else { throw KernelError(Errno(rawValue: errno)) }
         if st.st_mode & S_IFMT == S_IFDIR {
-            for name in try entries(path) { try removeTree(path + "/" + name) }
+            let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard fd >= 0 else { throw KernelError(Errno(rawValue: errno)) }
+            try removeContents(fd)
             guard rmdir(path) == 0 else { throw KernelError(Errno(rawValue: errno)) }
         } else {
             guard unlink(path) == 0 else { throw KernelError(Errno(rawValue: errno)) }
+        }
+    }
+
+    /// Empties the directory open at `fd`, and closes `fd`.
+    private static func removeContents(_ fd: Int32) throws(KernelError) {
+        guard let dir = fdopendir(fd) else {
+            let e = errno
+            Glibc.close(fd)
+            throw KernelError(Errno(rawValue: e))
+        }
+        defer { closedir(dir) }
+        var names: [[CChar]] = []
+        while true {
+            errno = 0
+            guard let entry = readdir(dir) else {
+                if errno != 0 { throw KernelError(Errno(rawValue: errno)) }
+                break
+            }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                Array(raw.prefix { $0 != 0 }).map { CChar(bitPattern: $0) }
+            }
+            if name != [0x2e] && name != [0x2e, 0x2e] { names.append(name + [0]) }
+        }
+        for name in names {
+            var st = Glibc.stat()
+            guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { throw KernelError(Errno(rawValue: errno)) }
+            if st.st_mode & S_IFMT == S_IFDIR {
+                let child = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                guard child >= 0 else { throw KernelError(Errno(rawValue: errno)) }
+                try removeContents(child)
+                guard unlinkat(fd, name, AT_REMOVEDIR) == 0 else { throw KernelError(Errno(rawValue: errno)) }
+            } else {
+                guard unlinkat(fd, name, 0) == 0 else { throw KernelError(Errno(rawValue: errno)) }
+            }
         }
     }
 }
@@ -105,6 +144,9 @@ extension Host {
     public static func environment() -> [String: String] {
         var result: [String: String] = [:]
         result.reserveCapacity(64)
+        // environ is NULL after clearenv(3).
+        // (Swift imports it as non-optional, so the pointer's bits are checked.)
+        guard Int(bitPattern: UnsafeRawPointer(environ)) != 0 else { return result }
         var p = environ
         while let entry = p.pointee {
             let bytes = UnsafeRawBufferPointer(start: entry, count: strlen(entry))

@@ -45,15 +45,17 @@ struct CharDeviceIndex {
         }
         let mad = Self.entries(kernel, Self.madClass, reader: &reader).filter { $0.hasPrefix("umad") || $0.hasPrefix("issm") }
         // `list` shows only whether a device has umad/issm nodes (FACETS): there, a node whose
-        // class link leads into the directory of exactly one device's parent belongs to that
-        // device — ib_umad_init_port (core/user_mad.c) gives the umad and issm devices the ib
-        // device's own parent — and costs one readlink instead of reading `ibdev` and `port`
-        // (four attributes a device). Any other node (a virtual device's, one under a shared
-        // parent, a broken link) is read as below.
-        let parents = detail == .summary ? Self.uniqueParents(devicePaths, wanted: wanted) : [:]
+        // class link leads into the directory of a parent that holds exactly one ib device
+        // belongs to that device — ib_umad_init_port (core/user_mad.c) gives the umad and issm
+        // devices the ib device's own parent — and costs one readlink (plus one listing of the
+        // parent's infiniband/ per device) instead of reading `ibdev` and `port` (four
+        // attributes a device). Any other node (a virtual device's, one under a shared parent,
+        // a broken link) is read as below. Not reading them also means a broken `ibdev` or
+        // `port` of such a node is reported by `list --json`, `show` and `facets`, not `list`.
+        let parents = detail == .summary ? Self.verifiedParents(Self.uniqueParents(devicePaths, wanted: wanted), kernel: kernel) : [:]
         let foundMad = Self.readEach(mad, reader: &reader) { (entry, r) -> (String, CharDevice)? in
             let dir = Self.madClass + "/" + entry
-            if !parents.isEmpty, let target = try? r.kernel.readLink(dir),
+            if !parents.isEmpty, let target = try? r.kernel.readLink(dir), KernelPath.basename(target) == entry,
                let owner = Self.parent(of: target, under: "infiniband_mad").flatMap({ parents[$0] }) {
                 var cdev = CharDevice(kind: entry.hasPrefix("umad") ? .umad : .issm, name: entry)
                 cdev.portNotRead = true
@@ -106,6 +108,22 @@ struct CharDeviceIndex {
         }
         for parent in shared { byParent[parent] = nil }
         return byParent.filter { wanted.contains($0.value) }
+    }
+
+    /// The parents whose `infiniband/` directory holds exactly the one device mapped to them —
+    /// the kernel's own layout, so a device this listing does not show (another network
+    /// namespace's, a class entry that was dropped) cannot have its nodes credited to a
+    /// neighbour. One directory listing per device, on the kernel's threads.
+    static func verifiedParents(_ parents: [String: String], kernel: any Kernel) -> [String: String] {
+        let candidates = Array(parents)
+        let verified = Slots<Bool>(count: candidates.count)
+        kernel.concurrentlyPerform(candidates.count) { i in
+            let (parent, device) = candidates[i]
+            verified.set(i, (try? kernel.listDirectory(parent + "/infiniband")) == [device])
+        }
+        var result: [String: String] = [:]
+        for (i, (parent, device)) in candidates.enumerated() where verified.take(i) { result[parent] = device }
+        return result
     }
 
     /// `body` for each entry, on the kernel's threads, each with a reader of its own; results in
@@ -177,8 +195,9 @@ struct CharDeviceIndex {
             // MAJOR= and MINOR= come from the same dev_t as the `dev` attribute (drivers/base/
             // core.c: dev_uevent and dev_show both print dev->devt), so when uevent has them
             // `dev` is not read: three syscalls a class device (issue 9).
-            if let major = ueventValues(uevent.value, key: "MAJOR=").first.flatMap({ UInt32($0) }),
-               let minor = ueventValues(uevent.value, key: "MINOR=").first.flatMap({ UInt32($0) }) {
+            // The last definition wins, as for DEVNAME above.
+            if let major = ueventValues(uevent.value, key: "MAJOR=").last.flatMap({ UInt32($0) }),
+               let minor = ueventValues(uevent.value, key: "MINOR=").last.flatMap({ UInt32($0) }) {
                 cdev.major = major; cdev.minor = minor
                 numberFromUevent = true
             }

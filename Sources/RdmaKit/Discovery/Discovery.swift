@@ -84,12 +84,13 @@ public struct Discovery: Sendable {
         var nodeType: NodeKind?
         var portCount: UInt32?
 
-        /// The port numbers the dump implies: rdma_start_port() is 0 for a switch, else 1;
-        /// nil when the entry did not come from netlink.
+        /// The port numbers the dump implies, nil when the entry did not come from netlink.
+        /// PORT_INDEX is rdma_end_port(): 0 exactly when the driver set `is_switch` (whose only
+        /// port is 0, rdma_start_port()), else phys_port_cnt ≥ 1 with ports from 1 — keyed on
+        /// that, not on the node type (include/rdma/ib_verbs.h, rdma_cap_ib_switch).
         var netlinkPortNumbers: [Int]? {
-            guard let portCount, let nodeType else { return nil }
-            if nodeType == .switch { return [0] }
-            return portCount == 0 ? [] : Array(1...Int(portCount))
+            guard let portCount else { return nil }
+            return portCount == 0 ? [0] : Array(1...Int(portCount))
         }
     }
 

@@ -37,6 +37,8 @@ extension FacetCatalogue {
                 guard device.charDevices.contains(where: { entry.nodeKinds.contains($0.kind) }) else { continue }
                 offers.append(offer(entry, device: device, port: nil))
             case .everyMADPort:
+                // Per port, so it needs the ports `list` does not read (`portNotRead`): the
+                // inventory is built from negotiation-level records (facets, open-ops, show).
                 let ports = device.charDevices.filter { entry.nodeKinds.contains($0.kind) }.compactMap(\.port)
                 for port in Set(ports).sorted() { offers.append(offer(entry, device: device, port: port)) }
             case .system:

@@ -12,14 +12,19 @@ public struct JSONReader {
     let bytes: [UInt8]
     public private(set) var offset: Int
     let end: Int
+    /// Read a number with a fraction or exponent as `.null` instead of keeping its text in
+    /// `.string` (the snapshot manifest: every number in it is an integer, and a string member
+    /// must not take a number; an unknown member holding one is still skipped).
+    var fractionsAsNull = false
 
     public init(_ bytes: [UInt8], from start: Int = 0, to end: Int? = nil) {
         self.bytes = bytes; self.offset = start; self.end = end ?? bytes.count
     }
 
     /// One document, nothing but whitespace around it.
-    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+    public static func parse(_ bytes: [UInt8], fractionsAsNull: Bool = false) throws(Failure) -> JSONValue {
         var r = JSONReader(bytes)
+        r.fractionsAsNull = fractionsAsNull
         let v = try r.next()
         guard let v else { throw Failure(offset: 0, reason: "empty input") }
         r.skipSpace()
@@ -136,6 +141,7 @@ public struct JSONReader {
             while offset < end, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) { offset += 1 }
             guard offset > e else { throw fail("bad exponent") }
         }
+        if !integral && fractionsAsNull { return .null }
         let text = String(decoding: bytes[start..<offset], as: UTF8.self)
         if integral {
             if let i = Int64(text) { return .int(i) }

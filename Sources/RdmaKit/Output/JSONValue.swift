@@ -125,9 +125,11 @@ public indirect enum JSONValue: Sendable, Equatable {
         out.append(UInt8(ascii: "\""))
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// "\u00XX" for a code point below U+0100.
     private static func unicodeEscape(_ v: UInt32, into out: inout [UInt8]) {
-        let digits = Array("0123456789abcdef".utf8)
+        let digits = hexDigits
         out.append(contentsOf: #"\u00"#.utf8)
         out.append(digits[Int(v >> 4 & 0xf)])
         out.append(digits[Int(v & 0xf)])

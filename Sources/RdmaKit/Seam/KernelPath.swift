@@ -9,8 +9,9 @@ public enum KernelPath {
     // basename/dirname scan the UTF-8 bytes for the last "/" instead of splitting or walking
     // Characters: the emulator builds its whole tree through them (a split per node was most of
     // `--emulated` start-up), and a live listing calls them for every attribute and link, where
-    // Character indexing cost 5,000 instructions a call (Docs/performance.md). "/" is ASCII, so
-    // a UTF-8 index next to one is also a Character boundary.
+    // Character indexing cost 5,000 instructions a call (Docs/performance.md). Bytes are also
+    // what the kernel splits on: a combining mark after "/" starts a new component here, where
+    // Character indexing kept it with the "/".
     public static func basename(_ path: String) -> String {
         let bytes = path.utf8
         var end = bytes.endIndex

@@ -97,10 +97,14 @@ public struct SnapshotManifest: Sendable, Equatable {
     }
 
     /// Reads a manifest with RdmaKit's strict JSON reader: every required member present with
-    /// its type (a number in range for the integer fields), optional members absent or null,
-    /// unknown members ignored; nil for anything else.
+    /// its type (an integer in range for the number fields), optional members absent or null,
+    /// unknown members ignored; nil for anything else. One difference from JSONDecoder, which
+    /// read manifests before: an optional member holding a fraction (`"driver_id": 1.5`) is
+    /// taken as absent rather than refusing the manifest.
     public static func decode(_ bytes: [UInt8]) -> SnapshotManifest? {
-        guard let document = try? JSONReader.parse(bytes), case .object = document else { return nil }
+        // A UTF-8 byte-order mark, which JSONDecoder (the reader of earlier versions) skipped.
+        let body = bytes.starts(with: [0xef, 0xbb, 0xbf]) ? Array(bytes.dropFirst(3)) : bytes
+        guard let document = try? JSONReader.parse(body, fractionsAsNull: true), case .object = document else { return nil }
         var m = ManifestFields(document)
         guard let schema = m.string("schema"), let capturedFrom = m.string("captured_from"),
               let version = m.string("rdmactl_version"), let files = m.int("files"), let links = m.int("links"),

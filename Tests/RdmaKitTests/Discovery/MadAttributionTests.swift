@@ -1,5 +1,7 @@
+import Glibc
 import RdmaEmulator
 @testable import RdmaKit
+import RdmaLinux
 import Testing
 
 /// `list` attributes umad/issm nodes to their device by the class link's target: ib_umad_init_port
@@ -33,6 +35,28 @@ struct MadAttributionTests {
         let result = try Discovery(kernel: k).run(source: .sysfs, detail: .negotiation)
         #expect(k.recorded.contains { $0.hasPrefix("read /sys/class/infiniband_mad/") && $0.hasSuffix("/port") })
         #expect(result.devices.allSatisfy { d in d.charDevices.filter { $0.kind == .umad }.allSatisfy { $0.port != nil && !$0.portNotRead } })
+    }
+
+    /// A second ib device under the same parent that this listing does not show (a tree where
+    /// hidden0 has a directory but no class entry): the parent is not unique by the kernel's own
+    /// layout, so its umad nodes are read the long way and the stranger is an orphan.
+    @Test func aParentWithAnUnlistedDeviceIsReadTheLongWay() throws {
+        let dir = "/tmp/rdmactl-madattr-\(getpid())"
+        defer { try? HostFiles.removeTree(dir) }
+        #expect(rdmactl(["--emulated-set", "hfi1", "snapshot", dir]).status == 0)
+        let parent = dir + "/sys/devices/pci0000:80/0000:80:03.0/0000:81:00.0"
+        try HostFiles.makeDirectory(parent + "/infiniband/hidden0", intermediate: false)
+        try HostFiles.makeDirectory(parent + "/infiniband_mad/umad9", intermediate: false)
+        try HostFiles.writeFile(parent + "/infiniband_mad/umad9/ibdev", Array("hidden0\n".utf8))
+        try HostFiles.writeFile(parent + "/infiniband_mad/umad9/port", Array("1\n".utf8))
+        try HostFiles.symlink(dir + "/sys/class/infiniband_mad/umad9",
+                              target: "../../devices/pci0000:80/0000:80:03.0/0000:81:00.0/infiniband_mad/umad9")
+        let k = try LinuxKernel.rooted(at: dir)
+        let result = try Discovery(kernel: k).run(source: .sysfs, detail: .summary)
+        #expect(result.warnings.map(\.code) == ["ORPHAN_CHAR_DEVICE"])
+        let hfi = try #require(result.devices.first)
+        #expect(hfi.charDevices.filter { $0.kind == .umad }.map(\.name) == ["umad0"])
+        #expect(hfi.charDevices.allSatisfy { !$0.portNotRead })
     }
 
     @Test func parentsAreUniqueRealDevices() {

@@ -32,8 +32,19 @@ struct HostFilesTests {
         // The link is removed, not followed: f stays until its own turn.
         try HostFiles.removeTree(base + "/a/link")
         #expect(HostFiles.kind(base + "/a/f") == .other)
+        // A name that is not UTF-8, and a link to a directory outside: removed, not followed.
+        let outside = base + "-outside"
+        try HostFiles.makeDirectory(outside, intermediate: false)
+        try HostFiles.writeFile(outside + "/keep", [])
+        defer { try? HostFiles.removeTree(outside) }
+        try HostFiles.symlink(base + "/a/b/out", target: outside)
+        let latin1 = base + "/a/b/caf" + String(decoding: [0xe9], as: UTF8.self)
+        let raw = Array((base + "/a/b/caf").utf8CString.dropLast()) + [CChar(bitPattern: 0xe9), 0]
+        #expect(open(raw, O_CREAT | O_WRONLY, 0o644) >= 0)
+        _ = latin1
         try HostFiles.removeTree(base)
         #expect(HostFiles.kind(base) == nil)
+        #expect(HostFiles.kind(outside + "/keep") == .other)
     }
 
     // Relative paths (`snapshot tree` in the working directory) are covered through the binary:

@@ -224,10 +224,11 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
 
     /// A tree on disk may hold device nodes (a tarball unpacked as root keeps them), and opening
     /// one has side effects, so an attribute is looked at before it is opened: through its
-    /// directory's descriptor — resolved inside the root once per directory and kept — with
+    /// directory's descriptor — resolved inside the root once per directory and kept — either
+    /// in the directory's first `getdents64` (d_type DT_REG: one syscall per directory) or with
     /// fstatat (no link followed), then opened relative to it only when it is a regular file.
-    /// Four syscalls an attribute (stat, open, read, close) where resolving each path from the
-    /// root cost six. A link where an attribute should be (a hand-made tree) takes the full
+    /// Three syscalls an attribute (open, read, close) plus one per directory, where resolving
+    /// each path from the root cost six. A link where an attribute should be (a hand-made tree) takes the full
     /// in-root resolution; nothing is followed out of the root either way.
     func openTreeRegular(_ path: String) throws(KernelError) -> Int32 {
         let name = KernelPath.basename(path)
@@ -235,12 +236,18 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             return try Self.openRegular(rootFD: rootFD, relative(path), path: path)
         }
         enum Looked { case opened(Int32), failed(Int32), link, notRegular(mode_t) }
-        let looked = try withDirectory(KernelPath.dirname(path)) { directory -> Looked in
+        let looked = try withDirectory(KernelPath.dirname(path), listing: true) { directory, regular -> Looked in
+            let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW
+            // Listed as a regular file (d_type): open at once — open, read, close (issue 9).
+            if regular?.contains(name) == true {
+                let fd = openat(directory, name, flags)
+                return fd >= 0 ? .opened(fd) : .failed(errno)
+            }
             var st = Glibc.stat()
             guard fstatat(directory, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return .failed(errno) }
             switch st.st_mode & S_IFMT {
             case S_IFREG:
-                let fd = openat(directory, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW)
+                let fd = openat(directory, name, flags)
                 return fd >= 0 ? .opened(fd) : .failed(errno)
             case S_IFLNK: return .link
             default: return .notRegular(st.st_mode)
@@ -310,20 +317,27 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on an O_PATH descriptor of `directory`, opened inside the root once and kept.
-    /// `body` runs outside the cache lock; the descriptor stays open until it returns.
-    func withDirectory<R>(_ directory: String, _ body: (Int32) -> R) throws(KernelError) -> R {
+    /// Runs `body` on a descriptor of `directory`, opened inside the root once and kept, and —
+    /// when it was first opened to read attributes (`listing`) — the regular files its first
+    /// `getdents64` named (RegularFiles). `body` runs outside the cache lock; the descriptor
+    /// stays open until it returns.
+    func withDirectory<R>(_ directory: String, listing: Bool = false,
+                          _ body: (Int32, RegularFiles?) -> R) throws(KernelError) -> R {
         let fd: Int32
+        let regular: RegularFiles?
         if let cached = directoryCache.withLock({ $0.take(directory) }) {
-            fd = cached
+            (fd, regular) = cached
         } else {
-            let opened = try openInRoot(directory, flags: RDMAABI_O_PATH | O_DIRECTORY)
-            let (kept, closing) = directoryCache.withLock { $0.insert(directory, fd: opened) }
+            // Read (not O_PATH) when it is to be listed: getdents64 needs a readable descriptor.
+            // Listed before it is shared, so no two threads move one directory offset.
+            let opened = try openInRoot(directory, flags: (listing ? O_RDONLY : RDMAABI_O_PATH) | O_DIRECTORY)
+            let listed = listing ? RegularFiles(fd: opened) : nil
+            let (kept, keptRegular, closing) = directoryCache.withLock { $0.insert(directory, fd: opened, regular: listed) }
             for old in closing { Glibc.close(old) }
-            fd = kept
+            (fd, regular) = (kept, keptRegular)
         }
         defer { directoryCache.withLock { $0.give(directory) } }
-        return body(fd)
+        return body(fd, regular)
     }
 
     public func readLink(_ path: String) throws(KernelError) -> String {
@@ -339,7 +353,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
                 if n < 0 { failure = errno }
             } else {
                 // errno is read right after the call: nothing may run between them.
-                let (count, e) = try withDirectory(directory) { (readlinkat($0, KernelPath.basename(path), buffer.baseAddress!, 4096), errno) }
+                let (count, e) = try withDirectory(directory) { fd, _ in (readlinkat(fd, KernelPath.basename(path), buffer.baseAddress!, 4096), errno) }
                 n = count
                 if n < 0 { failure = e }
             }
@@ -365,7 +379,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             guard fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 else { throw KernelError(Errno(rawValue: errno)) }
         } else {
             let directory = KernelPath.dirname(path)
-            let (rc, e) = try withDirectory(directory) { (fstatat($0, KernelPath.basename(path), &st, AT_SYMLINK_NOFOLLOW), errno) }
+            let (rc, e) = try withDirectory(directory) { fd, _ in (fstatat(fd, KernelPath.basename(path), &st, AT_SYMLINK_NOFOLLOW), errno) }
             if rc != 0 { errno = e }
             guard rc == 0 else { throw KernelError(Errno(rawValue: errno)) }
         }

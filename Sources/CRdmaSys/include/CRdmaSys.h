@@ -7,6 +7,7 @@
 #ifndef CRDMASYS_H
 #define CRDMASYS_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -128,8 +129,13 @@ static inline int rdmaabi_openat2(int dirfd, const char *path, unsigned long lon
 static inline long rdmasys_getdents64(int fd, void *buffer, unsigned long size) {
     return syscall(SYS_getdents64, fd, buffer, size);
 }
-static const unsigned int RDMASYS_DIRENT64_RECLEN_OFFSET = 16;
-static const unsigned int RDMASYS_DIRENT64_NAME_OFFSET = 19;
+static const unsigned int RDMASYS_DIRENT64_RECLEN_OFFSET = offsetof(struct dirent, d_reclen);
+static const unsigned int RDMASYS_DIRENT64_TYPE_OFFSET = offsetof(struct dirent, d_type);
+static const unsigned int RDMASYS_DIRENT64_NAME_OFFSET = offsetof(struct dirent, d_name);
+static const unsigned char RDMASYS_DT_REG = DT_REG;
+/* glibc's struct dirent on LP64 is the kernel's linux_dirent64 (fs/readdir.c) field for field. */
+_Static_assert(sizeof(void *) != 8 || (offsetof(struct dirent, d_reclen) == 16 && offsetof(struct dirent, d_type) == 18 &&
+               offsetof(struct dirent, d_name) == 19), "struct dirent is not linux_dirent64 here");
 
 /* ioctl(2) is variadic in glibc. */
 static inline int rdmaabi_ioctl_ptr(int fd, unsigned long request, void *arg) { return ioctl(fd, request, arg); }

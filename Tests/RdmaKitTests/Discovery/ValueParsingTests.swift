@@ -79,6 +79,21 @@ struct ValueParsingTests {
         #expect(naturalSorted(names) == names.sorted(by: naturalLess))
     }
 
+    /// The sort's number-keyed fast path orders exactly as the byte-wise comparison: random
+    /// names from a small alphabet (prefixes with digits, leading zeros, long runs, no digits).
+    @Test func naturalSortedAgreesWithNaturalLess() {
+        let alphabet = Array("ab_10900")
+        var state: UInt64 = 7
+        var names: [String] = ["a99999999999999999999", "a099999999999999999999", "a1", "1", "01", ""]
+        for _ in 0..<3000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let n = Int(state >> 60)
+            names.append(String((0..<n).map { k in alphabet[Int((state >> UInt64(3 * k + 4)) & 7)] }))
+        }
+        // Stable order is not promised; the sequence of keys is.
+        #expect(naturalSorted(names).map { Array($0.utf8) } == names.sorted(by: naturalLess).map { Array($0.utf8) })
+    }
+
     @Test func devNumbers() {
         #expect(parseDevNumber("231:192")! == (231, 192))
         #expect(parseDevNumber("231:192\n")! == (231, 192))

@@ -12,6 +12,13 @@ extension Tree {
     /// The canonical path of the entry `path` names. `followLast: false` is lstat/readlink
     /// semantics: a link in the last component is returned, not followed.
     func resolve(_ path: String, followLast: Bool = true) throws(KernelError) -> String {
+        // Fast path: a key of `entries` is already resolved — keys are in canonical form and
+        // every proper prefix of a key is a directory key (Tree.insert and Tree.move check the
+        // form; insert makes parents; remove and move take subtrees whole), so the walk below
+        // would meet no link, "." or ".." before the last component and end where it started.
+        if let entry = entries[path] {
+            guard case .symlink = entry.kind, followLast else { return path }
+        }
         guard path.hasPrefix("/") else { throw KernelError(.ENOENT, .other("not an absolute path: \(path)")) }
         // A trailing slash means "a directory", and follows a final link (path_lookupat).
         let mustBeDirectory = path.count > 1 && path.hasSuffix("/")
@@ -49,6 +56,23 @@ extension Tree {
         let resolved = current.isEmpty ? "/" : current
         if mustBeDirectory, entries[resolved]?.isDirectory != true { throw KernelError(.ENOTDIR) }
         return resolved
+    }
+
+    /// "/a/b": absolute, no empty, "." or ".." component, no trailing slash ("/" itself is not).
+    static func isCanonicalForm(_ path: String) -> Bool {
+        var bytes = path.utf8.makeIterator()
+        guard bytes.next() == UInt8(ascii: "/") else { return false }
+        var length = 0, onlyDots = true
+        while let byte = bytes.next() {
+            if byte == UInt8(ascii: "/") {
+                if length == 0 || (onlyDots && length <= 2) { return false }
+                length = 0; onlyDots = true
+            } else {
+                length += 1
+                if byte != UInt8(ascii: ".") { onlyDots = false }
+            }
+        }
+        return length > 0 && !(onlyDots && length <= 2)
     }
 
     /// The entry `path` names, following links.

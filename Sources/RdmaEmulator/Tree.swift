@@ -135,7 +135,8 @@ struct Tree: Sendable {
     /// Moves the entry at `from`, with everything below it, to `to` (kernfs_rename: a device
     /// rename moves its directory). `to` must not exist; its parent must.
     mutating func move(_ from: String, to: String) {
-        precondition(entries[to] == nil && entries[from] != nil, "emulator tree: cannot move \(from) to \(to)")
+        precondition(entries[to] == nil && entries[from] != nil && Tree.isCanonicalForm(to),
+                     "emulator tree: cannot move \(from) to \(to)")
         let prefix = from + "/"
         for path in entries.keys where path == from || path.hasPrefix(prefix) {
             entries[to + path.dropFirst(from.count)] = entries.removeValue(forKey: path)
@@ -168,7 +169,8 @@ struct Tree: Sendable {
     }
 
     private mutating func insert(_ path: String, _ entry: Entry) {
-        precondition(path.hasPrefix("/") && path != "/" && !path.hasSuffix("/"), "emulator tree: bad path \(path)")
+        // Canonical form (no "", "." or ".." component): Tree.resolve's fast path relies on it.
+        precondition(Tree.isCanonicalForm(path), "emulator tree: bad path \(path)")
         precondition(entries[path] == nil, "emulator tree: \(path) created twice")
         let parent = KernelPath.dirname(path)
         makeDirectory(parent)

@@ -76,6 +76,14 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// RFC 8259 string escaping; every control character is escaped.
     static func quote(_ s: String, into out: inout String) {
         out += "\""
+        // Most strings need no escape: append them whole. A byte below 0x20, '"', '\\', DEL or
+        // 0xC2 (the lead byte of U+0080–U+00BF, which holds C1) takes the scalar loop below;
+        // in valid UTF-8 the ASCII bytes never occur inside a multi-byte sequence.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -7,22 +7,27 @@ public enum KernelPath {
     }
 
     // basename/dirname scan for the last "/" instead of splitting: the emulator builds its
-    // whole tree through them (a split per node was most of `--emulated` start-up).
+    // whole tree through them (a split per node was most of `--emulated` start-up). They scan
+    // Unicode scalars, not Characters: a name may begin with a combining mark (sysfs names are
+    // bytes), and "/" followed by one is a single Character that is not "/" — fuzz-emulator-nldev
+    // found a device renamed to "\u{7AF}…" moved to the wrong directory (Docs/security.md).
     public static func basename(_ path: String) -> String {
-        var end = path.endIndex
-        while end > path.startIndex, path[path.index(before: end)] == "/" { end = path.index(before: end) }
-        guard end > path.startIndex else { return "/" }
-        let start = path[..<end].lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
-        return String(path[start..<end])
+        let scalars = path.unicodeScalars
+        var end = scalars.endIndex
+        while end > scalars.startIndex, scalars[scalars.index(before: end)] == "/" { end = scalars.index(before: end) }
+        guard end > scalars.startIndex else { return "/" }
+        let start = scalars[..<end].lastIndex(of: "/").map { scalars.index(after: $0) } ?? scalars.startIndex
+        return String(scalars[start..<end])
     }
 
     public static func dirname(_ path: String) -> String {
-        var end = path.endIndex
-        while end > path.startIndex, path[path.index(before: end)] == "/" { end = path.index(before: end) }
-        guard let slash = path[..<end].lastIndex(of: "/") else { return "/" }
+        let scalars = path.unicodeScalars
+        var end = scalars.endIndex
+        while end > scalars.startIndex, scalars[scalars.index(before: end)] == "/" { end = scalars.index(before: end) }
+        guard let slash = scalars[..<end].lastIndex(of: "/") else { return "/" }
         var cut = slash
-        while cut > path.startIndex, path[path.index(before: cut)] == "/" { cut = path.index(before: cut) }
-        return cut == path.startIndex ? "/" : (path.hasPrefix("/") ? "" : "/") + String(path[..<cut])
+        while cut > scalars.startIndex, scalars[scalars.index(before: cut)] == "/" { cut = scalars.index(before: cut) }
+        return cut == scalars.startIndex ? "/" : (scalars.first == "/" ? "" : "/") + String(scalars[..<cut])
     }
 
     /// Resolves `target` (a link's contents) against `directory` and removes "." and "..".
@@ -63,6 +68,7 @@ public enum KernelPath {
 
     /// Whether a directory-entry name is safe to join (no "/", not "." or "..", not empty).
     public static func isPlainName(_ name: String) -> Bool {
-        !name.isEmpty && name != "." && name != ".." && !name.contains("/")
+        // The bytes, not Characters: "/" followed by a combining mark is one Character.
+        !name.isEmpty && name != "." && name != ".." && !name.utf8.contains(0x2f)
     }
 }

@@ -91,3 +91,19 @@ extension EmulatedKernel {
         withState { $0.memory.protect(address) }
     }
 }
+
+extension EmulatedKernel {
+    /// Per device, in probe order: user contexts free (what `nfreectxts` shows), held by open
+    /// files (Drivers/ContextPool.swift) and in all (`nctxts`), read in one go under the lock.
+    /// For the fuzz harness (Fuzz/Sources/fuzz-emulator-files), which checks
+    /// free + held = total after every step of a program: reading and parsing four sysfs files
+    /// per step was a third of its time. Read-only; the CLI cannot reach it.
+    @_spi(Fuzzing) public var contextAccounts: [(device: String, free: Int, held: Int, total: Int)] {
+        let names = deviceNames
+        return withState { state in
+            names.compactMap { name in
+                state.devices[name].map { (name, $0.freeContexts, $0.userContexts.count, $0.probe.fixture.contexts) }
+            }
+        }
+    }
+}

@@ -95,12 +95,13 @@ struct Tree: Sendable {
     /// ancestor still names it (`<pci>/infiniband/hfi1_0/device` → "../../../0000:81:00.0",
     /// not "../..").
     static func sysfsLinkContents(link: String, target: String) -> String {
-        let from = KernelPath.dirname(link).split(separator: "/")
-        let toParent = KernelPath.dirname(target).split(separator: "/")
+        // Scalars, not Characters (a name may begin with a combining mark: PathWalk.swift).
+        let from: [String] = KernelPath.dirname(link).unicodeScalars.split(separator: "/").map { String($0) }
+        let toParent: [String] = KernelPath.dirname(target).unicodeScalars.split(separator: "/").map { String($0) }
         var common = 0
         while common < from.count && common < toParent.count && from[common] == toParent[common] { common += 1 }
-        let up = Array(repeating: "..", count: from.count - common)
-        return (up + toParent[common...].map(String.init) + [KernelPath.basename(target)]).joined(separator: "/")
+        let up: [String] = Array(repeating: "..", count: from.count - common)
+        return (up + Array(toParent[common...]) + [KernelPath.basename(target)]).joined(separator: "/")
     }
 
     /// A symbolic link with verbatim contents (tests use it for loops and dangling links).
@@ -135,10 +136,11 @@ struct Tree: Sendable {
     /// Moves the entry at `from`, with everything below it, to `to` (kernfs_rename: a device
     /// rename moves its directory). `to` must not exist; its parent must.
     mutating func move(_ from: String, to: String) {
-        precondition(entries[to] == nil && entries[from] != nil, "emulator tree: cannot move \(from) to \(to)")
+        precondition(entries[to] == nil && entries[from] != nil && Tree.isCanonicalForm(to),
+                     "emulator tree: cannot move \(from) to \(to)")
         let prefix = from + "/"
-        for path in entries.keys where path == from || path.hasPrefix(prefix) {
-            entries[to + path.dropFirst(from.count)] = entries.removeValue(forKey: path)
+        for path in entries.keys where path == from || path.utf8.starts(with: prefix.utf8) {
+            entries[to + String(path.unicodeScalars.dropFirst(from.unicodeScalars.count))] = entries.removeValue(forKey: path)
         }
         for (parent, name, add) in [(KernelPath.dirname(from), KernelPath.basename(from), false),
                                     (KernelPath.dirname(to), KernelPath.basename(to), true)] {
@@ -168,7 +170,8 @@ struct Tree: Sendable {
     }
 
     private mutating func insert(_ path: String, _ entry: Entry) {
-        precondition(path.hasPrefix("/") && path != "/" && !path.hasSuffix("/"), "emulator tree: bad path \(path)")
+        // Canonical form (no "", "." or ".." component): Tree.resolve's fast path relies on it.
+        precondition(Tree.isCanonicalForm(path), "emulator tree: bad path \(path)")
         precondition(entries[path] == nil, "emulator tree: \(path) created twice")
         let parent = KernelPath.dirname(path)
         makeDirectory(parent)

@@ -120,7 +120,7 @@ public struct HotplugSchedule: Sendable, Equatable, CustomStringConvertible {
                     guard names.contains(step.device) else { throw .unknownDevice(step.device, known: names) }
                     throw .outOfOrder(step.description, "\(step.device) is not present under that name at that time")
                 }
-                guard !new.isEmpty, new.utf8.count < 64, !new.contains("/"), new != ".", new != ".." else {
+                guard !new.isEmpty, new.utf8.count < 64, !new.utf8.contains(0x2f), new != ".", new != ".." else {
                     throw .badStep(step.description)
                 }
                 if new != step.device {

@@ -22,7 +22,7 @@ extension KernelState {
     mutating func rename(_ old: String, to new: String) throws(KernelError) {
         guard let key = presentDevice(named: old), var footprint = hotplug.footprints[key] else { throw KernelError(.ENODEV) }
         if new == old { return }
-        guard !new.isEmpty, new.utf8.count < Int(RDMAABI_IB_DEVICE_NAME_MAX), !new.contains("/"),
+        guard !new.isEmpty, new.utf8.count < Int(RDMAABI_IB_DEVICE_NAME_MAX), !new.utf8.contains(0x2f),
               new != ".", new != ".." else { throw KernelError(.EINVAL) }
         if presentDevice(named: new) != nil || tree.entry("/sys/class/infiniband/" + new) != nil { throw KernelError(.EEXIST) }
         guard let i = footprint.classDevices.firstIndex(where: { $0.subsystem == "infiniband" }) else { throw KernelError(.ENODEV) }

@@ -10,15 +10,18 @@ public enum KernelPath {
     // Characters: the emulator builds its whole tree through them (a split per node was most of
     // `--emulated` start-up), and a live listing calls them for every attribute and link, where
     // Character indexing cost 5,000 instructions a call (Docs/performance.md). Bytes are also
-    // what the kernel splits on: a combining mark after "/" starts a new component here, where
-    // Character indexing kept it with the "/".
+    // what the kernel splits on: a name may begin with a combining mark (sysfs names are bytes),
+    // and "/" followed by one is a single Character that is not "/" — fuzz-emulator-nldev found
+    // a device renamed to "\u{7AF}…" filed under the wrong directory (Docs/security.md). The
+    // pieces are decoded from the byte slices: a String subscript would round a UTF-8 index
+    // inside a Character down to the Character's start, "/" included.
     public static func basename(_ path: String) -> String {
         let bytes = path.utf8
         var end = bytes.endIndex
         while end > bytes.startIndex, bytes[bytes.index(before: end)] == slash { end = bytes.index(before: end) }
         guard end > bytes.startIndex else { return "/" }
         let start = bytes[..<end].lastIndex(of: slash).map { bytes.index(after: $0) } ?? bytes.startIndex
-        return String(path[start..<end])
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     public static func dirname(_ path: String) -> String {
@@ -29,7 +32,8 @@ public enum KernelPath {
         var cut = last
         while cut > bytes.startIndex, bytes[bytes.index(before: cut)] == slash { cut = bytes.index(before: cut) }
         if cut == bytes.startIndex { return "/" }
-        return bytes.first == slash ? String(path[..<cut]) : "/" + String(path[..<cut])
+        let head = String(decoding: bytes[..<cut], as: UTF8.self)
+        return bytes.first == slash ? head : "/" + head
     }
 
     private static let slash = UInt8(ascii: "/")
@@ -72,6 +76,7 @@ public enum KernelPath {
 
     /// Whether a directory-entry name is safe to join (no "/", not "." or "..", not empty).
     public static func isPlainName(_ name: String) -> Bool {
-        !name.isEmpty && name != "." && name != ".." && !name.contains("/")
+        // The bytes, not Characters: "/" followed by a combining mark is one Character.
+        !name.isEmpty && name != "." && name != ".." && !name.utf8.contains(0x2f)
     }
 }

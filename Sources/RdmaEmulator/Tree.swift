@@ -139,7 +139,7 @@ struct Tree: Sendable {
         precondition(entries[to] == nil && entries[from] != nil && Tree.isCanonicalForm(to),
                      "emulator tree: cannot move \(from) to \(to)")
         let prefix = from + "/"
-        for path in entries.keys where path == from || path.utf8.starts(with: prefix.utf8) {
+        for path in entries.keys where path == from || path.hasPrefix(prefix) {
             entries[to + String(path.unicodeScalars.dropFirst(from.unicodeScalars.count))] = entries.removeValue(forKey: path)
         }
         for (parent, name, add) in [(KernelPath.dirname(from), KernelPath.basename(from), false),

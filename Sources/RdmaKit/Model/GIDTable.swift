@@ -14,24 +14,9 @@ public struct GIDAddress: Sendable, Equatable, Hashable {
     /// Eight ':'-separated groups of 1–4 hex digits (libibverbs cmd_device.c `query_sysfs_gid`
     /// reads each group with `%hx`).
     public init?(sysfs text: String) {
-        var words: [UInt64] = []
-        words.reserveCapacity(8)
-        if colonHexGroups(text.utf8, count: 8, { words.append(UInt64($0)) }) {
-            subnetPrefix = words[0..<4].reduce(0) { $0 << 16 | $1 }
-            interfaceID = words[4..<8].reduce(0) { $0 << 16 | $1 }
-            return
-        }
-        // The rare spellings Swift's integer parser also takes ("+abc"): the slow way, so the
-        // accepted set stays what it was.
-        let groups = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard groups.count == 8 else { return nil }
-        words = []
-        for g in groups {
-            guard (1...4).contains(g.count), let w = UInt16(g, radix: 16) else { return nil }
-            words.append(UInt64(w))
-        }
-        subnetPrefix = words[0..<4].reduce(0) { $0 << 16 | $1 }
-        interfaceID = words[4..<8].reduce(0) { $0 << 16 | $1 }
+        guard let words = colonHexWords(text, count: 8) else { return nil }
+        subnetPrefix = words[0..<4].reduce(0) { $0 << 16 | UInt64($1) }
+        interfaceID = words[4..<8].reduce(0) { $0 << 16 | UInt64($1) }
     }
 
     var words: [UInt16] {

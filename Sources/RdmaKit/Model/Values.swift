@@ -8,25 +8,8 @@ public struct GUID: Sendable, Equatable, Hashable {
     /// Parses "0011:7501:0101:aabb" (core/sysfs.c `"%04x:%04x:%04x:%04x"`). Groups must be 1–4 hex
     /// digits, like libibverbs' `sscanf("%hx:%hx:%hx:%hx")`; anything else is malformed.
     public init?(sysfs text: String) {
-        if let v = Self.parseHexGroups(text.utf8) { value = v; return }
-        // The rare spellings Swift's integer parser also takes ("+abc"): the slow way, so the
-        // accepted set stays exactly what it was.
-        let groups = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard groups.count == 4 else { return nil }
-        var v: UInt64 = 0
-        for g in groups {
-            guard (1...4).contains(g.count), let part = UInt16(g, radix: 16) else { return nil }
-            v = v << 16 | UInt64(part)
-        }
-        value = v
-    }
-
-    /// Four groups of 1–4 hex digits, on the bytes (a split and four integer parses cost
-    /// 9,000 instructions a GUID, read for every device a listing prints).
-    private static func parseHexGroups(_ bytes: String.UTF8View) -> UInt64? {
-        var v: UInt64 = 0
-        guard colonHexGroups(bytes, count: 4, { v = v << 16 | UInt64($0) }) else { return nil }
-        return v
+        guard let words = colonHexWords(text, count: 4) else { return nil }
+        value = words.reduce(0) { $0 << 16 | UInt64($1) }
     }
 
     public var sysfs: String {
@@ -59,6 +42,24 @@ func colonHexGroups(_ bytes: String.UTF8View, count: Int, _ group: (UInt16) -> V
     guard digits > 0, groups == count - 1 else { return false }
     group(value)
     return true
+}
+
+/// `count` groups of 1–4 hex digits separated by ":" (sysfs GUIDs and GIDs), as libibverbs
+/// reads them with `%hx`. Scanned on the bytes (a split and one integer parse per group cost
+/// 9,000 instructions a GUID); the rare spellings Swift's integer parser also takes ("+abc") go
+/// the slow way, so the accepted set stays what it was.
+func colonHexWords(_ text: String, count: Int) -> [UInt16]? {
+    var words: [UInt16] = []
+    words.reserveCapacity(count)
+    if colonHexGroups(text.utf8, count: count, { words.append($0) }) { return words }
+    let groups = text.split(separator: ":", omittingEmptySubsequences: false)
+    guard groups.count == count else { return nil }
+    words = []
+    for g in groups {
+        guard (1...4).contains(g.count), let w = UInt16(g, radix: 16) else { return nil }
+        words.append(w)
+    }
+    return words
 }
 
 /// `words` as `%04x` groups joined by ":" (sysfs GUIDs and GIDs).

@@ -62,6 +62,12 @@ for n in sizes:
         rows.append((n, name, wall(name, n), syscalls(name, n), instructions(name, n), rss(name, n)))
 
 ref = {(n, name): w for n, name, w, *_ in rows}
+try:
+    filesystem = open(f"{results}/filesystem").read().strip()
+except OSError:
+    filesystem = "disk"
+print()
+print(f"Trees on {filesystem}.")
 print()
 print("| devices | command | wall ms | vs ibv_devices | vs ibstat | syscalls | instructions | max RSS MiB |")
 print("|---:|---|---:|---:|---:|---:|---:|---:|")

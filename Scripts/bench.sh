@@ -2,7 +2,7 @@
 # The listing benchmark (issue 9; Docs/performance.md). Not a test: a table with ratios against
 # rdma-core's own tools on the same trees, and an exit status that says whether the goals hold.
 #
-# usage: Scripts/bench.sh [-s "1 16 256 1024"] [-r RUNS] [-q] [-b BIN] [-d DYNBIN] [-o DIR]
+# usage: Scripts/bench.sh [-s "1 16 256 1024"] [-r RUNS] [-q] [-b BIN] [-d DYNBIN] [-o DIR] [-F tmpfs|disk]
 #   -s SIZES  tree sizes (hfi1-like devices per tree); 0 = the empty tree is always measured too
 #   -r RUNS   hyperfine runs per command (default 20; fewer on the largest tree)
 #   -q        quick: wall time only (no strace, callgrind or RSS)
@@ -11,6 +11,9 @@
 #   -d DYNBIN the dynamically linked build, measured for start-up only (default: a fresh
 #             `swift build -c release` when -b is not given; "-" to skip)
 #   -o DIR    keep the trees and raw results in DIR (default: a temporary directory)
+#   -F FS     where the trees live: tmpfs (default; a file system in memory, as sysfs is —
+#             the trees are made again each run) or disk (DIR's own file system, e.g. ext4,
+#             whose directory reads and atime updates sysfs does not have; Docs/performance.md)
 #
 # For each tree T (Scripts/bench-tree.py: N hfi1-like devices cloned from an emulated snapshot),
 # inside a private mount namespace with T/sys bound over /sys and T/dev over /dev (libibverbs
@@ -29,13 +32,15 @@
 # Exit: 0 every goal met; 1 a goal missed (the table marks it); 2 usage or a missing tool.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZES="1 16 256 1024" RUNS=20 QUICK=0 BIN= DYNBIN= OUT=
-while getopts "s:r:qb:d:o:h" o; do
+SIZES="1 16 256 1024" RUNS=20 QUICK=0 BIN= DYNBIN= OUT= FS=tmpfs
+while getopts "s:r:qb:d:o:F:h" o; do
     case $o in
         s) SIZES=$OPTARG ;; r) RUNS=$OPTARG ;; q) QUICK=1 ;; b) BIN=$OPTARG ;; d) DYNBIN=$OPTARG ;; o) OUT=$OPTARG ;;
-        *) sed -n '2,25p' "$0"; exit 2 ;;
+        F) FS=$OPTARG ;;
+        *) sed -n '2,29p' "$0"; exit 2 ;;
     esac
 done
+case $FS in tmpfs|disk) ;; *) echo "bench: -F takes tmpfs or disk" >&2; exit 2 ;; esac
 for tool in hyperfine unshare python3 ibv_devices ibstat; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is missing (.ci/install-deps.sh bench)" >&2; exit 2; }
 done
@@ -58,16 +63,28 @@ fi
 BIN=$(readlink -f "$BIN")
 [ "$DYNBIN" = - ] && DYNBIN=
 [ -n "$DYNBIN" ] && DYNBIN=$(readlink -f "$DYNBIN")
-if [ -z "$OUT" ]; then OUT=$(mktemp -d "${TMPDIR:-/tmp}/rdmactl-bench.XXXXXX"); trap 'rm -rf "$OUT"' EXIT; fi
+cleanup=()
+trap 'for c in "${cleanup[@]}"; do eval "$c"; done' EXIT
+if [ -z "$OUT" ]; then OUT=$(mktemp -d "${TMPDIR:-/tmp}/rdmactl-bench.XXXXXX"); cleanup+=("rm -rf '$OUT'"); fi
 mkdir -p "$OUT/results"
+# The trees: under $OUT on disk, or on a tmpfs mounted for this run (sysfs is in memory: no
+# block cache, no journal, no htree directories; both rdmactl and rdma-core read the same tree).
+TREES=$OUT
+if [ "$FS" = tmpfs ]; then
+    TREES=$OUT/tmpfs
+    mkdir -p "$TREES"
+    mount -t tmpfs -o size=4g,mode=0755 rdmactl-bench "$TREES"
+    cleanup=("umount '$TREES'; rmdir '$TREES'" "${cleanup[@]}")
+fi
 strip --strip-debug -o "$OUT/rdmactl.nodebug" "$BIN"
 [ -n "$DYNBIN" ] && strip --strip-debug -o "$OUT/rdmactl-dynamic.nodebug" "$DYNBIN"
-echo "bench: rdmactl $("$BIN" --version) ($BIN); trees and results in $OUT"
+echo "bench: rdmactl $("$BIN" --version) ($BIN); trees on $FS in $TREES, results in $OUT/results"
 
-[ -d "$OUT/template" ] || "$BIN" --emulated-set hfi1 snapshot "$OUT/template" >/dev/null
+[ -d "$TREES/template" ] || "$BIN" --emulated-set hfi1 snapshot "$TREES/template" >/dev/null
 for n in 0 $SIZES; do
-    [ -d "$OUT/tree-$n" ] || python3 Scripts/bench-tree.py "$OUT/template" "$OUT/tree-$n" "$n"
+    [ -d "$TREES/tree-$n" ] || python3 Scripts/bench-tree.py "$TREES/template" "$TREES/tree-$n" "$n"
 done
+echo "$FS" > "$OUT/results/filesystem"
 
 # One namespace per tree; inside it every command sees the tree as the live /sys and /dev.
 measure() {   # measure NAME N RUNS -- COMMAND...  (runs inside the namespace)
@@ -90,7 +107,7 @@ export -f measure
 export OUT QUICK BIN DYNBIN
 
 for n in 0 $SIZES; do
-    T=$OUT/tree-$n
+    T=$TREES/tree-$n
     runs=$RUNS
     [ "$n" -ge 1024 ] && runs=$(( RUNS < 10 ? RUNS : 10 ))
     echo "bench: tree of $n device(s): $runs runs per command"

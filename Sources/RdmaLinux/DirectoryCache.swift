@@ -14,19 +14,26 @@ struct DirectoryCache {
         /// `getdents64` (RegularFiles); nil when the directory was opened for a link look-up
         /// first.
         var regular: RegularFiles?
+        /// `uses` when it was last taken.
+        var lastUse: Int
     }
 
     /// Bounded: a listing visits a handful of directories per device, one device after another.
     static let limit = 64
 
     private(set) var entries: [String: Entry] = [:]
+    /// Takes so far: the clock of `lastUse`.
+    private var uses = 0
 
     /// The cached descriptor of `directory` and its listing, taken for use; nil when it is not
     /// cached.
     mutating func take(_ directory: String) -> (fd: Int32, regular: RegularFiles?)? {
-        guard var entry = entries[directory] else { return nil }
-        entry.users += 1
-        entries[directory] = entry
+        // One hash of the path, then the entry changed in place.
+        guard let index = entries.index(forKey: directory) else { return nil }
+        uses += 1
+        entries.values[index].users += 1
+        entries.values[index].lastUse = uses
+        let entry = entries.values[index]
         return (entry.fd, entry.regular)
     }
 
@@ -38,20 +45,24 @@ struct DirectoryCache {
         if let existing = take(directory) { return (existing.fd, existing.regular, [fd]) }
         var closing: [Int32] = []
         if entries.count >= Self.limit {
-            for (key, entry) in entries where entry.users == 0 {
+            // The least recently taken idle entries go, down to half the limit (one sort every
+            // limit/2 inserts): directories every device passes through (a class directory,
+            // whose listing spares a failed open per link) stay.
+            let idle = entries.filter { $0.value.users == 0 }.sorted { $0.value.lastUse < $1.value.lastUse }
+            for (key, entry) in idle.prefix(entries.count - Self.limit / 2) {
                 closing.append(entry.fd)
                 entries[key] = nil
             }
         }
-        entries[directory] = Entry(fd: fd, users: 1, regular: regular)
+        uses += 1
+        entries[directory] = Entry(fd: fd, users: 1, regular: regular, lastUse: uses)
         return (fd, regular, closing)
     }
 
     /// Gives back a descriptor `take` or `insert` returned.
     mutating func give(_ directory: String) {
-        guard var entry = entries[directory] else { return }
-        entry.users -= 1
-        entries[directory] = entry
+        guard let index = entries.index(forKey: directory) else { return }
+        entries.values[index].users -= 1
     }
 
     /// Every descriptor, for the kernel's deinit.
@@ -68,6 +79,9 @@ struct DirectoryCache {
 struct RegularFiles: @unchecked Sendable {
     let bytes: [UInt8]
 
+    /// A batch `getdents64` returned.
+    init(batch: [UInt8]) { bytes = batch }
+
     /// One `getdents64` on `fd` (a directory opened for reading, not yet read).
     init?(fd: Int32) {
         var failed = false
@@ -79,21 +93,29 @@ struct RegularFiles: @unchecked Sendable {
         bytes = batch
     }
 
-    func contains(_ name: String) -> Bool {
-        let target = Array(name.utf8)
+    /// Whether the batch lists `name` as a regular file.
+    func contains(_ name: String) -> Bool { type(of: name) == UInt8(RDMASYS_DT_REG) }
+
+    /// `name`'s `d_type` in the batch; nil when the batch does not list it.
+    func type(of name: String) -> UInt8? {
+        var name = name
+        return name.withUTF8 { type(of: $0) }
+    }
+
+    private func type(of target: UnsafeBufferPointer<UInt8>) -> UInt8? {
         var offset = 0
         let reclenAt = Int(RDMASYS_DIRENT64_RECLEN_OFFSET), typeAt = Int(RDMASYS_DIRENT64_TYPE_OFFSET)
         let nameAt = Int(RDMASYS_DIRENT64_NAME_OFFSET)
         while offset + nameAt <= bytes.count {
             let length = Int(bytes[offset + reclenAt]) | Int(bytes[offset + reclenAt + 1]) << 8
-            guard length > 0, offset + length <= bytes.count else { return false }
+            guard length > 0, offset + length <= bytes.count else { return nil }
             let start = offset + nameAt
-            if bytes[offset + typeAt] == UInt8(RDMASYS_DT_REG), start + target.count < offset + length,
-               bytes[start + target.count] == 0, bytes[start..<start + target.count].elementsEqual(target) {
-                return true
+            if start + target.count < offset + length, bytes[start + target.count] == 0,
+               bytes[start..<start + target.count].elementsEqual(target) {
+                return bytes[offset + typeAt]
             }
             offset += length
         }
-        return false
+        return nil
     }
 }

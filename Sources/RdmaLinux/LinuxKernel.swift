@@ -161,6 +161,13 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         return nil
     }
 
+    /// `relative(path) != nil`, without building the relative path (a check per attribute).
+    func maps(_ path: String) -> Bool {
+        if path.hasPrefix("/sys/") || path == "/sys" { return true }
+        if path.hasPrefix("/dev/") || path == "/dev" { return devPrefix != nil }
+        return relative(path) != nil
+    }
+
     /// Top-level directories a system root may hold besides sys/ and dev/.
     static let userSpaceTops = ["/etc", "/usr", "/proc"]
 
@@ -179,9 +186,36 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
 
     // MARK: sysfs
 
+    /// Opens a directory of the tree. Where its parent's descriptor is cached and its name is
+    /// plain (one component), relative to that descriptor with O_NOFOLLOW|O_DIRECTORY: the
+    /// kernel walks one component instead of the whole path from the root (half of a rooted
+    /// listing's kernel time went to openat2 path walks, issue 9), and no link is followed, so
+    /// the parent's confinement to the root carries over. A link there (a hand-made tree's
+    /// `ports -> ...`) or any other failure of the short way takes the long one,
+    /// `openat2(RESOLVE_IN_ROOT)` from the root. Live: the plain path.
+    func openDirectory(_ path: String, flags: Int32) throws(KernelError) -> Int32 {
+        if !isLive {
+            let name = KernelPath.basename(path)
+            // Where the parent was listed, a name it lists as anything but a directory (a class
+            // directory's links) goes the long way at once rather than failing the short way first.
+            if KernelPath.isPlainName(name),
+               let fd = withCachedDirectory(KernelPath.dirname(path), { parent, listing -> Int32 in
+                   if let type = listing?.type(of: name), type != UInt8(RDMASYS_DT_DIR) { return -1 }
+                   return openat(parent, name, flags | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }), fd >= 0 {
+                return fd
+            }
+        }
+        return try openInRoot(path, flags: flags | O_DIRECTORY)
+    }
+
     public func listDirectory(_ path: String) throws(KernelError) -> [String] {
-        let fd = try openInRoot(path, flags: O_RDONLY | O_DIRECTORY)
-        defer { Glibc.close(fd) }
+        let fd = try openDirectory(path, flags: O_RDONLY)
+        // Kept for the directories below it (ports/ → ports/1) and the links in it; cached
+        // only after the listing, so no other thread reads this descriptor's offset.
+        // Every batch, kept with the descriptor: the entries' types (d_type) spare an fstatat
+        // per attribute and a failed open per link below it.
+        var batches: [UInt8] = []
+        defer { if isLive { Glibc.close(fd) } else { keepDirectory(path, fd, listing: RegularFiles(batch: batches)) } }
         var names: [String] = []
         var failure: Int32 = 0
         // getdents64 into one buffer (no opendir: its fcntl and fstat were two syscalls a
@@ -195,6 +229,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
                     return
                 }
                 if n == 0 { return }
+                if !isLive { batches.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<n])) }
                 var offset = 0
                 while offset < n {
                     let length = Int(buffer.load(fromByteOffset: offset + Int(RDMASYS_DIRENT64_RECLEN_OFFSET), as: UInt16.self))
@@ -232,7 +267,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// in-root resolution; nothing is followed out of the root either way.
     func openTreeRegular(_ path: String) throws(KernelError) -> Int32 {
         let name = KernelPath.basename(path)
-        guard KernelPath.isPlainName(name), relative(path) != nil else {
+        guard KernelPath.isPlainName(name), maps(path) else {
             return try Self.openRegular(rootFD: rootFD, relative(path), path: path)
         }
         enum Looked { case opened(Int32), failed(Int32), link, notRegular(mode_t) }
@@ -301,11 +336,16 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// On a regular file a short read is EOF (read(2)), so a sysfs attribute costs one read.
     static func readAll(_ fd: Int32, limit: Int, regularFile: Bool = false) throws(KernelError) -> [UInt8] {
         var out: [UInt8] = []
+        // Most attributes are a few dozen bytes: the first read asks for 256 into an array of
+        // that size (a small allocation malloc recycles at once, not a page per attribute);
+        // anything longer continues in reads four times larger each, up to 64 KiB (a snapshot
+        // manifest of a thousand devices: 15 reads, not 170).
+        var size = 256
         while true {
             var failure: Int32 = 0
             // Read straight into uninitialised storage: no zero-fill, no second copy.
-            let chunk = [UInt8](unsafeUninitializedCapacity: 4096) { buffer, count in
-                let n = Glibc.read(fd, buffer.baseAddress, 4096)
+            let chunk = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                let n = Glibc.read(fd, buffer.baseAddress, size)
                 if n < 0 { failure = errno; count = 0 } else { count = n }
             }
             if failure == EINTR { continue }
@@ -313,7 +353,8 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             if chunk.isEmpty { return out }
             if out.isEmpty { out = chunk } else { out.append(contentsOf: chunk) }
             if out.count > limit { throw KernelError(.EFBIG, .tooLarge(limit: limit)) }
-            if regularFile && chunk.count < 4096 { return out }
+            if regularFile && chunk.count < size { return out }
+            size = min(size * 4, 64 * 1024)
         }
     }
 
@@ -330,7 +371,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         } else {
             // Read (not O_PATH) when it is to be listed: getdents64 needs a readable descriptor.
             // Listed before it is shared, so no two threads move one directory offset.
-            let opened = try openInRoot(directory, flags: (listing ? O_RDONLY : RDMAABI_O_PATH) | O_DIRECTORY)
+            let opened = try openDirectory(directory, flags: listing ? O_RDONLY : RDMAABI_O_PATH)
             let listed = listing ? RegularFiles(fd: opened) : nil
             let (kept, keptRegular, closing) = directoryCache.withLock { $0.insert(directory, fd: opened, regular: listed) }
             for old in closing { Glibc.close(old) }
@@ -338,6 +379,26 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         }
         defer { directoryCache.withLock { $0.give(directory) } }
         return body(fd, regular)
+    }
+
+    /// `body` on the cached descriptor of `directory`, nil when it is not cached (nothing is
+    /// opened).
+    func withCachedDirectory<R>(_ directory: String, _ body: (Int32, RegularFiles?) -> R) -> R? {
+        guard let (fd, listing) = directoryCache.withLock({ $0.take(directory) }) else { return nil }
+        defer { directoryCache.withLock { $0.give(directory) } }
+        return body(fd, listing)
+    }
+
+    /// Caches `fd` (a directory just listed, with its entries) for later look-ups, or closes it
+    /// when the directory is cached already.
+    func keepDirectory(_ directory: String, _ fd: Int32, listing: RegularFiles) {
+        // insert hands back `fd` among those to close when the directory was cached already.
+        let closing = directoryCache.withLock { cache -> [Int32] in
+            let (_, _, closing) = cache.insert(directory, fd: fd, regular: listing)
+            cache.give(directory)
+            return closing
+        }
+        for old in closing { Glibc.close(old) }
     }
 
     public func readLink(_ path: String) throws(KernelError) -> String {

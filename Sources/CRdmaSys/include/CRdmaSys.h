@@ -133,6 +133,7 @@ static const unsigned int RDMASYS_DIRENT64_RECLEN_OFFSET = offsetof(struct diren
 static const unsigned int RDMASYS_DIRENT64_TYPE_OFFSET = offsetof(struct dirent, d_type);
 static const unsigned int RDMASYS_DIRENT64_NAME_OFFSET = offsetof(struct dirent, d_name);
 static const unsigned char RDMASYS_DT_REG = DT_REG;
+static const unsigned char RDMASYS_DT_DIR = DT_DIR;
 /* glibc's struct dirent on LP64 is the kernel's linux_dirent64 (fs/readdir.c) field for field. */
 _Static_assert(sizeof(void *) != 8 || (offsetof(struct dirent, d_reclen) == 16 && offsetof(struct dirent, d_type) == 18 &&
                offsetof(struct dirent, d_name) == 19), "struct dirent is not linux_dirent64 here");

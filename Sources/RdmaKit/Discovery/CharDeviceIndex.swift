@@ -29,11 +29,25 @@ struct CharDeviceIndex {
             uverbsClassABI = try? reader.integer(Self.uverbsClass + "/abi_version")
             madClassABI = try? reader.integer(Self.madClass + "/abi_version")
         }
+        // `list` attributes a class device to its ib device by where its class link leads (one
+        // readlink) instead of reading `ibdev`: a node whose link ends in the directory of a
+        // parent that holds exactly one ib device belongs to that device. The kernel gives
+        // uverbs, umad and issm devices the ib device's own parent — ib_uverbs_add_one
+        // (core/uverbs_main.c: `uverbs_dev->dev.parent = device->dev.parent`) and
+        // ib_umad_init_port (core/user_mad.c) — so they sit in P/infiniband_verbs/ and
+        // P/infiniband_mad/ beside P/infiniband/. Any other node (a virtual device's, one under a
+        // shared parent, a broken link) is read the long way (`ibdev`, and `port` for umad/issm).
+        // Not reading them also means a broken `ibdev` or `port` of such a node is reported by
+        // `list --json`, `show` and `facets`, not `list`.
+        let parents = detail == .summary ? Self.verifiedParents(Self.uniqueParents(devicePaths, wanted: wanted), kernel: kernel) : [:]
         // Each class device is read on its own (issue 9: on the kernel's threads), results put
         // together in natural order.
         let uverbs = Self.entries(kernel, Self.uverbsClass, reader: &reader).filter { $0.hasPrefix("uverbs") }
         let foundVerbs = Self.readEach(uverbs, reader: &reader) { (entry, r) -> (String, CharDevice, Int?)? in
             let dir = Self.uverbsClass + "/" + entry
+            if let owner = Self.ownerByLink(dir, entry, group: "infiniband_verbs", parents, kernel: r.kernel) {
+                return (owner, Self.charDevice(.uverbs, entry, dir, of: owner, reader: &r, detail: detail), nil)
+            }
             guard let ibdev = Self.owner(dir, knownDevices, reader: &r), wanted.contains(ibdev) else { return nil }
             let cdev = Self.charDevice(.uverbs, entry, dir, of: ibdev, reader: &r, detail: detail)
             let abi = detail >= .negotiation ? (try? r.integer(dir + "/abi_version")) ?? nil : nil
@@ -44,19 +58,11 @@ struct CharDeviceIndex {
             uverbsByDevice[ibdev, default: []].append(cdev)
         }
         let mad = Self.entries(kernel, Self.madClass, reader: &reader).filter { $0.hasPrefix("umad") || $0.hasPrefix("issm") }
-        // `list` shows only whether a device has umad/issm nodes (FACETS): there, a node whose
-        // class link leads into the directory of a parent that holds exactly one ib device
-        // belongs to that device — ib_umad_init_port (core/user_mad.c) gives the umad and issm
-        // devices the ib device's own parent — and costs one readlink (plus one listing of the
-        // parent's infiniband/ per device) instead of reading `ibdev` and `port` (four
-        // attributes a device). Any other node (a virtual device's, one under a shared parent,
-        // a broken link) is read as below. Not reading them also means a broken `ibdev` or
-        // `port` of such a node is reported by `list --json`, `show` and `facets`, not `list`.
-        let parents = detail == .summary ? Self.verifiedParents(Self.uniqueParents(devicePaths, wanted: wanted), kernel: kernel) : [:]
+        // `list` shows only whether a device has umad/issm nodes (FACETS): attributed by the
+        // class link as above, a node costs one readlink instead of reading `ibdev` and `port`.
         let foundMad = Self.readEach(mad, reader: &reader) { (entry, r) -> (String, CharDevice)? in
             let dir = Self.madClass + "/" + entry
-            if !parents.isEmpty, let target = try? r.kernel.readLink(dir), KernelPath.basename(target) == entry,
-               let owner = Self.parent(of: target, under: "infiniband_mad").flatMap({ parents[$0] }) {
+            if let owner = Self.ownerByLink(dir, entry, group: "infiniband_mad", parents, kernel: r.kernel) {
                 var cdev = CharDevice(kind: entry.hasPrefix("umad") ? .umad : .issm, name: entry)
                 cdev.portNotRead = true
                 return (owner, cdev)
@@ -94,6 +100,15 @@ struct CharDeviceIndex {
         // plain directories (/sys/class/...).
         guard parent.hasPrefix("/sys/devices/"), parent != "/sys/devices/virtual" else { return nil }
         return parent
+    }
+
+    /// The device a class device belongs to by its class link alone: the link must end in
+    /// `P/group/NAME` for a parent `P` in `parents` (verified to hold exactly one ib device).
+    /// nil when it does not, so the caller reads `ibdev`.
+    static func ownerByLink(_ dir: String, _ entry: String, group: String, _ parents: [String: String],
+                            kernel: any Kernel) -> String? {
+        guard !parents.isEmpty, let target = try? kernel.readLink(dir), KernelPath.basename(target) == entry else { return nil }
+        return parent(of: target, under: group).flatMap { parents[$0] }
     }
 
     /// Parent directory → the one wanted device under it; parents with several devices are left

@@ -156,8 +156,9 @@ public struct Discovery: Sendable {
                 }
                 throw RdmaError.kernel(error, path: "NETLINK_RDMA", doing: "RDMA device dump over")
             }
-            for device in found where KernelPath.isPlainName(device.name) {
-                if let entry = classEntry(device.name, reader: &reader) {
+            let named = found.filter { KernelPath.isPlainName($0.name) }
+            for (device, entry) in zip(named, classEntries(named.map(\.name), reader: &reader)) {
+                if let entry {
                     entries.append(Entry(name: entry.name, path: entry.path, index: device.index,
                                          nodeGUID: device.nodeGUID, systemImageGUID: device.systemImageGUID,
                                          nodeType: device.nodeKind, portCount: device.portCount))
@@ -174,16 +175,35 @@ public struct Discovery: Sendable {
                 throw RdmaError("MALFORMED_ROOT", exit: .malformedTree, errno: error.errno,
                                 "\(Self.classPath) in this tree cannot be listed: \(error)")
             }
+            var plain: [String] = []
             for name in names where KernelPath.isPlainName(name) {
                 if name.contains("\\") {
                     reader.warn(Diagnostic("BROKEN_ENTRY", path: Self.classPath + "/" + name,
                                            "\(Self.classPath)/\(name): the name is not valid UTF-8; skipped"))
                     continue
                 }
-                if let entry = classEntry(name, reader: &reader) { entries.append(entry) }
+                plain.append(name)
             }
+            entries = classEntries(plain, reader: &reader).compactMap { $0 }
         }
         return naturalSorted(entries) { $0.name }
+    }
+
+    /// `classEntry` for every name, on the kernel's threads (a readlink each: a thousand of them
+    /// were the longest serial step of a listing); results and warnings in `names`' order.
+    func classEntries(_ names: [String], reader: inout AttributeReader) -> [Entry?] {
+        let slots = Slots<(Entry?, [Diagnostic])>(count: names.count)
+        let discovery = self
+        kernel.concurrentlyPerform(names.count) { i in
+            var own = AttributeReader(kernel: discovery.kernel)
+            let entry = discovery.classEntry(names[i], reader: &own)
+            slots.set(i, (entry, own.warnings))
+        }
+        return (0..<names.count).map { i in
+            let (entry, warnings) = slots.take(i)
+            for warning in warnings { reader.warn(warning) }
+            return entry
+        }
     }
 
     /// `class/infiniband/NAME` resolved to the device directory; nil (with a warning) when the

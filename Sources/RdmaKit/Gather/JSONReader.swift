@@ -238,3 +238,71 @@ public struct JSONReader {
         return v
     }
 }
+
+// MARK: pulling members without building a tree
+
+/// Member-by-member reading for a decoder that knows its schema (the snapshot manifest): the
+/// same strict grammar and nesting bound as `parse`, but only the values asked for become
+/// `JSONValue`s — a manifest of a thousand devices is parsed without its tree (issue 9).
+extension JSONReader {
+    /// The next byte after whitespace, not consumed.
+    mutating func peek() -> UInt8? {
+        skipSpace()
+        return offset < end ? bytes[offset] : nil
+    }
+
+    /// Consumes `{` (`[` for `array`), or throws. `depth` is the container's own nesting depth.
+    mutating func open(array: Bool = false, depth: Int) throws(Failure) {
+        guard depth < 128 else { throw fail("nesting deeper than 128") }
+        skipSpace()
+        try expect(array ? UInt8(ascii: "[") : UInt8(ascii: "{"))
+    }
+
+    /// The key of the next member of an object opened with `open()`, positioned on its value;
+    /// nil after the closing `}`. `first` is true before the first member.
+    mutating func nextKey(first: inout Bool) throws(Failure) -> String? {
+        skipSpace()
+        guard offset < end else { throw fail("unexpected end in an object") }
+        // `}` ends `{}` or follows a member; after a comma a key must come (`{"a": 1,}` fails).
+        if bytes[offset] == UInt8(ascii: "}") { offset += 1; return nil }
+        if !first {
+            try expect(UInt8(ascii: ","))
+            skipSpace()
+        }
+        first = false
+        guard offset < end, bytes[offset] == UInt8(ascii: "\"") else { throw fail("expected a key") }
+        let key = try string()
+        skipSpace()
+        try expect(UInt8(ascii: ":"))
+        skipSpace()
+        return key
+    }
+
+    /// Whether an array opened with `open(array: true)` has another element (positioned on
+    /// it); false after the closing `]`.
+    mutating func nextElement(first: inout Bool) throws(Failure) -> Bool {
+        skipSpace()
+        guard offset < end else { throw fail("unexpected end in an array") }
+        if first {
+            first = false
+            if bytes[offset] == UInt8(ascii: "]") { offset += 1; return false }
+            return true
+        }
+        if bytes[offset] == UInt8(ascii: "]") { offset += 1; return false }
+        try expect(UInt8(ascii: ","))
+        skipSpace()
+        return true
+    }
+
+    /// The value here as a `JSONValue` (a tree only when it is an object or array); `depth` is
+    /// its nesting depth, as `parse` counts it.
+    mutating func readValue(depth: Int) throws(Failure) -> JSONValue {
+        try value(depth: depth)
+    }
+
+    /// Whitespace, then the end of the input: nothing may follow a document.
+    mutating func expectEnd() throws(Failure) {
+        skipSpace()
+        guard offset == end else { throw fail("trailing bytes") }
+    }
+}

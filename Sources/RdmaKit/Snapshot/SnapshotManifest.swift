@@ -104,6 +104,16 @@ public struct SnapshotManifest: Sendable, Equatable {
     public static func decode(_ bytes: [UInt8]) -> SnapshotManifest? {
         // A UTF-8 byte-order mark, which JSONDecoder (the reader of earlier versions) skipped.
         let body = bytes.starts(with: [0xef, 0xbb, 0xbf]) ? Array(bytes.dropFirst(3)) : bytes
+        // Member by member, without the document's tree: at a thousand devices the tree was
+        // most of a `--root` listing's start (issue 9). `decodeThroughTree` is the reference.
+        return (try? ManifestPull.decode(body)) ?? nil
+    }
+
+    /// The same decoding through the whole `JSONValue` tree: the reference the pull decoder is
+    /// checked against (ManifestCodecTests, fuzz-manifest).
+    @_spi(Testing) public static func decodeThroughTree(_ bytes: [UInt8]) -> SnapshotManifest? {
+        // A UTF-8 byte-order mark, which JSONDecoder (the reader of earlier versions) skipped.
+        let body = bytes.starts(with: [0xef, 0xbb, 0xbf]) ? Array(bytes.dropFirst(3)) : bytes
         guard let document = try? JSONReader.parse(body, fractionsAsNull: true), case .object = document else { return nil }
         var m = ManifestFields(document)
         guard let schema = m.string("schema"), let capturedFrom = m.string("captured_from"),
@@ -111,7 +121,7 @@ public struct SnapshotManifest: Sendable, Equatable {
               let nodeValues = m.array("nodes") else { return nil }
         var nodes: [Node] = []
         for value in nodeValues {
-            var n = ManifestFields(value)
+            let n = ManifestFields(value)
             guard case .object = value, let path = n.string("path"), let type = n.string("type"),
                   let major = n.uint32("major"), let minor = n.uint32("minor"), let mode = n.string("mode"),
                   let uid = n.uint32("uid"), let gid = n.uint32("gid") else { return nil }
@@ -121,7 +131,7 @@ public struct SnapshotManifest: Sendable, Equatable {
         if let values = m.optionalArray("netlink_devices") {
             var devices: [NetlinkDevice] = []
             for value in values {
-                var d = ManifestFields(value)
+                let d = ManifestFields(value)
                 guard case .object = value, let name = d.string("name"), let index = d.uint32("index") else { return nil }
                 let driverID = d.optionalUInt32("driver_id"), driver = d.optionalString("driver")
                 guard let driverID, let driver else { return nil }
@@ -138,31 +148,16 @@ public struct SnapshotManifest: Sendable, Equatable {
     }
 }
 
-/// Typed member access for `SnapshotManifest.decode`. An optional accessor returns nil when the
+/// Typed member access for `SnapshotManifest.decodeThroughTree`. An optional accessor returns nil when the
 /// member has the wrong type (and marks the read failed), `.some(nil)` when it is absent or null.
 private struct ManifestFields {
     let value: JSONValue
     var failed = false
     init(_ value: JSONValue) { self.value = value }
 
-    func string(_ key: String) -> String? {
-        if case .string(let s)? = value[key] { return s }
-        return nil
-    }
-    func int(_ key: String) -> Int? {
-        switch value[key] {
-        case .int(let i)?: return Int(exactly: i)
-        case .uint(let u)?: return Int(exactly: u)
-        default: return nil
-        }
-    }
-    func uint32(_ key: String) -> UInt32? {
-        switch value[key] {
-        case .int(let i)?: return UInt32(exactly: i)
-        case .uint(let u)?: return UInt32(exactly: u)
-        default: return nil
-        }
-    }
+    func string(_ key: String) -> String? { value[key]?.stringValue }
+    func int(_ key: String) -> Int? { value[key]?.intValue }
+    func uint32(_ key: String) -> UInt32? { value[key]?.uint32Value }
     func array(_ key: String) -> [JSONValue]? {
         if case .array(let a)? = value[key] { return a }
         return nil
@@ -191,6 +186,156 @@ private struct ManifestFields {
         switch value[key] {
         case nil, .null?: return .some(nil)
         case .bool(let b)?: return .some(b)
+        default: return nil
+        }
+    }
+}
+
+/// `SnapshotManifest.decode` with JSONReader's pull reading: the same grammar, nesting bound and
+/// typing rules as `decodeThroughTree` — the first occurrence of a member counts, unknown
+/// members are read (so must be valid JSON) and dropped, a fraction is null — but only member
+/// values become `JSONValue`s, never the document. nil: refused (a wrong or missing member);
+/// a thrown failure: not JSON.
+private enum ManifestPull {
+    static func decode(_ body: [UInt8]) throws(JSONReader.Failure) -> SnapshotManifest? {
+        var r = JSONReader(body)
+        r.fractionsAsNull = true
+        guard r.peek() == UInt8(ascii: "{") else { return nil }
+        try r.open(depth: 0)
+        var schema: JSONValue?, capturedFrom: JSONValue?, version: JSONValue?, files: JSONValue?, links: JSONValue?
+        var captured: JSONValue?
+        var nodes: [SnapshotManifest.Node]?
+        var netlink: [SnapshotManifest.NetlinkDevice]??
+        var first = true
+        while let key = try r.nextKey(first: &first) {
+            switch key {
+            case "nodes" where nodes == nil:
+                guard r.peek() == UInt8(ascii: "[") else { return nil }
+                guard let read = try readNodes(&r) else { return nil }
+                nodes = read
+            case "netlink_devices" where netlink == nil:
+                if r.peek() == UInt8(ascii: "[") {
+                    guard let read = try readNetlink(&r) else { return nil }
+                    netlink = .some(read)
+                } else {
+                    // null, or a fraction (read as null): absent.
+                    guard try r.readValue(depth: 1) == .null else { return nil }
+                    netlink = .some(nil)
+                }
+            default:
+                let value = try r.readValue(depth: 1)
+                switch key {
+                case "schema" where schema == nil: schema = value
+                case "captured_from" where capturedFrom == nil: capturedFrom = value
+                case "rdmactl_version" where version == nil: version = value
+                case "files" where files == nil: files = value
+                case "links" where links == nil: links = value
+                case "device_nodes_captured" where captured == nil: captured = value
+                default: break // an unknown member, or a repeated one: the first counts
+                }
+            }
+        }
+        try r.expectEnd()
+        guard let schema = schema?.stringValue, let capturedFrom = capturedFrom?.stringValue,
+              let version = version?.stringValue, let files = files?.intValue, let links = links?.intValue,
+              let nodes else { return nil }
+        let capturedFlag: Bool?
+        switch captured {
+        case nil, .null?: capturedFlag = nil
+        case .bool(let b)?: capturedFlag = b
+        default: return nil
+        }
+        var manifest = SnapshotManifest(capturedFrom: capturedFrom, rdmactlVersion: version, files: files, links: links,
+                                        nodes: nodes, netlinkDevices: netlink ?? nil)
+        manifest.schema = schema
+        manifest.deviceNodesCaptured = capturedFlag
+        return manifest
+    }
+
+    /// `nodes`: every element an object with every member typed.
+    static func readNodes(_ r: inout JSONReader) throws(JSONReader.Failure) -> [SnapshotManifest.Node]? {
+        try r.open(array: true, depth: 1)
+        var nodes: [SnapshotManifest.Node] = []
+        var firstElement = true
+        while try r.nextElement(first: &firstElement) {
+            guard r.peek() == UInt8(ascii: "{") else { return nil }
+            try r.open(depth: 2)
+            var path: JSONValue?, type: JSONValue?, major: JSONValue?, minor: JSONValue?
+            var mode: JSONValue?, uid: JSONValue?, gid: JSONValue?
+            var first = true
+            while let key = try r.nextKey(first: &first) {
+                let value = try r.readValue(depth: 3)
+                switch key {
+                case "path" where path == nil: path = value
+                case "type" where type == nil: type = value
+                case "major" where major == nil: major = value
+                case "minor" where minor == nil: minor = value
+                case "mode" where mode == nil: mode = value
+                case "uid" where uid == nil: uid = value
+                case "gid" where gid == nil: gid = value
+                default: break
+                }
+            }
+            guard let path = path?.stringValue, let type = type?.stringValue, let major = major?.uint32Value,
+                  let minor = minor?.uint32Value, let mode = mode?.stringValue, let uid = uid?.uint32Value,
+                  let gid = gid?.uint32Value else { return nil }
+            nodes.append(SnapshotManifest.Node(path: path, type: type, major: major, minor: minor, mode: mode, uid: uid, gid: gid))
+        }
+        return nodes
+    }
+
+    /// `netlink_devices`: objects with a name and an index; `driver_id` and `driver` absent,
+    /// null or typed.
+    static func readNetlink(_ r: inout JSONReader) throws(JSONReader.Failure) -> [SnapshotManifest.NetlinkDevice]? {
+        try r.open(array: true, depth: 1)
+        var devices: [SnapshotManifest.NetlinkDevice] = []
+        var firstElement = true
+        while try r.nextElement(first: &firstElement) {
+            guard r.peek() == UInt8(ascii: "{") else { return nil }
+            try r.open(depth: 2)
+            var name: JSONValue?, index: JSONValue?, driverID: JSONValue?, driver: JSONValue?
+            var first = true
+            while let key = try r.nextKey(first: &first) {
+                let value = try r.readValue(depth: 3)
+                switch key {
+                case "name" where name == nil: name = value
+                case "index" where index == nil: index = value
+                case "driver_id" where driverID == nil: driverID = value
+                case "driver" where driver == nil: driver = value
+                default: break
+                }
+            }
+            guard let name = name?.stringValue, let index = index?.uint32Value else { return nil }
+            var id: UInt32?
+            switch driverID {
+            case nil, .null?: id = nil
+            case let v?: guard let n = v.uint32Value else { return nil }; id = n
+            }
+            var module: String?
+            switch driver {
+            case nil, .null?: module = nil
+            case .string(let s)?: module = s
+            default: return nil
+            }
+            devices.append(SnapshotManifest.NetlinkDevice(name: name, index: index, driverID: id, driver: module))
+        }
+        return devices
+    }
+}
+
+extension JSONValue {
+    /// An integer member as Int / UInt32, nil when it is not one or out of range.
+    var intValue: Int? {
+        switch self {
+        case .int(let i): return Int(exactly: i)
+        case .uint(let u): return Int(exactly: u)
+        default: return nil
+        }
+    }
+    var uint32Value: UInt32? {
+        switch self {
+        case .int(let i): return UInt32(exactly: i)
+        case .uint(let u): return UInt32(exactly: u)
         default: return nil
         }
     }

@@ -86,6 +86,37 @@ struct LinuxKernelTests {
         } catch { #expect(error.errno == .ENOENT) }
     }
 
+    /// A directory below one already open (ports/ → ports/1) is opened relative to it, one
+    /// component with O_NOFOLLOW (issue 9); where that name is a link the in-root resolution
+    /// takes over, so a link leaving the root is not followed whether or not the parent was
+    /// listed first.
+    @Test func directoriesBelowAnOpenParentStayInsideTheRoot() throws {
+        let outside = TempTree("outside")
+        outside.write("state", "4: ACTIVE\n")
+        outside.write("lid", "0xdead\n")
+        let ports = "devices/virtual/infiniband/rxe0/ports"
+        for listedFirst in [true, false] {
+            let tree = TempTree.copy(of: "rxe-sysfs", label: "below")
+            let kernel = try LinuxKernel.rooted(at: tree.path)
+            // The short way, on a real directory: the attribute as the tree has it.
+            let state = try kernel.readAttribute("/sys/\(ports)/1/state")
+            #expect(state == Array(try String(contentsOfFile: tree.path + "/\(ports)/1/state", encoding: .utf8).utf8))
+            // ports/2: a link to a directory outside the root, relative and climbing.
+            tree.symlink("\(ports)/2", to: "../../../../../../../../../../../.." + outside.path)
+            tree.symlink("\(ports)/3", to: outside.path)
+            let fresh = try LinuxKernel.rooted(at: tree.path)
+            if listedFirst {
+                #expect(try fresh.listDirectory("/sys/\(ports)").sorted() == ["1", "2", "3"])
+            } else {
+                _ = try? fresh.readLink("/sys/\(ports)/2") // caches ports/ without a listing
+            }
+            for port in ["2", "3"] {
+                let read = try? fresh.readAttribute("/sys/\(ports)/\(port)/lid")
+                #expect(read != Array("0xdead\n".utf8), "ports/\(port) read outside the root (listed first: \(listedFirst))")
+            }
+        }
+    }
+
     @Test func attributeReadsAreBounded() throws {
         let tree = TempTree.copy(of: "rxe-sysfs", label: "bound")
         tree.write("devices/virtual/infiniband/rxe0/fw_ver", [UInt8](repeating: 0x30, count: 70_000))

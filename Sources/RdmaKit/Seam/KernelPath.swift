@@ -16,24 +16,31 @@ public enum KernelPath {
     // pieces are decoded from the byte slices: a String subscript would round a UTF-8 index
     // inside a Character down to the Character's start, "/" included.
     public static func basename(_ path: String) -> String {
-        let bytes = path.utf8
-        var end = bytes.endIndex
-        while end > bytes.startIndex, bytes[bytes.index(before: end)] == slash { end = bytes.index(before: end) }
-        guard end > bytes.startIndex else { return "/" }
-        let start = bytes[..<end].lastIndex(of: slash).map { bytes.index(after: $0) } ?? bytes.startIndex
-        return String(decoding: bytes[start..<end], as: UTF8.self)
+        var path = path
+        return path.withUTF8 { b in
+            var end = b.count
+            while end > 0, b[end - 1] == slash { end -= 1 }
+            guard end > 0 else { return "/" }
+            var start = end
+            while start > 0, b[start - 1] != slash { start -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
+        }
     }
 
     public static func dirname(_ path: String) -> String {
-        let bytes = path.utf8
-        var end = bytes.endIndex
-        while end > bytes.startIndex, bytes[bytes.index(before: end)] == slash { end = bytes.index(before: end) }
-        guard let last = bytes[..<end].lastIndex(of: slash) else { return "/" }
-        var cut = last
-        while cut > bytes.startIndex, bytes[bytes.index(before: cut)] == slash { cut = bytes.index(before: cut) }
-        if cut == bytes.startIndex { return "/" }
-        let head = String(decoding: bytes[..<cut], as: UTF8.self)
-        return bytes.first == slash ? head : "/" + head
+        var path = path
+        return path.withUTF8 { b in
+            var end = b.count
+            while end > 0, b[end - 1] == slash { end -= 1 }
+            var afterSlash = end
+            while afterSlash > 0, b[afterSlash - 1] != slash { afterSlash -= 1 }
+            guard afterSlash > 0 else { return "/" }
+            var cut = afterSlash - 1
+            while cut > 0, b[cut - 1] == slash { cut -= 1 }
+            if cut == 0 { return "/" }
+            let head = String(decoding: UnsafeBufferPointer(rebasing: b[0..<cut]), as: UTF8.self)
+            return b[0] == slash ? head : "/" + head
+        }
     }
 
     private static let slash = UInt8(ascii: "/")
@@ -43,35 +50,44 @@ public enum KernelPath {
     /// Works on the UTF-8 bytes in one buffer: discovery resolves two links per device, and
     /// splitting into substrings was a fifth of a listing's instructions (Docs/performance.md).
     public static func resolve(_ target: String, against directory: String) -> String? {
-        var out: [UInt8] = []
-        out.reserveCapacity(directory.utf8.count + target.utf8.count + 1)
-        /// Appends the components of `path`, folding "." and "..": false when ".." leaves "/".
-        func walk(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
-            var i = 0
-            let n = path.count
-            while i < n {
-                while i < n, path[i] == 0x2f { i += 1 }
-                guard i < n else { break }
-                var end = i
-                while end < n, path[end] != 0x2f { end += 1 }
-                let length = end - i
-                if length == 1, path[i] == 0x2e {
-                    // "."
-                } else if length == 2, path[i] == 0x2e, path[i + 1] == 0x2e {
-                    guard let slash = out.lastIndex(of: 0x2f) else { return false }
-                    out.removeSubrange(slash...)
-                } else {
-                    out.append(0x2f)
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: path[i..<end]))
-                }
-                i = end
-            }
-            return true
-        }
         var target = target, directory = directory
-        if !target.hasPrefix("/") { guard directory.withUTF8(walk) else { return nil } }
-        guard target.withUTF8(walk) else { return nil }
-        return out.isEmpty ? "/" : String(decoding: out, as: UTF8.self)
+        let absolute = target.utf8.first == slash
+        // Every component written is preceded by one "/" that stands for at least one separator
+        // of the input, except the first of each path walked when it has no leading "/": the
+        // input's bytes plus two.
+        let capacity = (absolute ? 0 : directory.utf8.count) + target.utf8.count + 2
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { out -> String? in
+            var length = 0
+            /// Appends the components of `path`, folding "." and "..": false when ".." leaves "/".
+            func walk(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
+                var i = 0
+                let n = path.count
+                while i < n {
+                    while i < n, path[i] == slash { i += 1 }
+                    guard i < n else { break }
+                    var end = i
+                    while end < n, path[end] != slash { end += 1 }
+                    let count = end - i
+                    if count == 1, path[i] == 0x2e {
+                        // "."
+                    } else if count == 2, path[i] == 0x2e, path[i + 1] == 0x2e {
+                        guard length > 0 else { return false }
+                        // Back to the last "/" written (out[0] is one).
+                        length -= 1
+                        while out[length] != slash { length -= 1 }
+                    } else {
+                        out[length] = slash
+                        (out.baseAddress! + length + 1).update(from: path.baseAddress! + i, count: count)
+                        length += count + 1
+                    }
+                    i = end
+                }
+                return true
+            }
+            if !absolute { guard directory.withUTF8(walk) else { return nil } }
+            guard target.withUTF8(walk) else { return nil }
+            return length == 0 ? "/" : String(decoding: UnsafeBufferPointer(rebasing: out[0..<length]), as: UTF8.self)
+        }
     }
 
     /// Whether a directory-entry name is safe to join (no "/", not "." or "..", not empty).

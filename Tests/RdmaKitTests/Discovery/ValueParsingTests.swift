@@ -158,6 +158,17 @@ struct ValueParsingTests {
         #expect(KernelPath.basename("name") == "name")
         #expect(KernelPath.basename("/sys/class/x") == "x")
         #expect(!KernelPath.isPlainName("..") && !KernelPath.isPlainName("a/b") && KernelPath.isPlainName("hfi1_0"))
+        // Relative paths on both sides: each walk adds a leading "/" (the buffer holds both).
+        #expect(KernelPath.resolve("b", against: "a") == "/a/b")
+        #expect(KernelPath.resolve("./b/../c//", against: "a/.") == "/a/c")
+        #expect(KernelPath.resolve("..", against: "/") == nil)
+        #expect(KernelPath.resolve("/..", against: "/sys") == nil)
+        // A target whose first byte is "/" is absolute, as the kernel reads it, even when a
+        // combining mark follows ("/\u{301}" is one Character, and String.hasPrefix("/") said
+        // no: such a target was resolved against the link's directory).
+        #expect(KernelPath.resolve("/\u{301}x/../y", against: "/sys/class") == "/y")
+        #expect(KernelPath.resolve("/\u{301}", against: "/sys/class") == "/\u{301}")
+        #expect(KernelPath.dirname("/sys/\u{301}x") == "/sys" && KernelPath.basename("/sys/\u{301}x") == "\u{301}x")
     }
 
     @Test func jsonSerializationEscapesAndKeepsOrder() {

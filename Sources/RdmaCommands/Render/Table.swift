@@ -39,8 +39,8 @@ struct TextTable {
 /// Characters a cell takes: its byte count when ASCII (counting grapheme clusters costs more
 /// than the rest of a row's rendering), else its Character count.
 func displayWidth(_ cell: String) -> Int {
-    let bytes = cell.utf8.count
-    return cell.utf8.allSatisfy { $0 < 0x80 } ? bytes : cell.count
+    var probe = cell
+    return probe.withUTF8 { b in b.allSatisfy { $0 < 0x80 } ? b.count : nil } ?? cell.count
 }
 
 /// `list`'s table.

@@ -251,17 +251,23 @@ struct CharDeviceIndex {
 
 /// The values of `key` ("DEVNAME=") in a uevent file's lines, scanning the bytes once.
 func ueventValues(_ uevent: String, key: String) -> [String] {
-    let bytes = Array(uevent.utf8), k = Array(key.utf8)
-    var found: [String] = []
-    var lineStart = 0
-    while lineStart < bytes.count {
-        let lineEnd = bytes[lineStart...].firstIndex(of: 0x0a) ?? bytes.count
-        if lineEnd - lineStart >= k.count, bytes[lineStart..<lineStart + k.count].elementsEqual(k) {
-            found.append(String(decoding: bytes[(lineStart + k.count)..<lineEnd], as: UTF8.self))
+    var text = uevent, key = key
+    return text.withUTF8 { bytes in
+        key.withUTF8 { k in
+            var found: [String] = []
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count, bytes[lineEnd] != 0x0a { lineEnd += 1 }
+                if lineEnd - lineStart >= k.count,
+                   UnsafeBufferPointer(rebasing: bytes[lineStart..<lineStart + k.count]).elementsEqual(k) {
+                    found.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[(lineStart + k.count)..<lineEnd]), as: UTF8.self))
+                }
+                lineStart = lineEnd + 1
+            }
+            return found
         }
-        lineStart = lineEnd + 1
     }
-    return found
 }
 
 /// Parses a `dev` attribute: "231:192".

@@ -7,7 +7,10 @@ public struct SysfsText: Sendable, Equatable, CustomStringConvertible {
     public let raw: [UInt8]?
 
     public init(bytes: [UInt8]) {
-        if let s = String(validating: bytes, as: UTF8.self) {
+        // Nearly every attribute and name is ASCII: one scan of the buffer, then a copy.
+        if let s = bytes.withUnsafeBufferPointer({ b in isASCII(b) ? String(decoding: b, as: UTF8.self) : nil }) {
+            value = s; raw = nil
+        } else if let s = String(validating: bytes, as: UTF8.self) {
             value = s; raw = nil
         } else {
             var out = ""
@@ -54,7 +57,8 @@ public struct SysfsText: Sendable, Equatable, CustomStringConvertible {
 /// move the cursor or change colours (DESIGN §6: "Text escapes control bytes").
 public func terminalSafe(_ s: String) -> String {
     // Nearly every name and value is printable ASCII: nothing to escape, nothing to copy.
-    if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) { return s }
+    var probe = s
+    if probe.withUTF8({ b in b.allSatisfy { $0 >= 0x20 && $0 < 0x7f } }) { return s }
     var out = ""
     for scalar in s.unicodeScalars {
         // Bidirectional overrides and isolates can reorder what a terminal shows (Trojan Source).
@@ -95,4 +99,11 @@ func base64(_ bytes: [UInt8]) -> String {
         i += 3
     }
     return String(decoding: out, as: UTF8.self)
+}
+
+/// Whether every byte is ASCII (the common case of sysfs text), scanning the buffer directly.
+func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var all: UInt8 = 0
+    for b in bytes { all |= b }
+    return all < 0x80
 }

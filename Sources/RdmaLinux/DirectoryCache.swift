@@ -78,9 +78,15 @@ struct DirectoryCache {
 /// is `O_NOFOLLOW|O_NONBLOCK|O_NOCTTY` either way.
 struct RegularFiles: @unchecked Sendable {
     let bytes: [UInt8]
+    /// Entries in `bytes`. A look-up is a scan: worth it for a device's directory (a few dozen
+    /// entries), not for a class directory of a thousand links (`isSmall`).
+    let count: Int
 
-    /// A batch `getdents64` returned.
-    init(batch: [UInt8]) { bytes = batch }
+    /// Batches `getdents64` returned.
+    init(batch: [UInt8]) {
+        bytes = batch
+        count = Self.entries(batch)
+    }
 
     /// One `getdents64` on `fd` (a directory opened for reading, not yet read).
     init?(fd: Int32) {
@@ -90,8 +96,11 @@ struct RegularFiles: @unchecked Sendable {
             if n < 0 { failed = true; count = 0 } else { count = Int(n) }
         }
         guard !failed else { return nil }
-        bytes = batch
+        self.init(batch: batch)
     }
+
+    /// Few enough entries that scanning them costs less than a system call.
+    var isSmall: Bool { count <= 64 }
 
     /// Whether the batch lists `name` as a regular file.
     func contains(_ name: String) -> Bool { type(of: name) == UInt8(RDMASYS_DT_REG) }
@@ -99,23 +108,39 @@ struct RegularFiles: @unchecked Sendable {
     /// `name`'s `d_type` in the batch; nil when the batch does not list it.
     func type(of name: String) -> UInt8? {
         var name = name
-        return name.withUTF8 { type(of: $0) }
+        return name.withUTF8 { target in
+            bytes.withUnsafeBufferPointer { b in
+                var found: UInt8?
+                Self.walk(b) { start, end, type in
+                    // The name, then its NUL, within the record; compared with memcmp.
+                    guard end - start > target.count, b[start + target.count] == 0,
+                          target.isEmpty || memcmp(b.baseAddress! + start, target.baseAddress!, target.count) == 0 else { return true }
+                    found = type
+                    return false
+                }
+                return found
+            }
+        }
     }
 
-    private func type(of target: UnsafeBufferPointer<UInt8>) -> UInt8? {
-        var offset = 0
+    private static func entries(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { b in
+            var n = 0
+            walk(b) { _, _, _ in n += 1; return true }
+            return n
+        }
+    }
+
+    /// Calls `body(nameStart, recordEnd, d_type)` for each record until it returns false.
+    private static func walk(_ b: UnsafeBufferPointer<UInt8>, _ body: (Int, Int, UInt8) -> Bool) {
         let reclenAt = Int(RDMASYS_DIRENT64_RECLEN_OFFSET), typeAt = Int(RDMASYS_DIRENT64_TYPE_OFFSET)
         let nameAt = Int(RDMASYS_DIRENT64_NAME_OFFSET)
-        while offset + nameAt <= bytes.count {
-            let length = Int(bytes[offset + reclenAt]) | Int(bytes[offset + reclenAt + 1]) << 8
-            guard length > 0, offset + length <= bytes.count else { return nil }
-            let start = offset + nameAt
-            if start + target.count < offset + length, bytes[start + target.count] == 0,
-               bytes[start..<start + target.count].elementsEqual(target) {
-                return bytes[offset + typeAt]
-            }
+        var offset = 0
+        while offset + nameAt <= b.count {
+            let length = Int(b[offset + reclenAt]) | Int(b[offset + reclenAt + 1]) << 8
+            guard length > 0, offset + length <= b.count else { return }
+            guard body(offset + nameAt, offset + length, b[offset + typeAt]) else { return }
             offset += length
         }
-        return nil
     }
 }

@@ -196,10 +196,12 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     func openDirectory(_ path: String, flags: Int32) throws(KernelError) -> Int32 {
         if !isLive {
             let name = KernelPath.basename(path)
-            // Where the parent was listed, a name it lists as anything but a directory (a class
-            // directory's links) goes the long way at once rather than failing the short way first.
+            // Where the parent was listed, a name it lists as anything but a directory goes the
+            // long way at once rather than failing the short way first; a large listing (a class
+            // directory: a thousand links) is not searched — its names are links: the long way.
             if KernelPath.isPlainName(name),
                let fd = withCachedDirectory(KernelPath.dirname(path), { parent, listing -> Int32 in
+                   if let listing, !listing.isSmall { return -1 }
                    if let type = listing?.type(of: name), type != UInt8(RDMASYS_DT_DIR) { return -1 }
                    return openat(parent, name, flags | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }), fd >= 0 {
                 return fd

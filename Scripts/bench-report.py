@@ -20,6 +20,15 @@ def wall(name, n):
         return None
 
 
+def cpu(name, n):
+    """Mean user and system time, ms (hyperfine): where a command's wall time goes on 2 cores."""
+    try:
+        r = json.load(open(f"{results}/{name}.{n}.hyperfine.json"))["results"][0]
+        return r["user"] * 1000, r["system"] * 1000
+    except (OSError, KeyError, IndexError, ValueError):
+        return None, None
+
+
 def syscalls(name, n):
     try:
         text = open(f"{results}/{name}.{n}.strace").read()
@@ -69,9 +78,10 @@ except OSError:
 print()
 print(f"Trees on {filesystem}.")
 print()
-print("| devices | command | wall ms | vs ibv_devices | vs ibstat | syscalls | instructions | max RSS MiB |")
-print("|---:|---|---:|---:|---:|---:|---:|---:|")
+print("| devices | command | wall ms | vs ibv_devices | vs ibstat | user ms | sys ms | syscalls | per device | instructions | max RSS MiB |")
+print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for n, name, w, sc, ins, mem in rows:
+    user, system = cpu(name, n)
     if w is None and sc is None:
         continue
     label = {"list": "rdmactl --root T list", "list-json": "rdmactl --root T list --json",
@@ -82,7 +92,8 @@ for n, name, w, sc, ins, mem in rows:
     vi = ref.get((n, "ibv_devices"))
     vs = ref.get((n, "ibstat"))
     print(f"| {n} | {label} | {f(w, '%.1f')} | {f(w / vi if w and vi else None, '%.2f×')} | "
-          f"{f(w / vs if w and vs else None, '%.2f×')} | {f(sc, '%d')} | {f(ins, '%d')} | {f(mem, '%.1f')} |")
+          f"{f(w / vs if w and vs else None, '%.2f×')} | {f(user, '%.1f')} | {f(system, '%.1f')} | {f(sc, '%d')} | "
+          f"{f(sc / n if sc and n else None, '%.1f')} | {f(ins, '%d')} | {f(mem, '%.1f')} |")
 
 goals = []
 

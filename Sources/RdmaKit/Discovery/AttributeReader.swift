@@ -67,7 +67,7 @@ public struct AttributeReader {
     }
 
     public mutating func integer(_ path: String, _ policy: Policy = .optional) throws(DeviceVanished) -> Int? {
-        try parsed(path, policy, what: "a decimal integer") { Int(String($0.trimmingSpaces)) }
+        try parsed(path, policy, what: "a decimal integer") { Int($0.trimmingSpaces) }
     }
 
     /// "0x1a"-style attributes (lid, sm_lid, PCI ids).
@@ -78,6 +78,11 @@ public struct AttributeReader {
 
 extension String {
     var trimmingSpaces: Substring {
+        // Nothing to trim — nearly always — is seen on the first and last bytes: a Character
+        // " ", "\t" or "\n" begins or ends with that byte.
+        if let f = utf8.first, let l = utf8.last, f != 0x20, f != 0x09, f != 0x0a, l != 0x20, l != 0x09, l != 0x0a {
+            return Substring(self)
+        }
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" || f == "\n" { s.removeFirst() }
         while let l = s.last, l == " " || l == "\t" || l == "\n" { s.removeLast() }

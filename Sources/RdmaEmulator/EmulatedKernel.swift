@@ -38,9 +38,14 @@ public final class EmulatedKernel: Kernel {
     private static let booted = Locked<[(devices: DeviceSet, profile: Profile, names: [String], state: KernelState)]>([])
 
     private static func bootState(_ devices: DeviceSet, _ profile: Profile) -> ([String], KernelState) {
-        if let known = booted.withLock({ $0.first { $0.devices == devices && $0.profile == profile } }) {
+        let hit = booted.withLock { (cache) -> ([String], KernelState)? in
+            // Least recently used first: a hit moves to the end.
+            guard let i = cache.firstIndex(where: { $0.devices == devices && $0.profile == profile }) else { return nil }
+            let known = cache.remove(at: i)
+            cache.append(known)
             return (known.names, known.state)
         }
+        if let hit { return hit }
         let probed = Probe.run(devices)
         let built = SysfsBuilder.build(probed, profile: profile)
         var drivers: [DriverKey: any EmulatedDriver] = [:]
@@ -51,9 +56,9 @@ public final class EmulatedKernel: Kernel {
         state.hotplug = HotplugRegistry(footprints: built.footprints, nextIndex: probed.count)
         let names = probed.map(\.name)
         booted.withLock { cache in
-            // A few sets and profiles are what a process uses; a fuzzer's stream of sets must
-            // not grow the cache without bound.
-            if cache.count >= 8 { cache.removeFirst() }
+            // A few sets and profiles are what a process uses; a fuzzer's stream of sets (its
+            // corpus holds dozens) must not grow the cache without bound.
+            if cache.count >= 16 { cache.removeFirst() }
             cache.append((devices, profile, names, state))
         }
         return (names, state)

@@ -5,7 +5,7 @@
 #   Scripts/fuzz.sh TARGET [SECONDS]     build, then fuzz TARGET for SECONDS (default 60) from its
 #                                        committed seeds (Fuzz/Corpus/TARGET); exits non-zero on a
 #                                        crash, a leak, a timeout or an out-of-memory, leaving the
-#                                        input in .build-fuzz/artifacts/TARGET/
+#                                        input and libFuzzer's log in .build-fuzz/findings/TARGET/
 #   Scripts/fuzz.sh --replay TARGET FILE…  run inputs once each (a crash's reproducer)
 #   Scripts/fuzz.sh --totals             Fuzz/ledger.tsv summed per target, as a Markdown table
 # Every run appends a line (date, target, seconds, inputs, result) to Fuzz/ledger.tsv, or to
@@ -46,7 +46,9 @@ target=$1; seconds=${2:-60}
 targets | grep -qx -- "$target" || { echo "fuzz.sh: no target '$target' (Scripts/fuzz.sh --list)" >&2; exit 64; }
 [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "fuzz.sh: SECONDS must be a whole number" >&2; exit 64; }
 build
-work="$scratch/corpus/$target"; artifacts="$scratch/artifacts/$target"
+# Not $scratch/artifacts: that is SwiftPM's own directory (binary artifacts, by package), and a
+# build started by the next run deleted two timeouts' inputs found there.
+work="$scratch/corpus/$target"; artifacts="$scratch/findings/$target"
 mkdir -p "$work" "$artifacts"
 log=$(mktemp)
 started=$(date +%s)
@@ -68,6 +70,7 @@ elapsed=$(( $(date +%s) - started ))
 result=ok; [ $rc = 0 ] || result="failed($rc)"
 printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$target" "$elapsed" "${runs:-0}" "$result" >> "${FUZZ_LEDGER:-Fuzz/ledger.tsv}"
 grep -E '^#[0-9]+ *(DONE|INITED)|ERROR|SUMMARY|invariant|Fatal error|Test unit written|^stat::number_of_executed_units' "$log" | tail -12
-rm -f "$log"
+# A failed run keeps libFuzzer's whole log (the input in hex, every stack) beside its input.
+if [ $rc = 0 ]; then rm -f "$log"; else mv "$log" "$artifacts/log-$(date -u +%Y%m%dT%H%M%SZ).txt"; fi
 echo "fuzz.sh: $target ran ${runs:-0} inputs in ${elapsed}s: $result"
 exit $rc

@@ -28,14 +28,18 @@ struct SysfsBuilder {
         return builder
     }
 
-    /// `addDevice`, noting which paths, cdevs and class devices it created (the diff of the
-    /// tree before and after), so hot-unplug removes exactly them and replug re-creates them.
+    /// `addDevice`, noting which paths, cdevs and class devices it created, so hot-unplug
+    /// removes exactly them and replug re-creates them. The builder only ever adds, so the paths
+    /// are the ones the tree records as inserted — not a diff of every path before and after,
+    /// which made a set of n devices cost n passes over the whole tree.
     mutating func addRecordingFootprint(_ device: ProbedDevice) {
-        let paths = Set(tree.entries.keys)
         let (keys, classes) = (driverKeys.count, classDevices.count)
+        tree.insertions = []
         addDevice(device)
+        let paths = Set(tree.insertions ?? [])
+        tree.insertions = nil
         footprints[device.name] = DeviceFootprint(
-            probe: device, paths: Set(tree.entries.keys).subtracting(paths),
+            probe: device, paths: paths,
             driverKeys: Array(driverKeys[keys...]), classDevices: Array(classDevices[classes...]))
     }
 

@@ -62,6 +62,8 @@ struct Entry: Sendable {
 /// is a sequence of `mkdir -p`-style insertions; lookups that follow links are in PathWalk.swift.
 struct Tree: Sendable {
     private(set) var entries: [String: Entry] = ["/": Entry(kind: .directory([]), mode: 0o755)]
+    /// While not nil, every path created is appended (SysfsBuilder records a device's footprint).
+    var insertions: [String]?
 
     func entry(_ path: String) -> Entry? { entries[path] }
 
@@ -184,5 +186,6 @@ struct Tree: Sendable {
         children.insert(KernelPath.basename(path))
         entries[parent]!.kind = .directory(children)
         entries[path] = entry
+        insertions?.append(path)
     }
 }

@@ -23,10 +23,12 @@ public struct RdmactlCommand: ParsableCommand {
 
     public init() {}
 
-    /// Names the argument normaliser recognises as commands.
-    static var commandNames: Set<String> {
-        Set(configuration.subcommands.map { $0._commandName })
-    }
+    /// Names the argument normaliser recognises as commands (built once: the runner asks for
+    /// every argument).
+    static let commandNames: Set<String> = Set(configuration.subcommands.map { $0._commandName })
+
+    /// The root's help text, rendered once per process (the same text every time it is asked).
+    static let rootHelp: String = helpMessage()
 }
 
 /// A subcommand rdmactl runs itself, so errors, JSON and exit codes are handled in one place.

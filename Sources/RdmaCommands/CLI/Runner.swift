@@ -44,7 +44,7 @@ public func runRdmactl(_ arguments: [String], context: CommandContext) -> Int32 
     if !normalized.contains(where: { RdmactlCommand.commandNames.contains($0) || rootFlags.contains($0)
                                      || $0.hasPrefix("--generate-completion-script=") }) {
         return reportUsage(.usage("no command given", hint: commandList), json: json, pretty: pretty, context: context,
-                           help: json ? nil : RdmactlCommand.helpMessage())
+                           help: json ? nil : RdmactlCommand.rootHelp)
     }
     let parsed: ParsableCommand
     do {
@@ -60,11 +60,11 @@ public func runRdmactl(_ arguments: [String], context: CommandContext) -> Int32 
             // ArgumentParser answers `list --help` and `help list` with its help command; print
             // the help of the subcommand named, else the root's.
             let named = RdmactlCommand.configuration.subcommands.first { sub in normalized.contains(sub._commandName) }
-            context.out((named.map { RdmactlCommand.helpMessage(for: $0) } ?? RdmactlCommand.helpMessage()) + "\n")
+            context.out((named.map { RdmactlCommand.helpMessage(for: $0) } ?? RdmactlCommand.rootHelp) + "\n")
             return ExitCode.ok.rawValue
         }
         return reportUsage(.usage("no command given", hint: commandList), json: json, pretty: pretty, context: context,
-                           help: RdmactlCommand.helpMessage())
+                           help: RdmactlCommand.rootHelp)
     }
     return execute(type(of: runnable).name, settings: runnable.globals.settings, context: context, json: json,
                    pretty: pretty, body: runnable.execute)
@@ -137,16 +137,23 @@ func formatError(_ e: RdmaError) -> String {
 
 /// ArgumentParser's outcomes: help, version and completion scripts are clean exits (0); anything
 /// else is a usage error (64), reported as an envelope under --json.
+/// Each of ArgumentParser's `exitCode(for:)`, `message(for:)` and `fullMessage(for:)` renders
+/// the usage text again, so only the two a case prints are asked for: the envelope carries the
+/// short message, the text report the full one.
 private func reportParseError(_ error: Error, json: Bool, pretty: Bool, context: CommandContext, command: String) -> Int32 {
-    let code = RdmactlCommand.exitCode(for: error)
-    let message = RdmactlCommand.fullMessage(for: error)
-    if code == .success {
+    if RdmactlCommand.exitCode(for: error) == .success {
+        let message = RdmactlCommand.fullMessage(for: error)
         if !message.isEmpty { context.out(message + (message.hasSuffix("\n") ? "" : "\n")) }
         return 0
     }
-    let usage = RdmaError.usage(RdmactlCommand.message(for: error),
-                                hint: "run 'rdmactl \(command == "rdmactl" ? "" : command + " ")--help'")
-    return reportUsage(usage, json: json, pretty: pretty, context: context, command: command, text: message + "\n")
+    let hint = "run 'rdmactl \(command == "rdmactl" ? "" : command + " ")--help'"
+    if json {
+        return reportUsage(.usage(RdmactlCommand.message(for: error), hint: hint), json: true, pretty: pretty,
+                           context: context, command: command)
+    }
+    let message = RdmactlCommand.fullMessage(for: error)
+    return reportUsage(.usage(message, hint: hint), json: false, pretty: pretty, context: context, command: command,
+                       text: message + "\n")
 }
 
 private var commandList: String { "commands: " + RdmactlCommand.commandNames.sorted().joined(separator: ", ") }

@@ -567,12 +567,16 @@ adds = [int(m.group(1)) for m in re.finditer(r"^cycle \d+ add rc=(\d+) runs=\d+$
 check("[race] rxe0 deleted and re-added at least 10 times inside the loop, then deleted; every delete and add exit 0",
       len(dels) >= 11 and len(adds) == len(dels) - 1 and dels[-1][0] == "final"
       and all(d[1] == 0 for d in dels) and all(a == 0 for a in adds)
-      and dels[0][2] >= 20 and dels[-1][3] < 200, cyc[:3000])
+      and dels[0][2] >= 20 and dels[-1][3] < 199, cyc[:3000])
 first, last = (dels[0][2], dels[-1][3]) if dels else (0, 200)
 check("[race] granted (0) before the first deletion", codes[:first] and all(c == 0 for c in codes[:first]), f"{codes[:first]}")
 check("[race] granted again between re-adds", 0 in codes[first:last], f"{codes[first:last]}")
-check("[race] refused (66 or 69) after the last deletion", codes[last:] and all(c in (66, 69) for c in codes[last:]),
-      f"{codes[last:]}")
+# Run `last` was in flight when the final delete returned: it may have opened uverbs0 and been
+# granted before the unregistration, and written its status after. Only the runs from last + 1
+# started after rxe0 was gone (CI stop 16 saw exactly this: [0, 66, 66, ...]).
+after = codes[last + 1:]
+check("[race] refused (66 or 69) by every run started after the last deletion", after and all(c in (66, 69) for c in after),
+      f"in flight {codes[last:last + 1]}, after {after}")
 check("[race] rxe0 is gone", "rxe0" not in sections.get("race-devices", ""), sections.get("race-devices", ""))
 outs, cur = {}, None
 for line in sections.get("race-outputs", "").split("\n"):

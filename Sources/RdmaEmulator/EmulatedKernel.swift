@@ -79,6 +79,18 @@ public final class EmulatedKernel: Kernel {
         }
     }
 
+    /// Counts the directories in the tree beside `path` (links followed), as kernfs's
+    /// `kn->dir.subdirs` does.
+    public func directoriesBeside(_ path: String) throws(KernelError) -> Int? {
+        try box.state.withLock { (state) throws(KernelError) -> Int? in
+            let (canonical, _) = try state.tree.lookup(path)
+            let parent = KernelPath.dirname(canonical)
+            guard let entry = state.tree.entry(parent), case .directory(let names) = entry.kind else { throw KernelError(.ENOTDIR) }
+            let prefix = parent == "/" ? "/" : parent + "/"
+            return names.count { state.tree.entry(prefix + $0)?.isDirectory == true }
+        }
+    }
+
     /// Follows links. A directory is EISDIR, a device node EINVAL with `.notRegular` (never
     /// read, like `LinuxKernel`), a file the caller may not read EACCES, a write-only attribute
     /// EACCES, a failing `show()` its errno, more than `limit` bytes EFBIG.

@@ -433,6 +433,24 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         return resolved
     }
 
+    /// Live: stat of the link's directory. A tree: fstatat(".."), no link followed, on the
+    /// descriptor of `path` when it is cached (a device's directory, just read), else fstat of
+    /// the directory opened inside the root.
+    public func directoriesBeside(_ path: String) throws(KernelError) -> Int? {
+        var st = Glibc.stat()
+        var failure: Int32 = 0
+        if isLive {
+            if fstatat(AT_FDCWD, KernelPath.dirname(path), &st, 0) != 0 { failure = errno }
+        } else if let e = withCachedDirectory(path, { fd, _ in fstatat(fd, "..", &st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno }) {
+            failure = e
+        } else {
+            failure = try withDirectory(KernelPath.dirname(path)) { fd, _ in fstat(fd, &st) == 0 ? 0 : errno }
+        }
+        guard failure == 0 else { throw KernelError(Errno(rawValue: failure)) }
+        guard st.st_mode & S_IFMT == S_IFDIR, st.st_nlink >= 2 else { return nil }
+        return Int(st.st_nlink) - 2
+    }
+
     // MARK: device nodes
 
     public func deviceNode(_ path: String) throws(KernelError) -> DeviceNodeInfo {

@@ -75,7 +75,7 @@ struct FacetsCommand: ParsableCommand, RdmactlRunnable {
                     else if let g = probed?.grant { cells.append("ok \(g.versionText) via \(g.transport.rawValue)") }
                     else { cells.append("refused: \(probed?.outcome.code ?? "-")") }
                 }
-                table.rows.append(cells)
+                table.append(cells)
             }
         }
         var data = JSONObjectBuilder()

@@ -29,8 +29,10 @@ struct ListCommand: ParsableCommand, RdmactlRunnable {
         run.sourceName = result.source.rawValue
         if run.globals.json {
             // Only what is printed is built: the text table never needs the JSON tree.
+            // Each record is built, written and freed on the kernel's threads: the trees were
+            // 42 % of the instructions at 1,024 devices, on one thread (JSONFragment).
             var data = JSONObjectBuilder()
-            data.add("devices", .array(result.devices.map(\.json)))
+            data.add("devices", .array(kernel.concurrentMap(result.devices) { JSONValue.written(JSONFragment($0.json)) }))
             data.add("uverbs_class_abi", result.uverbsClassABI)
             data.add("umad_class_abi", result.madClassABI)
             run.data = data.value
@@ -43,6 +45,6 @@ struct ListCommand: ParsableCommand, RdmactlRunnable {
                                 : "load a device driver (hfi1, ib_qib, mlx5_ib, rdma_rxe), or try --emulated")
         }
         // …and the JSON envelope never needs the table (21 M instructions at 1,024 devices).
-        if !run.globals.json { run.text = run.banner + "\n" + DeviceTable.render(result.devices) }
+        if !run.globals.json { run.text = run.banner + "\n" + DeviceTable.render(result.devices, kernel: kernel) }
     }
 }

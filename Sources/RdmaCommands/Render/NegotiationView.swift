@@ -15,7 +15,7 @@ enum NegotiationView {
             out += "trace:\n"
             var table = TextTable(headers: ["  #", "CANDIDATE", "DEVICE", "TRANSPORT", "NODE", "OUTCOME", "ERRNO"])
             for (i, a) in r.attempts.enumerated() {
-                table.rows.append(["  \(i + 1)", a.candidate.description,
+                table.append(["  \(i + 1)", a.candidate.description,
                                    (a.device ?? "-") + (a.port.map { "/\($0)" } ?? ""),
                                    a.transport.rawValue, a.node ?? "-", a.outcome.rawValue,
                                    a.errno.map { "\($0.name) (\($0.rawValue))" } ?? "-"])

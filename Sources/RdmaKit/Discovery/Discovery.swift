@@ -27,25 +27,30 @@ public struct Discovery: Sendable {
 
         var devices: [RdmaDevice] = []
         var netlinkIndex: [String: UInt32]?
-        var cdevs: CharDeviceIndex?
-        if !wanted.isEmpty {
-            cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: names,
-                                    wanted: Set(wanted.map(\.name)),
-                                    devicePaths: Dictionary(entries.map { ($0.name, $0.path) }, uniquingKeysWith: { a, _ in a }))
-        }
         // Devices are independent: read them on the kernel's threads (issue 9), each with its
-        // own reader, then put results and warnings together in list order.
-        let slots = Slots<(Result<RdmaDevice, AttributeReader.DeviceVanished>, [Diagnostic])>(count: wanted.count)
+        // own reader, then put results and warnings together in list order. `list` also learns
+        // there whether each device is alone under its parent (CharDeviceIndex).
+        let slots = Slots<(Result<RdmaDevice, AttributeReader.DeviceVanished>, [Diagnostic], Bool)>(count: wanted.count)
         let discovery = self
         kernel.concurrentlyPerform(wanted.count) { i in
             var own = AttributeReader(kernel: discovery.kernel)
             let result = Result { () throws(AttributeReader.DeviceVanished) -> RdmaDevice in
                 try discovery.readDevice(wanted[i], detail: detail, reader: &own)
             }
-            slots.set(i, (result, own.warnings))
+            let alone = detail == .summary && (try? result.get()) != nil && discovery.isAloneUnderParent(wanted[i])
+            slots.set(i, (result, own.warnings, alone))
+        }
+        let taken = (0..<wanted.count).map(slots.take)
+        var cdevs: CharDeviceIndex?
+        if !wanted.isEmpty {
+            let alone = Set(zip(wanted, taken).compactMap { $1.2 ? $0.name : nil })
+            cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: names,
+                                    wanted: Set(wanted.map(\.name)),
+                                    devicePaths: Dictionary(entries.map { ($0.name, $0.path) }, uniquingKeysWith: { a, _ in a }),
+                                    aloneUnderParent: alone)
         }
         for (i, entry) in wanted.enumerated() {
-            let (result, warnings) = slots.take(i)
+            let (result, warnings, _) = taken[i]
             for warning in warnings { reader.warn(warning) }
             do {
                 var device = try result.get()
@@ -187,6 +192,20 @@ public struct Discovery: Sendable {
             entries = classEntries(plain, reader: &reader).compactMap { $0 }
         }
         return naturalSorted(entries) { $0.name }
+    }
+
+    /// Whether the device is the only ib device under its parent directory (P in
+    /// P/infiniband/NAME), so that `list` may credit the uverbs, umad and issm devices under P
+    /// to it by their class links (CharDeviceIndex). By P/infiniband's link count when the file
+    /// system keeps one — a stat instead of a listing, in the device's phase rather than one of
+    /// its own (issue 9) — else by listing it. A virtual device (no parent of its own) never is.
+    func isAloneUnderParent(_ entry: Entry) -> Bool {
+        guard let parent = CharDeviceIndex.parent(of: entry.path, under: "infiniband") else { return false }
+        switch Result(catching: { () throws(KernelError) in try kernel.directoriesBeside(entry.path) }) {
+        case .success(let count?): return count == 1
+        case .success(nil): return (try? kernel.listDirectory(parent + "/infiniband")) == [entry.name]
+        case .failure: return false
+        }
     }
 
     /// `classEntry` for every name, on the kernel's threads (a readlink each: a thousand of them

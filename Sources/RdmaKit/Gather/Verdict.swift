@@ -33,6 +33,7 @@ public enum Verdict {
         case .object(let members):
             return .object(members.compactMap { volatileSet.contains($0.0) ? nil : ($0.0, stable($0.1)) })
         case .array(let items): return .array(items.map(stable))
+        case .written(let fragment): return stable(fragment.value)
         default: return value
         }
     }
@@ -66,6 +67,7 @@ public enum Verdict {
                 out.append(8); appendString(k, into: &out); encode(value, into: &out)
             }
             out.append(9)
+        case .written(let fragment): encode(fragment.value, into: &out)
         }
     }
 

@@ -8,6 +8,8 @@ public indirect enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// A value already written (JSONFragment): what it reads as is its tree's.
+    case written(JSONFragment)
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
@@ -19,6 +21,9 @@ public indirect enum JSONValue: Sendable, Equatable {
         case let (.array(a), .array(b)): return a == b
         case let (.object(a), .object(b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case let (.written(a), .written(b)): return a == b
+        // A fragment equals the tree written the same way.
+        case let (.written(a), other), let (other, .written(a)): return a == JSONFragment(other)
         default: return false
         }
     }
@@ -26,12 +31,14 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// Object member lookup (first match), for tests and renderers.
     public subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { return members.first { $0.0 == key }?.1 }
+        if case .written(let fragment) = self { return fragment.value[key] }
         return nil
     }
 
     /// Array element lookup, for tests and renderers.
     public subscript(index: Int) -> JSONValue? {
         if case .array(let items) = self, items.indices.contains(index) { return items[index] }
+        if case .written(let fragment) = self { return fragment.value[index] }
         return nil
     }
 
@@ -45,8 +52,9 @@ public indirect enum JSONValue: Sendable, Equatable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(into out: inout [UInt8], pretty: Bool, indent: Int) {
+    func write(into out: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
+        case .written(let fragment): fragment.write(into: &out, pretty: pretty, indent: indent)
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .int(let i): out.append(contentsOf: String(i).utf8)

@@ -52,6 +52,14 @@ public protocol Kernel: AnyObject, Sendable {
     /// target climbs above the root.
     func readLink(_ path: String) throws(KernelError) -> String
 
+    /// How many directories the directory holding `path` holds (`path`'s own included), from
+    /// that directory's link count: st_nlink is 2 plus its subdirectories on sysfs — kernfs sets
+    /// `set_nlink(inode, kn->dir.subdirs + 2)` on every stat (fs/kernfs/inode.c
+    /// kernfs_refresh_inode), counting subdirectories of every network namespace — as on tmpfs
+    /// and ext4. nil when the file system keeps no such count (btrfs says 1). One stat where
+    /// counting by a listing costs an open, two getdents64 and a close (issue 9).
+    func directoriesBeside(_ path: String) throws(KernelError) -> Int?
+
     // MARK: device nodes
 
     /// Metadata of a node under /dev (no link following). `ENOENT` when absent.
@@ -119,8 +127,18 @@ extension Kernel {
 
     public var recordedNetlink: [String: SnapshotManifest.NetlinkDevice] { [:] }
 
+    /// A kernel that does not say: the caller counts by listing.
+    public func directoriesBeside(_ path: String) throws(KernelError) -> Int? { nil }
+
     public func concurrentlyPerform(_ count: Int, _ body: @Sendable (Int) -> Void) {
         for i in 0..<count { body(i) }
+    }
+
+    /// `transform` of every element, through `concurrentlyPerform`; results in `items`' order.
+    public func concurrentMap<T: Sendable, R>(_ items: [T], _ transform: @escaping @Sendable (T) -> R) -> [R] {
+        let slots = Slots<R>(count: items.count)
+        concurrentlyPerform(items.count) { i in slots.set(i, transform(items[i])) }
+        return (0..<items.count).map(slots.take)
     }
 
     public var eventSource: String {

@@ -17,6 +17,10 @@ struct MadAttributionTests {
         #expect(result.warnings.isEmpty)
         let madReads = k.recorded.filter { $0.hasPrefix("read /sys/class/infiniband_mad/") }
         #expect(madReads.isEmpty, "\(madReads)")
+        // Each device is known to be alone under its parent by a count, not a listing.
+        #expect(k.recorded.filter { $0.hasPrefix("list /sys/devices/") && $0.hasSuffix("/infiniband") }.isEmpty)
+        #expect(k.recorded.filter { $0.hasPrefix("directories beside ") }.count == result.devices.count)
+        for device in result.devices { #expect(try k.base.directoriesBeside(device.sysfsPath) == 1) }
         // One readlink per class entry instead.
         let madLinks = k.recorded.filter { $0.hasPrefix("readlink /sys/class/infiniband_mad/") }
         let madEntries = try k.base.listDirectory("/sys/class/infiniband_mad").filter { $0 != "abi_version" }
@@ -51,12 +55,16 @@ struct MadAttributionTests {
         try HostFiles.writeFile(parent + "/infiniband_mad/umad9/port", Array("1\n".utf8))
         try HostFiles.symlink(dir + "/sys/class/infiniband_mad/umad9",
                               target: "../../devices/pci0000:80/0000:80:03.0/0000:81:00.0/infiniband_mad/umad9")
-        let k = try LinuxKernel.rooted(at: dir)
-        let result = try Discovery(kernel: k).run(source: .sysfs, detail: .summary)
-        #expect(result.warnings.map(\.code) == ["ORPHAN_CHAR_DEVICE"])
-        let hfi = try #require(result.devices.first)
-        #expect(hfi.charDevices.filter { $0.kind == .umad }.map(\.name) == ["umad0"])
-        #expect(hfi.charDevices.allSatisfy { !$0.portNotRead })
+        // By the parent's link count, and — on a file system that keeps none — by its listing.
+        for counts in [true, false] {
+            let k = FaultInjectingKernel(try LinuxKernel.rooted(at: dir), countsDirectories: counts)
+            let result = try Discovery(kernel: k).run(source: .sysfs, detail: .summary)
+            #expect(result.warnings.map(\.code) == ["ORPHAN_CHAR_DEVICE"])
+            let hfi = try #require(result.devices.first)
+            #expect(hfi.charDevices.filter { $0.kind == .umad }.map(\.name) == ["umad0"])
+            #expect(hfi.charDevices.allSatisfy { !$0.portNotRead })
+            #expect(k.recorded.contains("list " + parent.dropFirst(dir.count) + "/infiniband") == !counts)
+        }
     }
 
     @Test func parentsAreUniqueRealDevices() {
@@ -72,5 +80,12 @@ struct MadAttributionTests {
                 == "/sys/devices/pci0000:00/0000:00:01.0")
         #expect(CharDeviceIndex.parent(of: "/sys/devices/virtual/infiniband_mad/umad0", under: "infiniband_mad") == nil)
         #expect(CharDeviceIndex.parent(of: "/sys/devices/pci0000:00/0000:00:01.0/umad0", under: "infiniband_mad") == nil)
+        // Repeated and trailing separators name the same directories (path_resolution(7)).
+        #expect(CharDeviceIndex.parent(of: "/sys/devices/pci0000:00/0000:00:01.0//infiniband_mad//umad0/", under: "infiniband_mad")
+                == "/sys/devices/pci0000:00/0000:00:01.0")
+        // /sys/devices itself is no device; a group name must match whole.
+        #expect(CharDeviceIndex.parent(of: "/sys/devices/infiniband_mad/umad0", under: "infiniband_mad") == nil)
+        #expect(CharDeviceIndex.parent(of: "/sys/devices/p/xinfiniband_mad/umad0", under: "infiniband_mad") == nil)
+        #expect(CharDeviceIndex.parent(of: "umad0", under: "infiniband_mad") == nil)
     }
 }

@@ -139,6 +139,8 @@ struct ValueParsingTests {
         #expect(ueventValues("MAJOR=231\nMINOR=192\nDEVNAME=infiniband/uverbs0\n", key: "DEVNAME=") == ["infiniband/uverbs0"])
         #expect(ueventValues("XDEVNAME=bad\nDEVNAME=", key: "DEVNAME=") == [""])
         #expect(ueventValues("", key: "DEVNAME=").isEmpty)
+        // Several keys in one scan, each with every definition in file order.
+        #expect(ueventValues("MAJOR=231\nMINOR=192\nMAJOR=7\nMAJOR", keys: ["MINOR=", "MAJOR=", "X="]) == [["192"], ["231", "7"], []])
     }
 
     @Test func kernelPaths() {

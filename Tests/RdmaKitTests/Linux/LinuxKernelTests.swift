@@ -117,6 +117,31 @@ struct LinuxKernelTests {
         }
     }
 
+    /// `directoriesBeside` counts what kernfs counts — st_nlink is subdirectories + 2
+    /// (fs/kernfs/inode.c kernfs_refresh_inode) — so directories only, not files or links;
+    /// on a descriptor already open (fstatat "..") and without one. A file system that keeps
+    /// no count (btrfs: 1) answers nil.
+    @Test func directoriesBesideCountsSubdirectories() throws {
+        let tree = TempTree("beside")
+        tree.mkdir("class/infiniband")
+        tree.mkdir("devices/p/infiniband/a")
+        tree.mkdir("devices/p/infiniband/b")
+        tree.write("devices/p/infiniband/file", "x\n")
+        tree.symlink("devices/p/infiniband/link", to: "a")
+        tree.write("devices/p/infiniband/a/node_type", "1: CA\n")
+        var st = Glibc.stat()
+        #expect(lstat(tree.path + "/devices/p/infiniband", &st) == 0)
+        let keepsCount = st.st_nlink >= 2
+        let kernel = try LinuxKernel.rooted(at: tree.path)
+        let a = "/sys/devices/p/infiniband/a"
+        #expect(try kernel.directoriesBeside(a) == (keepsCount ? 2 : nil))
+        _ = try kernel.readAttribute(a + "/node_type")   // a/ is now open and cached
+        #expect(try kernel.directoriesBeside(a) == (keepsCount ? 2 : nil))
+        tree.mkdir("devices/p/infiniband/c")
+        #expect(try kernel.directoriesBeside(a) == (keepsCount ? 3 : nil))
+        #expect(throws: KernelError.self) { try kernel.directoriesBeside("/sys/devices/q/infiniband/a") }
+    }
+
     @Test func attributeReadsAreBounded() throws {
         let tree = TempTree.copy(of: "rxe-sysfs", label: "bound")
         tree.write("devices/virtual/infiniband/rxe0/fw_ver", [UInt8](repeating: 0x30, count: 70_000))

@@ -9,11 +9,14 @@ final class FaultInjectingKernel: Kernel, @unchecked Sendable {
     let readFaults: [String: Errno]
     let linkFaults: [String: Errno]
     let listFaults: [String: Errno]
+    /// false: `directoriesBeside` answers nil, as on a file system that keeps no link count.
+    let countsDirectories: Bool
     let calls = Locked<[String]>([])
 
     init(_ base: any Kernel, readFaults: [String: Errno] = [:], linkFaults: [String: Errno] = [:],
-         listFaults: [String: Errno] = [:]) {
+         listFaults: [String: Errno] = [:], countsDirectories: Bool = true) {
         self.base = base; self.readFaults = readFaults; self.linkFaults = linkFaults; self.listFaults = listFaults
+        self.countsDirectories = countsDirectories
     }
 
     var kind: KernelKind { base.kind }
@@ -34,6 +37,10 @@ final class FaultInjectingKernel: Kernel, @unchecked Sendable {
         note("readlink " + path)
         if let e = linkFaults[path] { throw KernelError(e) }
         return try base.readLink(path)
+    }
+    func directoriesBeside(_ path: String) throws(KernelError) -> Int? {
+        note("directories beside " + path)
+        return countsDirectories ? try base.directoriesBeside(path) : nil
     }
     func deviceNode(_ path: String) throws(KernelError) -> DeviceNodeInfo { note("stat " + path); return try base.deviceNode(path) }
     func predictOpen(_ path: String) -> Bool? { note("access " + path); return base.predictOpen(path) }

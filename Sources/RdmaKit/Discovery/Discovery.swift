@@ -312,6 +312,13 @@ public struct Discovery: Sendable {
     func readPCIParent(_ parent: String, of d: inout RdmaDevice, detail: DiscoveryDetail,
                        reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) {
         var pci = PCIParent(address: KernelPath.basename(parent))
+        // The ids first when they are to be read: a tree's directory first opened to read an
+        // attribute is listed once (getdents64) and its regular files opened at once; first
+        // opened for the driver link, it is not, and each id then costs an fstatat more
+        // (LinuxKernel.openTreeRegular: five syscalls a device for `list --json`, issue 9).
+        if detail >= .negotiation {
+            pci.vendor = try reader.hex(parent + "/vendor").map { UInt16(truncatingIfNeeded: $0) }
+        }
         do {
             d.driver = KernelPath.basename(try kernel.readLink(parent + "/driver"))
             d.driverSource = "link"
@@ -322,8 +329,10 @@ public struct Discovery: Sendable {
             }
         }
         driverFromNetlink(&d)
-        if detail >= .negotiation || d.driver == nil {
+        if detail < .negotiation && d.driver == nil {
             pci.vendor = try reader.hex(parent + "/vendor").map { UInt16(truncatingIfNeeded: $0) }
+        }
+        if detail >= .negotiation || d.driver == nil {
             pci.device = try reader.hex(parent + "/device").map { UInt16(truncatingIfNeeded: $0) }
         }
         if detail >= .negotiation {

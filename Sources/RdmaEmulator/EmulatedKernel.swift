@@ -84,11 +84,23 @@ public final class EmulatedKernel: Kernel {
     public func directoriesBeside(_ path: String) throws(KernelError) -> Int? {
         try box.state.withLock { (state) throws(KernelError) -> Int? in
             let (canonical, _) = try state.tree.lookup(path)
-            let parent = KernelPath.dirname(canonical)
-            guard let entry = state.tree.entry(parent), case .directory(let names) = entry.kind else { throw KernelError(.ENOTDIR) }
-            let prefix = parent == "/" ? "/" : parent + "/"
-            return names.count { state.tree.entry(prefix + $0)?.isDirectory == true }
+            return try Self.subdirectories(of: KernelPath.dirname(canonical), in: state.tree)
         }
+    }
+
+    /// Counts the directories `directory` holds; nil when it is a link.
+    public func subdirectoryCount(_ directory: String) throws(KernelError) -> Int? {
+        try box.state.withLock { (state) throws(KernelError) -> Int? in
+            let (resolved, entry) = try state.tree.lookup(directory, followLast: false)
+            if case .symlink = entry.kind { return nil }
+            return try Self.subdirectories(of: resolved, in: state.tree)
+        }
+    }
+
+    private static func subdirectories(of directory: String, in tree: Tree) throws(KernelError) -> Int {
+        guard let entry = tree.entry(directory), case .directory(let names) = entry.kind else { throw KernelError(.ENOTDIR) }
+        let prefix = directory == "/" ? "/" : directory + "/"
+        return names.count { tree.entry(prefix + $0)?.isDirectory == true }
     }
 
     /// Follows links. A directory is EISDIR, a device node EINVAL with `.notRegular` (never

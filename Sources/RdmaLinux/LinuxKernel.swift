@@ -206,6 +206,16 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
                    return openat(parent, name, flags | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }), fd >= 0 {
                 return fd
             }
+            // Two components below a cached directory (a device's ports/1 when ports/ was
+            // counted, not opened): openat2 beneath it with no link followed at all, so it
+            // cannot leave it either.
+            let parent = KernelPath.dirname(path), parentName = KernelPath.basename(parent)
+            if KernelPath.isPlainName(name), KernelPath.isPlainName(parentName), RootResolver.openat2Available.load(ordering: .relaxed),
+               let fd = withCachedDirectory(KernelPath.dirname(parent), { grandparent, _ -> Int32 in
+                   rdmaabi_openat2(grandparent, parentName + "/" + name, UInt64(flags | O_DIRECTORY | O_CLOEXEC), 0,
+                                   RDMAABI_RESOLVE_BENEATH | RDMAABI_RESOLVE_NO_SYMLINKS | RDMAABI_RESOLVE_NO_MAGICLINKS) }), fd >= 0 {
+                return fd
+            }
         }
         return try openInRoot(path, flags: flags | O_DIRECTORY)
     }
@@ -446,6 +456,30 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         } else {
             failure = try withDirectory(KernelPath.dirname(path)) { fd, _ in fstat(fd, &st) == 0 ? 0 : errno }
         }
+        return try Self.subdirectories(st, failure: failure)
+    }
+
+    /// Live: stat. A tree: fstat of its cached descriptor, else fstatat on its cached parent's
+    /// (no link followed: a link answers nil), else fstat of it opened inside the root.
+    public func subdirectoryCount(_ directory: String) throws(KernelError) -> Int? {
+        var st = Glibc.stat()
+        var failure: Int32 = 0
+        let name = KernelPath.basename(directory)
+        if isLive {
+            if fstatat(AT_FDCWD, directory, &st, 0) != 0 { failure = errno }
+        } else if let e = withCachedDirectory(directory, { fd, _ in fstat(fd, &st) == 0 ? 0 : errno }) {
+            failure = e
+        } else if KernelPath.isPlainName(name),
+                  let e = withCachedDirectory(KernelPath.dirname(directory), { fd, _ in fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno }) {
+            failure = e
+        } else {
+            failure = try withDirectory(directory) { fd, _ in fstat(fd, &st) == 0 ? 0 : errno }
+        }
+        return try Self.subdirectories(st, failure: failure)
+    }
+
+    /// st_nlink − 2 of a directory; nil for anything else, or a count below 2 (btrfs).
+    static func subdirectories(_ st: Glibc.stat, failure: Int32) throws(KernelError) -> Int? {
         guard failure == 0 else { throw KernelError(Errno(rawValue: failure)) }
         guard st.st_mode & S_IFMT == S_IFDIR, st.st_nlink >= 2 else { return nil }
         return Int(st.st_nlink) - 2

@@ -27,6 +27,8 @@ public struct AttributeReader {
 
     public mutating func warn(_ diagnostic: Diagnostic) { warnings.append(diagnostic) }
     mutating func dropLastWarning() { warnings.removeLast() }
+    /// Forgets the warnings after the first `count` (a way of reading that is given up).
+    mutating func dropWarnings(after count: Int) { warnings.removeLast(max(0, warnings.count - count)) }
 
     /// The raw bytes of an attribute with one trailing newline removed.
     public mutating func bytes(_ path: String, _ policy: Policy) throws(DeviceVanished) -> [UInt8]? {

@@ -75,11 +75,16 @@ struct CharDeviceIndex {
             return (ibdev, cdev)
         }
         for case let (ibdev, cdev)? in foundMad { madByDevice[ibdev, default: []].append(cdev) }
-        // Driver cdevs carry no ibdev: they belong to the ib device of the same unit.
-        for entry in Self.entries(kernel, Self.hfi1Class, reader: &reader) {
-            guard entry.hasPrefix("hfi1_"), let unit = Int(entry.dropFirst(5)), wanted.contains("hfi1_\(unit)") else { continue }
-            hfi1ByUnit[unit] = Self.charDevice(.hfi1, entry, Self.hfi1Class + "/" + entry, of: "hfi1_\(unit)", reader: &reader, detail: detail)
+        // Driver cdevs carry no ibdev: they belong to the ib device of the same unit. Read on the
+        // kernel's threads too: a full record reads each one's uevent (issue 9).
+        let hfi1 = Self.entries(kernel, Self.hfi1Class, reader: &reader).compactMap { entry -> (String, Int)? in
+            guard entry.hasPrefix("hfi1_"), let unit = Int(entry.dropFirst(5)), wanted.contains("hfi1_\(unit)") else { return nil }
+            return (entry, unit)
         }
+        let foundHfi1 = Self.readEach(hfi1.map(\.0), reader: &reader) { (entry, r) -> CharDevice in
+            Self.charDevice(.hfi1, entry, Self.hfi1Class + "/" + entry, of: "hfi1_\(Int(entry.dropFirst(5)) ?? 0)", reader: &r, detail: detail)
+        }
+        for ((_, unit), cdev) in zip(hfi1, foundHfi1) { hfi1ByUnit[unit] = cdev }
         let wantsQib = wanted.contains { $0.hasPrefix("qib") }
         for entry in Self.entries(kernel, Self.ipathClass, reader: &reader) where wantsQib && entry.hasPrefix("ipath") {
             let rest = entry.dropFirst(5)

@@ -276,7 +276,11 @@ public struct Discovery: Sendable {
             let free = try reader.integer(dir + "/nfreectxts")
             if total != nil || free != nil { d.contexts = Contexts(total: total, free: free) }
         }
-        d.ports = try readPorts(dir, detail: detail, index: entry.index, numbers: entry.netlinkPortNumbers, reader: &reader)
+        if let numbers = entry.netlinkPortNumbers {
+            d.ports = try readPorts(dir, detail: detail, index: entry.index, numbers: numbers, reader: &reader)
+        } else {
+            d.ports = try readPorts(dir, detail: detail, index: entry.index, counted: portNumbersByCount(dir, d.nodeType), reader: &reader)
+        }
         return d
     }
 
@@ -416,12 +420,26 @@ public struct Discovery: Sendable {
         }
     }
 
-    /// `numbers`: the ports netlink's dump named, so `ports/` need not be listed (issue 9).
+    /// The port numbers of a device that is not a switch from how many directories `ports/`
+    /// holds: the kernel makes one per port, 1 to phys_port_cnt (core/sysfs.c
+    /// ib_setup_port_attrs, rdma_for_each_port: rdma_start_port is 1 unless `is_switch`). One
+    /// stat instead of an open, two getdents64 and a close (issue 9); a switch (port 0), a file
+    /// system that keeps no count or an empty `ports/` is listed.
+    func portNumbersByCount(_ dir: String, _ nodeType: NodeKind?) -> [Int]? {
+        guard let nodeType, nodeType != .switch,
+              let count = (try? kernel.subdirectoryCount(dir + "/ports")) ?? nil, count > 0 else { return nil }
+        return Array(1...count)
+    }
+
+    /// `numbers`: the ports netlink's dump named or the directory count implies, so `ports/`
+    /// need not be listed (issue 9). Where a port so named has no directory (a hand-made tree),
+    /// `ports/` is listed after all.
     func readPorts(_ dir: String, detail: DiscoveryDetail, index: UInt32? = nil, numbers: [Int]? = nil,
-                   reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) -> [Port] {
+                   counted: [Int]? = nil, reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) -> [Port] {
         let portsDir = dir + "/ports"
         let names: [String]
-        if let numbers {
+        let warningsBefore = reader.warnings.count
+        if let numbers = numbers ?? counted {
             names = numbers.map(String.init)
         } else {
             do { names = try kernel.listDirectory(portsDir) } catch {
@@ -441,6 +459,11 @@ public struct Discovery: Sendable {
             let p = portsDir + "/" + name
             var port = Port(number: number)
             port.state = try reader.parsed(p + "/state", .required, what: "a port state (\"4: ACTIVE\")", PortState.init(sysfs:))
+            if counted != nil, port.state == nil, reader.warnings.last?.errno == .ENOENT {
+                // Counted ports the tree does not have as numbered: list ports/ after all.
+                reader.dropWarnings(after: warningsBefore)
+                return try readPorts(dir, detail: detail, index: index, reader: &reader)
+            }
             // From netlink, no sysfs read has yet shown the device's directory is there.
             if numbers != nil, ports.isEmpty, port.state == nil { try throwIfVanished(dir, reader: &reader) }
             if detail >= .negotiation {

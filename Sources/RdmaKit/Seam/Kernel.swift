@@ -60,6 +60,10 @@ public protocol Kernel: AnyObject, Sendable {
     /// counting by a listing costs an open, two getdents64 and a close (issue 9).
     func directoriesBeside(_ path: String) throws(KernelError) -> Int?
 
+    /// How many directories `directory` holds, by its own link count as `directoriesBeside`
+    /// counts; nil when the file system keeps no such count or `directory` is a link.
+    func subdirectoryCount(_ directory: String) throws(KernelError) -> Int?
+
     // MARK: device nodes
 
     /// Metadata of a node under /dev (no link following). `ENOENT` when absent.
@@ -129,6 +133,7 @@ extension Kernel {
 
     /// A kernel that does not say: the caller counts by listing.
     public func directoriesBeside(_ path: String) throws(KernelError) -> Int? { nil }
+    public func subdirectoryCount(_ directory: String) throws(KernelError) -> Int? { nil }
 
     public func concurrentlyPerform(_ count: Int, _ body: @Sendable (Int) -> Void) {
         for i in 0..<count { body(i) }

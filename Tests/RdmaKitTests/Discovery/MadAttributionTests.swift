@@ -34,6 +34,40 @@ struct MadAttributionTests {
         }
     }
 
+    /// ports/ of a device that is not a switch holds one directory per port, 1 to
+    /// phys_port_cnt (core/sysfs.c ib_setup_port_attrs): its count names them, so it is not
+    /// listed; the ports are those a listing finds.
+    @Test func portsAreCountedNotListed() throws {
+        let base = EmulatedKernel(devices: try DeviceSet.parse("hfi1:2,qib:2"), credentials: Self.root)
+        for detail in [DiscoveryDetail.summary, .record] {
+            let counted = FaultInjectingKernel(base)
+            let listed = FaultInjectingKernel(base, countsDirectories: false)
+            let a = try Discovery(kernel: counted).run(source: .sysfs, detail: detail)
+            let b = try Discovery(kernel: listed).run(source: .sysfs, detail: detail)
+            #expect(a.devices == b.devices && a.warnings.isEmpty && b.warnings.isEmpty)
+            #expect(!counted.recorded.contains { $0.hasPrefix("list ") && $0.hasSuffix("/ports") })
+            #expect(listed.recorded.filter { $0.hasPrefix("list ") && $0.hasSuffix("/ports") }.count == a.devices.count)
+            // The emulated set: hfi1 with one port, qib with two (one DOWN, ABI-FACTS §11).
+            #expect(a.devices.map { $0.ports.map(\.number) } == [[1], [1], [1, 2], [1, 2]])
+        }
+    }
+
+    /// A hand-made tree whose ports/ holds one directory that is not "1": the count names port 1,
+    /// which is not there, so ports/ is listed after all and port 2 read, with no warning left.
+    @Test func aCountThatDoesNotMatchTheNamesFallsBackToTheListing() throws {
+        let dir = "/tmp/rdmactl-portcount-\(getpid())"
+        defer { try? HostFiles.removeTree(dir) }
+        #expect(rdmactl(["--emulated-set", "hfi1", "snapshot", dir]).status == 0)
+        let ports = dir + "/sys/devices/pci0000:80/0000:80:03.0/0000:81:00.0/infiniband/hfi1_0/ports"
+        try HostFiles.rename(ports + "/1", to: ports + "/2")
+        let k = FaultInjectingKernel(try LinuxKernel.rooted(at: dir))
+        let result = try Discovery(kernel: k).run(source: .sysfs, detail: .summary)
+        #expect(result.warnings.isEmpty, "\(result.warnings)")
+        #expect(result.devices.first?.ports.map(\.number) == [2])
+        #expect(result.devices.first?.ports.first?.state != nil)
+        #expect(k.recorded.contains { $0.hasPrefix("list ") && $0.hasSuffix("/ports") })
+    }
+
     @Test func negotiationLevelsStillReadThePort() throws {
         let k = FaultInjectingKernel(EmulatedKernel(devices: .default, credentials: Self.root))
         let result = try Discovery(kernel: k).run(source: .sysfs, detail: .negotiation)

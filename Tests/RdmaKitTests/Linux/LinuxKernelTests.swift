@@ -95,7 +95,7 @@ struct LinuxKernelTests {
         outside.write("state", "4: ACTIVE\n")
         outside.write("lid", "0xdead\n")
         let ports = "devices/virtual/infiniband/rxe0/ports"
-        for listedFirst in [true, false] {
+        for listedFirst in [true, false, nil] {
             let tree = TempTree.copy(of: "rxe-sysfs", label: "below")
             let kernel = try LinuxKernel.rooted(at: tree.path)
             // The short way, on a real directory: the attribute as the tree has it.
@@ -105,10 +105,14 @@ struct LinuxKernelTests {
             tree.symlink("\(ports)/2", to: "../../../../../../../../../../../.." + outside.path)
             tree.symlink("\(ports)/3", to: outside.path)
             let fresh = try LinuxKernel.rooted(at: tree.path)
-            if listedFirst {
-                #expect(try fresh.listDirectory("/sys/\(ports)").sorted() == ["1", "2", "3"])
-            } else {
-                _ = try? fresh.readLink("/sys/\(ports)/2") // caches ports/ without a listing
+            switch listedFirst {
+            case true?: #expect(try fresh.listDirectory("/sys/\(ports)").sorted() == ["1", "2", "3"])
+            case false?: _ = try? fresh.readLink("/sys/\(ports)/2") // caches ports/ without a listing
+            case nil:
+                // Only the device's directory is open (ports/ counted, not opened): ports/N is
+                // opened two components below it, no link followed.
+                _ = try fresh.readAttribute("/sys/devices/virtual/infiniband/rxe0/node_type")
+                #expect(try fresh.subdirectoryCount("/sys/\(ports)") != 0)
             }
             for port in ["2", "3"] {
                 let read = try? fresh.readAttribute("/sys/\(ports)/\(port)/lid")
@@ -140,6 +144,27 @@ struct LinuxKernelTests {
         tree.mkdir("devices/p/infiniband/c")
         #expect(try kernel.directoriesBeside(a) == (keepsCount ? 3 : nil))
         #expect(throws: KernelError.self) { try kernel.directoriesBeside("/sys/devices/q/infiniband/a") }
+    }
+
+    /// `subdirectoryCount` of a directory: by its own descriptor, its parent's (fstatat, no link
+    /// followed: a link is nil, not its target's count) or opened in the root.
+    @Test func subdirectoryCountCountsOnlyDirectories() throws {
+        let tree = TempTree("count")
+        tree.mkdir("class/infiniband")
+        tree.mkdir("devices/d/ports/1")
+        tree.mkdir("devices/d/ports/2")
+        tree.write("devices/d/ports/x", "x\n")
+        tree.write("devices/d/node_type", "1: CA\n")
+        tree.symlink("devices/d/linked", to: "ports")
+        var st = Glibc.stat()
+        #expect(lstat(tree.path + "/devices/d/ports", &st) == 0)
+        let keepsCount = st.st_nlink >= 2
+        let kernel = try LinuxKernel.rooted(at: tree.path)
+        #expect(try kernel.subdirectoryCount("/sys/devices/d/ports") == (keepsCount ? 2 : nil))   // opened in the root
+        _ = try kernel.readAttribute("/sys/devices/d/node_type")                                // d/ cached
+        #expect(try kernel.subdirectoryCount("/sys/devices/d/ports") == (keepsCount ? 2 : nil))   // fstatat(d, "ports")
+        #expect(try kernel.subdirectoryCount("/sys/devices/d/linked") == nil)
+        #expect(throws: KernelError.self) { try kernel.subdirectoryCount("/sys/devices/d/none") }
     }
 
     @Test func attributeReadsAreBounded() throws {

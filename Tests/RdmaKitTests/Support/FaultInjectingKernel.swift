@@ -42,6 +42,10 @@ final class FaultInjectingKernel: Kernel, @unchecked Sendable {
         note("directories beside " + path)
         return countsDirectories ? try base.directoriesBeside(path) : nil
     }
+    func subdirectoryCount(_ directory: String) throws(KernelError) -> Int? {
+        note("subdirectories " + directory)
+        return countsDirectories ? try base.subdirectoryCount(directory) : nil
+    }
     func deviceNode(_ path: String) throws(KernelError) -> DeviceNodeInfo { note("stat " + path); return try base.deviceNode(path) }
     func predictOpen(_ path: String) -> Bool? { note("access " + path); return base.predictOpen(path) }
     func predictOpen(_ path: String, node: DeviceNodeInfo) -> Bool? {

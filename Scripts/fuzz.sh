@@ -20,6 +20,12 @@ build() {
     # Release: libFuzzer needs executions per second; ASan stays on. -parse-as-library: the
     # targets have no main (libFuzzer's is linked). C targets get ASan too, so the pthread lock
     # and the UAPI shim are checked.
+    # SwiftPM rescans the sources of this package, not of the rdmactl package it depends on: a
+    # file added to ../Sources after the last build was not compiled in ("cannot find
+    # JSONFragment"). A stale build manifest is made again; compiling stays incremental.
+    if [ -f "$scratch/release.yaml" ] && [ -n "$(find Sources -newer "$scratch/release.yaml" -print -quit)" ]; then
+        rm -f "$scratch/release.yaml"
+    fi
     swift build --package-path Fuzz --scratch-path "$scratch" -c release \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
         -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -E 'error|warning: unre|Compiling|Build' | grep -v '^\[' | tail -3

@@ -437,7 +437,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         }
         guard failure == 0 else { throw KernelError(Errno(rawValue: failure)) }
         guard let resolved = KernelPath.resolve(target, against: directory),
-              isLive || relative(resolved) != nil else {
+              isLive || maps(resolved) else {
             throw KernelError(.EXDEV, .leavesRoot(target: target))
         }
         return resolved

@@ -20,6 +20,8 @@ public final class MemoizedKernel: Kernel, @unchecked Sendable {
     private var predictions: [String: Bool?] = [:]
     private var netlink: [[UInt8]: Result<[[UInt8]], KernelError>] = [:]
     private var udev: [String: Result<[UdevDevice], KernelError>] = [:]
+    private var beside: [String: Result<Int?, KernelError>] = [:]
+    private var subdirectories: [String: Result<Int?, KernelError>] = [:]
 
     public init(base: any Kernel) { self.base = base }
 
@@ -48,6 +50,12 @@ public final class MemoizedKernel: Kernel, @unchecked Sendable {
     }
     public func readLink(_ path: String) throws(KernelError) -> String {
         try memo(&links, path) { () throws(KernelError) in try base.readLink(path) }
+    }
+    public func directoriesBeside(_ path: String) throws(KernelError) -> Int? {
+        try memo(&beside, path) { () throws(KernelError) in try base.directoriesBeside(path) }
+    }
+    public func subdirectoryCount(_ directory: String) throws(KernelError) -> Int? {
+        try memo(&subdirectories, directory) { () throws(KernelError) in try base.subdirectoryCount(directory) }
     }
     public func deviceNode(_ path: String) throws(KernelError) -> DeviceNodeInfo {
         try memo(&nodes, path) { () throws(KernelError) in try base.deviceNode(path) }

@@ -1,7 +1,7 @@
 import RdmaKit
 
 /// A kernel that answers like `base` except where the fuzzer rewrote it: attribute contents,
-/// link targets and directory listings by path, and netlink replies. Discovery and rendering
+/// link targets, directory listings and link counts by path, and netlink replies. Discovery and rendering
 /// run over it unchanged, so a fuzzed value reaches the same parsing a hostile tree would
 /// (`--root` on a tree someone else wrote).
 public final class OverlayKernel: Kernel, @unchecked Sendable {
@@ -10,6 +10,9 @@ public final class OverlayKernel: Kernel, @unchecked Sendable {
     public var attributes: [String: [UInt8]] = [:]
     public var links: [String: String] = [:]
     public var listings: [String: [String]] = [:]
+    /// Directory counts by directory (`subdirectoryCount`, and `directoriesBeside` of what it
+    /// holds): a tree whose link counts disagree with its listings. nil: no count kept.
+    public var counts: [String: Int?] = [:]
     public var netlinkReplies: [[UInt8]]?
 
     public init(base: any Kernel) { self.base = base }
@@ -29,6 +32,14 @@ public final class OverlayKernel: Kernel, @unchecked Sendable {
     public func readLink(_ path: String) throws(KernelError) -> String {
         if let target = links[path] { return target }
         return try base.readLink(path)
+    }
+    public func directoriesBeside(_ path: String) throws(KernelError) -> Int? {
+        if let count = counts[KernelPath.dirname(path)] { return count }
+        return try base.directoriesBeside(path)
+    }
+    public func subdirectoryCount(_ directory: String) throws(KernelError) -> Int? {
+        if let count = counts[directory] { return count }
+        return try base.subdirectoryCount(directory)
     }
     public func deviceNode(_ path: String) throws(KernelError) -> DeviceNodeInfo { try base.deviceNode(path) }
     public func predictOpen(_ path: String) -> Bool? { base.predictOpen(path) }

@@ -4,7 +4,7 @@ import RdmaKit
 
 /// Sysfs value parsing and discovery over a fuzzed tree. The first part feeds the same text to
 /// every attribute parser (GUIDs, GIDs, rates, port and physical states); the rest rewrites up
-/// to eight attributes, links or listings of the emulated kernel's tree (hfi1_0, qib0: their
+/// to eight attributes, links, listings or link counts of the emulated kernel's tree (hfi1_0, qib0: their
 /// `uevent`, `dev`, `abi_version`, ports, PCI parent) and runs discovery (sysfs, netlink or auto; any detail level)
 /// and the JSON rendering over the result. A value the parser refuses must become a warning or
 /// a typed error, never a trap.
@@ -27,12 +27,17 @@ public func fuzzSysfs(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let detail = input.pick([DiscoveryDetail.summary, .negotiation, .full])
     let source = input.pick([DiscoverySource.sysfs, .netlink, .auto])
     for _ in 0..<Int(input.u8() % 9) where !input.isEmpty {
-        switch input.u8() % 5 {
+        switch input.u8() % 6 {
         case 0, 1: kernel.attributes[input.pick(tree.files)] = input.chunk(limit: 512)
         case 2: kernel.links[input.pick(tree.links)] = String(decoding: input.chunk(limit: 128), as: UTF8.self)
         case 3:
             let names = String(decoding: input.chunk(limit: 128), as: UTF8.self).split(separator: "/").map(String.init)
             kernel.listings[input.pick(tree.dirs)] = names
+        case 4:
+            // A link count that disagrees with the listing (ports/ counted, a parent's
+            // infiniband/ said to hold one device), or none kept (btrfs).
+            let count = input.u8()
+            kernel.counts[input.pick(tree.dirs)] = count == 255 ? .some(nil) : Int(count % 16)
         default:
             // A netlink answer that disagrees with the tree (a kernel newer than the headers).
             kernel.netlinkReplies = [input.chunk(limit: 1024)]

@@ -140,14 +140,16 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// Maps a kernel path to a path relative to `rootFD`, or nil when this kernel has no such
     /// tree (e.g. /dev under a SYSFS_PATH-style root).
     func relative(_ path: String) -> String? {
-        if path == "/sys" || path.hasPrefix("/sys/") {
-            let rest = path.dropFirst(4).drop { $0 == "/" }
+        // After "/sys" or "/dev" and its "/"s, on the bytes like the prefix test.
+        func rest() -> Substring { Substring(path.utf8.dropFirst(4).drop { $0 == 0x2f }) }
+        if KernelPath.isWithin(path, "/sys") {
+            let rest = rest()
             if sysPrefix.isEmpty { return rest.isEmpty ? "." : String(rest) }
             return rest.isEmpty ? sysPrefix : sysPrefix + "/" + rest
         }
-        if path == "/dev" || path.hasPrefix("/dev/") {
+        if KernelPath.isWithin(path, "/dev") {
             guard let devPrefix else { return nil }
-            let rest = path.dropFirst(4).drop { $0 == "/" }
+            let rest = rest()
             return rest.isEmpty ? devPrefix : devPrefix + "/" + rest
         }
         // The user-space side (RdmaKit UserSpacePaths: rdma-core's configuration and provider
@@ -163,8 +165,8 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
 
     /// `relative(path) != nil`, without building the relative path (a check per attribute).
     func maps(_ path: String) -> Bool {
-        if path.hasPrefix("/sys/") || path == "/sys" { return true }
-        if path.hasPrefix("/dev/") || path == "/dev" { return devPrefix != nil }
+        if KernelPath.isWithin(path, "/sys") { return true }
+        if KernelPath.isWithin(path, "/dev") { return devPrefix != nil }
         return relative(path) != nil
     }
 
@@ -316,7 +318,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// should be must not block the open.
     func openLiveRegular(_ path: String) throws(KernelError) -> Int32 {
         let fd = try openInRoot(path, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY)
-        if path.hasPrefix("/sys/") { return fd }
+        if KernelPath.isWithin(path, "/sys") { return fd }
         do { try Self.requireRegular(fd) } catch { Glibc.close(fd); throw error }
         return fd
     }

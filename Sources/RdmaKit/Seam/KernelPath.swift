@@ -2,8 +2,20 @@
 /// implementations use it to resolve a link target against its directory inside a root.
 public enum KernelPath {
     public static func join(_ base: String, _ component: String) -> String {
-        if component.hasPrefix("/") { return component }
-        return base.hasSuffix("/") ? base + component : base + "/" + component
+        // The bytes: "/" and a combining mark is one Character that is not "/" (see below).
+        if component.utf8.first == slash { return component }
+        return base.utf8.last == slash ? base + component : base + "/" + component
+    }
+
+    /// Whether `path` is `top` ("/sys") or lies below it ("/sys/class/…"), compared on the
+    /// bytes: the rooted kernel asks this of every path it maps, and `String.hasPrefix`
+    /// compares Characters (Docs/performance.md).
+    public static func isWithin(_ path: String, _ top: StaticString) -> Bool {
+        var path = path
+        return path.withUTF8 { b in
+            let n = top.utf8CodeUnitCount
+            return b.hasBytes(top) && (b.count == n || b[n] == slash)
+        }
     }
 
     // basename/dirname scan the UTF-8 bytes for the last "/" instead of splitting or walking

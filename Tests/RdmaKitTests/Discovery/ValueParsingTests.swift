@@ -171,6 +171,10 @@ struct ValueParsingTests {
         #expect(KernelPath.resolve("/\u{301}x/../y", against: "/sys/class") == "/y")
         #expect(KernelPath.resolve("/\u{301}", against: "/sys/class") == "/\u{301}")
         #expect(KernelPath.dirname("/sys/\u{301}x") == "/sys" && KernelPath.basename("/sys/\u{301}x") == "\u{301}x")
+        // The same on the bytes for a prefix and an absolute component.
+        #expect(KernelPath.isWithin("/sys/\u{301}x", "/sys") && KernelPath.isWithin("/sys", "/sys"))
+        #expect(!KernelPath.isWithin("/system", "/sys") && !KernelPath.isWithin("/sy", "/sys") && !KernelPath.isWithin("sys/x", "/sys"))
+        #expect(KernelPath.join("/a", "/\u{301}x") == "/\u{301}x" && KernelPath.join("/a/", "b") == "/a/b")
     }
 
     @Test func jsonSerializationEscapesAndKeepsOrder() {

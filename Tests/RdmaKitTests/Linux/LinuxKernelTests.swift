@@ -146,6 +146,19 @@ struct LinuxKernelTests {
         #expect(throws: KernelError.self) { try kernel.directoriesBeside("/sys/devices/q/infiniband/a") }
     }
 
+    /// Kernel paths map into the root on their bytes: a name that begins with a combining mark
+    /// is still below /sys ("/" and the mark are one Character, not "/").
+    @Test func pathsMapOnTheirBytes() throws {
+        let tree = TempTree("map")
+        tree.mkdir("class/infiniband")
+        let kernel = try LinuxKernel.rooted(at: tree.path)
+        #expect(kernel.relative("/sys/\u{301}x") == "\u{301}x")
+        #expect(kernel.relative("/sys//class") == "class")
+        #expect(kernel.relative("/sys") == ".")
+        #expect(kernel.relative("/system") == nil)
+        #expect(kernel.maps("/sys/\u{301}x") && !kernel.maps("/sysx"))
+    }
+
     /// `subdirectoryCount` of a directory: by its own descriptor, its parent's (fstatat, no link
     /// followed: a link is nil, not its target's count) or opened in the root.
     @Test func subdirectoryCountCountsOnlyDirectories() throws {

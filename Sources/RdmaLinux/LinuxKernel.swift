@@ -461,21 +461,22 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         return try Self.subdirectories(st, failure: failure)
     }
 
-    /// Live: stat. A tree: fstat of its cached descriptor, else fstatat on its cached parent's
-    /// (no link followed: a link answers nil), else fstat of it opened inside the root.
+    /// No link followed, so a link answers nil everywhere. Live: fstatat. A tree: fstatat on the
+    /// cached descriptor of its parent (a device's directory, for its `ports/`: one syscall),
+    /// else fstat of it opened `O_PATH|O_NOFOLLOW` inside the root.
     public func subdirectoryCount(_ directory: String) throws(KernelError) -> Int? {
         var st = Glibc.stat()
         var failure: Int32 = 0
         let name = KernelPath.basename(directory)
         if isLive {
-            if fstatat(AT_FDCWD, directory, &st, 0) != 0 { failure = errno }
-        } else if let e = withCachedDirectory(directory, { fd, _ in fstat(fd, &st) == 0 ? 0 : errno }) {
-            failure = e
+            if fstatat(AT_FDCWD, directory, &st, AT_SYMLINK_NOFOLLOW) != 0 { failure = errno }
         } else if KernelPath.isPlainName(name),
                   let e = withCachedDirectory(KernelPath.dirname(directory), { fd, _ in fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno }) {
             failure = e
         } else {
-            failure = try withDirectory(directory) { fd, _ in fstat(fd, &st) == 0 ? 0 : errno }
+            let fd = try openInRoot(directory, flags: RDMAABI_O_PATH | O_NOFOLLOW)
+            if fstat(fd, &st) != 0 { failure = errno }
+            Glibc.close(fd)
         }
         return try Self.subdirectories(st, failure: failure)
     }

@@ -62,9 +62,9 @@ func displayWidth(_ cell: String) -> Int {
 enum DeviceTable {
     /// Rows are made on the kernel's threads (`concurrentMap`): formatting a thousand rows was
     /// a tenth of `list`'s instructions, on one thread after discovery.
-    static func render(_ devices: [RdmaDevice], kernel: (any Kernel)? = nil) -> String {
+    static func render(_ devices: [RdmaDevice], kernel: any Kernel) -> String {
         var table = TextTable(headers: ["NAME", "DRIVER", "TYPE", "NODE GUID", "PORTS", "UVERBS", "FACETS"])
-        table.append(contentsOf: kernel.map { $0.concurrentMap(devices, row) } ?? devices.map(row))
+        table.append(contentsOf: kernel.concurrentMap(devices, row))
         return table.render()
     }
 

@@ -81,10 +81,11 @@ struct CharDeviceIndex {
             guard entry.hasPrefix("hfi1_"), let unit = Int(entry.dropFirst(5)), wanted.contains("hfi1_\(unit)") else { return nil }
             return (entry, unit)
         }
-        let foundHfi1 = Self.readEach(hfi1.map(\.0), reader: &reader) { (entry, r) -> CharDevice in
-            Self.charDevice(.hfi1, entry, Self.hfi1Class + "/" + entry, of: "hfi1_\(Int(entry.dropFirst(5)) ?? 0)", reader: &r, detail: detail)
+        let foundHfi1 = Self.readEach(hfi1, reader: &reader) { (found, r) -> (Int, CharDevice) in
+            let (entry, unit) = found
+            return (unit, Self.charDevice(.hfi1, entry, Self.hfi1Class + "/" + entry, of: "hfi1_\(unit)", reader: &r, detail: detail))
         }
-        for ((_, unit), cdev) in zip(hfi1, foundHfi1) { hfi1ByUnit[unit] = cdev }
+        for (unit, cdev) in foundHfi1 { hfi1ByUnit[unit] = cdev }
         let wantsQib = wanted.contains { $0.hasPrefix("qib") }
         for entry in Self.entries(kernel, Self.ipathClass, reader: &reader) where wantsQib && entry.hasPrefix("ipath") {
             let rest = entry.dropFirst(5)
@@ -151,23 +152,17 @@ struct CharDeviceIndex {
 
     /// `body` for each entry, on the kernel's threads, each with a reader of its own; results in
     /// `entries`' order, their warnings appended to `reader` in the same order.
-    private static func readEach<T>(_ entries: [String], reader: inout AttributeReader,
-                                    _ body: @escaping @Sendable (String, inout AttributeReader) -> T) -> [T] {
+    private static func readEach<E: Sendable, T>(_ entries: [E], reader: inout AttributeReader,
+                                                 _ body: @escaping @Sendable (E, inout AttributeReader) -> T) -> [T] {
         let kernel = reader.kernel
-        let slots = Slots<(T, [Diagnostic])>(count: entries.count)
-        kernel.concurrentlyPerform(entries.count) { i in
+        let found = kernel.concurrentMap(entries) { entry in
             var own = AttributeReader(kernel: kernel)
-            let value = body(entries[i], &own)
-            slots.set(i, (value, own.warnings))
+            return (body(entry, &own), own.warnings)
         }
-        var results: [T] = []
-        results.reserveCapacity(entries.count)
-        for i in 0..<entries.count {
-            let (value, warnings) = slots.take(i)
+        return found.map { value, warnings in
             for warning in warnings { reader.warn(warning) }
-            results.append(value)
+            return value
         }
-        return results
     }
 
     /// The ib device a uverbs/umad/issm class device names in `ibdev`; nil (with a warning) when
@@ -258,9 +253,6 @@ struct CharDeviceIndex {
         return cdev
     }
 }
-
-/// The values of `key` ("DEVNAME=") in a uevent file's lines.
-func ueventValues(_ uevent: String, key: StaticString) -> [String] { ueventValues(uevent, keys: [key])[0] }
 
 /// The values of each of `keys` in a uevent file's lines, scanning the bytes once.
 func ueventValues(_ uevent: String, keys: [StaticString]) -> [[String]] {

@@ -30,17 +30,15 @@ public struct Discovery: Sendable {
         // Devices are independent: read them on the kernel's threads (issue 9), each with its
         // own reader, then put results and warnings together in list order. `list` also learns
         // there whether each device is alone under its parent (CharDeviceIndex).
-        let slots = Slots<(Result<RdmaDevice, AttributeReader.DeviceVanished>, [Diagnostic], Bool)>(count: wanted.count)
         let discovery = self
-        kernel.concurrentlyPerform(wanted.count) { i in
+        let taken = kernel.concurrentMap(wanted) { entry in
             var own = AttributeReader(kernel: discovery.kernel)
             let result = Result { () throws(AttributeReader.DeviceVanished) -> RdmaDevice in
-                try discovery.readDevice(wanted[i], detail: detail, reader: &own)
+                try discovery.readDevice(entry, detail: detail, reader: &own)
             }
-            let alone = detail == .summary && (try? result.get()) != nil && discovery.isAloneUnderParent(wanted[i])
-            slots.set(i, (result, own.warnings, alone))
+            let alone = detail == .summary && (try? result.get()) != nil && discovery.isAloneUnderParent(entry)
+            return (result, own.warnings, alone)
         }
-        let taken = (0..<wanted.count).map(slots.take)
         var cdevs: CharDeviceIndex?
         if !wanted.isEmpty {
             let alone = Set(zip(wanted, taken).compactMap { $1.2 ? $0.name : nil })
@@ -211,15 +209,12 @@ public struct Discovery: Sendable {
     /// `classEntry` for every name, on the kernel's threads (a readlink each: a thousand of them
     /// were the longest serial step of a listing); results and warnings in `names`' order.
     func classEntries(_ names: [String], reader: inout AttributeReader) -> [Entry?] {
-        let slots = Slots<(Entry?, [Diagnostic])>(count: names.count)
         let discovery = self
-        kernel.concurrentlyPerform(names.count) { i in
+        let found = kernel.concurrentMap(names) { name in
             var own = AttributeReader(kernel: discovery.kernel)
-            let entry = discovery.classEntry(names[i], reader: &own)
-            slots.set(i, (entry, own.warnings))
+            return (discovery.classEntry(name, reader: &own), own.warnings)
         }
-        return (0..<names.count).map { i in
-            let (entry, warnings) = slots.take(i)
+        return found.map { entry, warnings in
             for warning in warnings { reader.warn(warning) }
             return entry
         }
@@ -510,21 +505,3 @@ let knownPCIDrivers: [String: String] = [
     "8086:24f0": "hfi1", "8086:24f1": "hfi1",
     "1077:7220": "ib_qib", "1077:7322": "ib_qib", "1fc1:0010": "ib_qib",
 ]
-
-/// One result per index, each written by exactly one thread of `concurrentlyPerform` and read
-/// after it returned (which joined those threads), so no two threads touch one slot.
-final class Slots<T>: @unchecked Sendable {
-    private let base: UnsafeMutablePointer<T?>
-    private let count: Int
-    init(count: Int) {
-        self.count = count
-        base = .allocate(capacity: max(count, 1))
-        base.initialize(repeating: nil, count: max(count, 1))
-    }
-    deinit {
-        base.deinitialize(count: max(count, 1))
-        base.deallocate()
-    }
-    func set(_ i: Int, _ value: T) { base[i] = value }
-    func take(_ i: Int) -> T { base[i].take()! }
-}

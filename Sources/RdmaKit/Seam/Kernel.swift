@@ -61,7 +61,8 @@ public protocol Kernel: AnyObject, Sendable {
     func directoriesBeside(_ path: String) throws(KernelError) -> Int?
 
     /// How many directories `directory` holds, by its own link count as `directoriesBeside`
-    /// counts; nil when the file system keeps no such count or `directory` is a link.
+    /// counts; nil when the file system keeps no such count or `directory` is a link (not
+    /// followed: the caller lists instead).
     func subdirectoryCount(_ directory: String) throws(KernelError) -> Int?
 
     // MARK: device nodes

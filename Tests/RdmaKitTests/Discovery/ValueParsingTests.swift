@@ -136,9 +136,9 @@ struct ValueParsingTests {
     /// DEVNAME from a uevent file: the key only at a line start (lib/kobject_uevent.c writes
     /// one KEY=VALUE per line).
     @Test func ueventKeyAtLineStart() {
-        #expect(ueventValues("MAJOR=231\nMINOR=192\nDEVNAME=infiniband/uverbs0\n", key: "DEVNAME=") == ["infiniband/uverbs0"])
-        #expect(ueventValues("XDEVNAME=bad\nDEVNAME=", key: "DEVNAME=") == [""])
-        #expect(ueventValues("", key: "DEVNAME=").isEmpty)
+        #expect(ueventValues("MAJOR=231\nMINOR=192\nDEVNAME=infiniband/uverbs0\n", keys: ["DEVNAME="]) == [["infiniband/uverbs0"]])
+        #expect(ueventValues("XDEVNAME=bad\nDEVNAME=", keys: ["DEVNAME="]) == [[""]])
+        #expect(ueventValues("", keys: ["DEVNAME="]) == [[]])
         // Several keys in one scan, each with every definition in file order.
         #expect(ueventValues("MAJOR=231\nMINOR=192\nMAJOR=7\nMAJOR", keys: ["MINOR=", "MAJOR=", "X="]) == [["192"], ["231", "7"], []])
     }

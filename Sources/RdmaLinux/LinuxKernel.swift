@@ -9,46 +9,73 @@ import Glibc
 /// snapshot or a simulated sysfs, with every path and link resolved inside that directory
 /// (openat2 RESOLVE_IN_ROOT; link targets resolved lexically and refused when they climb out).
 public final class LinuxKernel: Kernel, @unchecked Sendable {
-    public let kind: KernelKind
+    /// What stands behind this kernel. For a system root with a snapshot manifest, whether the
+    /// capture saw /dev at all is the manifest's to say (`device_nodes_captured`), so the kind
+    /// is known once the manifest is decoded (`manifest`).
+    public var kind: KernelKind {
+        if let manifest, !manifest.value.nodesCaptured, case .systemRoot(let path) = declaredKind { return .sysfsRoot(path: path) }
+        return declaredKind
+    }
+    private let declaredKind: KernelKind
     /// A descriptor on the root directory ("/" for the live system). Immutable after init.
     let rootFD: Int32
     let isLive: Bool
     /// The root-relative directory that holds sysfs ("sys" or "" for a SYSFS_PATH-style root).
     let sysPrefix: String
-    /// The root-relative directory that holds device nodes, nil when there is none.
-    let devPrefix: String?
+    /// The root-relative directory that holds device nodes, nil when there is none (a
+    /// SYSFS_PATH-style root, or a snapshot of one: its manifest says it never saw /dev).
+    var devPrefix: String? {
+        if let manifest, !manifest.value.nodesCaptured { return nil }
+        return declaredDevPrefix
+    }
+    private let declaredDevPrefix: String?
+    /// A system root's snapshot manifest, decoded on a thread of its own from the moment the
+    /// root is opened (Pending): discovery needs it only when it checks nodes. nil: no manifest
+    /// to read (the live system, a SYSFS_PATH-style root).
+    let manifest: Pending<LoadedManifest>?
     /// Node metadata from a snapshot manifest, by /dev path.
-    let manifestNodes: [String: DeviceNodeInfo]
+    var manifestNodes: [String: DeviceNodeInfo] { manifest?.value.nodes ?? [:] }
     let credentials: Credentials
-    /// What opening a rooted tree noticed (an unusable snapshot manifest). Set once, in `rooted`.
-    public private(set) var openingDiagnostics: [Diagnostic] = []
-    /// The snapshot manifest's `netlink_devices`, by name. Set once, in `rooted`.
-    public private(set) var recordedNetlink: [String: SnapshotManifest.NetlinkDevice] = [:]
+    /// What opening a rooted tree noticed (an unusable snapshot manifest).
+    public var openingDiagnostics: [Diagnostic] { manifest?.value.problems ?? [] }
+    /// The snapshot manifest's `netlink_devices`, by name.
+    public var recordedNetlink: [String: SnapshotManifest.NetlinkDevice] { manifest?.value.recorded ?? [:] }
     /// Directories links and nodes were looked up in, kept open (rooted kernels only): all the
-    /// links of /sys/class/infiniband cost one directory open. Bounded (DirectoryCache).
-    let directoryCache = Locked(DirectoryCache())
+    /// links of /sys/class/infiniband cost one directory open. Bounded (DirectoryCache). One
+    /// cache per discovery thread (`ParallelWork.slot`): every attribute read takes and gives
+    /// a directory, and with one cache for all threads its lock was the most contended thing
+    /// in a rooted listing (futex waits and wake-ups, issue 9). A device's directories are
+    /// read by the one thread that reads the device; a class directory is opened once per
+    /// thread. Each keeps its lock: two threads may share a slot (nested or concurrent work).
+    let directoryCaches = (0..<ParallelWork.maximumThreads).map { _ in Locked(DirectoryCache()) }
+    /// The calling thread's cache.
+    var directoryCache: Locked<DirectoryCache> { directoryCaches[ParallelWork.slot % directoryCaches.count] }
     /// The descriptors this kernel handed out as handles, by handle id (a serial number never
     /// reused). Only these are ever closed or passed to ioctl/read/write: a forged or stale
     /// handle is EBADF, and fd 0–2, the root fd and netlink sockets are out of reach.
     let handles = Locked<(next: Int, fds: [Int: Int32])>((next: 1, fds: [:]))
 
     init(kind: KernelKind, rootFD: Int32, isLive: Bool, sysPrefix: String, devPrefix: String?,
-         manifestNodes: [String: DeviceNodeInfo]) {
-        self.kind = kind; self.rootFD = rootFD; self.isLive = isLive
-        self.sysPrefix = sysPrefix; self.devPrefix = devPrefix; self.manifestNodes = manifestNodes
+         manifest: Pending<LoadedManifest>? = nil) {
+        self.declaredKind = kind; self.rootFD = rootFD; self.isLive = isLive
+        self.sysPrefix = sysPrefix; self.declaredDevPrefix = devPrefix; self.manifest = manifest
         self.credentials = Credentials(uid: geteuid(), gid: getegid(), groups: LinuxKernel.supplementaryGroups())
     }
 
     deinit {
+        // The manifest's thread reads through rootFD.
+        manifest?.wait()
         Glibc.close(rootFD)
-        for fd in directoryCache.withLock({ $0.allDescriptors }) { Glibc.close(fd) }
+        for cache in directoryCaches {
+            for fd in cache.withLock({ $0.allDescriptors }) { Glibc.close(fd) }
+        }
     }
 
     /// The running system.
     public static func live() throws(KernelError) -> LinuxKernel {
         let fd = Glibc.open("/", RDMAABI_O_PATH | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw KernelError(Errno(rawValue: errno)) }
-        return LinuxKernel(kind: .live, rootFD: fd, isLive: true, sysPrefix: "sys", devPrefix: "dev", manifestNodes: [:])
+        return LinuxKernel(kind: .live, rootFD: fd, isLive: true, sysPrefix: "sys", devPrefix: "dev")
     }
 
     /// Why a directory cannot serve as a root.
@@ -71,21 +98,15 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             return (st.st_mode & S_IFMT) == S_IFDIR
         }
         if isDirectory("sys/class") {
-            let (manifest, nodesCaptured, recorded, problems) = readManifest(rootFD: fd)
-            // A snapshot of a SYSFS_PATH-style tree never saw /dev: nodes are unknown, not missing.
-            let kernel = nodesCaptured
-                ? LinuxKernel(kind: .systemRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "sys",
-                              devPrefix: "dev", manifestNodes: manifest)
-                : LinuxKernel(kind: .sysfsRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "sys",
-                              devPrefix: nil, manifestNodes: [:])
-            kernel.openingDiagnostics = problems
-            kernel.recordedNetlink = recorded
-            return kernel
+            // A snapshot of a SYSFS_PATH-style tree never saw /dev: nodes are unknown, not
+            // missing (`kind` and `devPrefix` follow the manifest).
+            let manifest = Pending { readManifest(rootFD: fd) }
+            return LinuxKernel(kind: .systemRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "sys",
+                               devPrefix: "dev", manifest: manifest)
         }
         let sysErrno = lastErrno
         if isDirectory("class") {
-            return LinuxKernel(kind: .sysfsRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "",
-                               devPrefix: nil, manifestNodes: [:])
+            return LinuxKernel(kind: .sysfsRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "", devPrefix: nil)
         }
         Glibc.close(fd)
         // An O_PATH open needs no permission; the look inside does.
@@ -93,24 +114,32 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         throw .notASysfsTree
     }
 
+    /// What a system root's snapshot manifest says, as the kernel uses it.
+    struct LoadedManifest: Sendable {
+        var nodes: [String: DeviceNodeInfo] = [:]
+        /// false: the capture never saw /dev (absent, or no usable manifest: true).
+        var nodesCaptured = true
+        var recorded: [String: SnapshotManifest.NetlinkDevice] = [:]
+        var problems: [Diagnostic] = []
+    }
+
     /// The snapshot manifest's nodes. An absent manifest is normal (a hand-made tree); one that
     /// is there but unusable is said, since every node then loses its mode and owner.
-    private static func readManifest(rootFD: Int32)
-        -> ([String: DeviceNodeInfo], Bool, [String: SnapshotManifest.NetlinkDevice], [Diagnostic]) {
+    private static func readManifest(rootFD: Int32) -> LoadedManifest {
         let name = SnapshotManifest.fileName
         let fd: Int32
         do { fd = try openRegular(rootFD: rootFD, name, path: name) } catch {
-            if error.errno == .ENOENT { return ([:], true, [:], []) }
-            return ([:], true, [:], [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): \(error); device nodes without metadata",
-                                     errno: error.errno)])
+            if error.errno == .ENOENT { return LoadedManifest() }
+            return LoadedManifest(problems: [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): \(error); device nodes without metadata",
+                                                        errno: error.errno)])
         }
         defer { Glibc.close(fd) }
         let bytes: [UInt8]
         do { bytes = try readAll(fd, limit: 4 << 20) } catch {
-            return ([:], true, [:], [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): \(error)", errno: error.errno)])
+            return LoadedManifest(problems: [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): \(error)", errno: error.errno)])
         }
         guard let manifest = SnapshotManifest.decode(bytes) else {
-            return ([:], true, [:], [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): not a \(SnapshotManifest.currentSchema) manifest")])
+            return LoadedManifest(problems: [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): not a \(SnapshotManifest.currentSchema) manifest")])
         }
         var nodes: [String: DeviceNodeInfo] = [:]
         var problems: [Diagnostic] = []
@@ -124,7 +153,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         for device in manifest.netlinkDevices ?? [] where KernelPath.isPlainName(device.name) {
             recorded[device.name] = device
         }
-        return (nodes, manifest.deviceNodesCaptured ?? true, recorded, problems)
+        return LoadedManifest(nodes: nodes, nodesCaptured: manifest.deviceNodesCaptured ?? true, recorded: recorded, problems: problems)
     }
 
     static func supplementaryGroups() -> [UInt32] {
@@ -201,7 +230,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             // Where the parent was listed, a name it lists as anything but a directory goes the
             // long way at once rather than failing the short way first; a large listing (a class
             // directory: a thousand links) is not searched — its names are links: the long way.
-            if KernelPath.isPlainName(name),
+            if KernelPath.isPlainName(name), !Self.isClassEntry(path),
                let fd = withCachedDirectory(KernelPath.dirname(path), { parent, listing -> Int32 in
                    if let listing, !listing.isSmall { return -1 }
                    if let type = listing?.type(of: name), type != UInt8(RDMASYS_DT_DIR) { return -1 }
@@ -220,6 +249,21 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             }
         }
         return try openInRoot(path, flags: flags | O_DIRECTORY)
+    }
+
+    /// "/sys/class/C/NAME": an entry of a class directory, which sysfs makes a link to the
+    /// device's directory (drivers/base/core.c device_add_class_symlinks), so the short way's
+    /// O_NOFOLLOW open would only fail with ELOOP first — in a thread whose cache never listed
+    /// the class directory it does not know that from the entry's type. A hand-made tree's
+    /// plain directory there opens the long way as well.
+    static func isClassEntry(_ path: String) -> Bool {
+        guard KernelPath.isWithin(path, "/sys/class") else { return false }
+        var path = path
+        return path.withUTF8 { b in
+            // After "/sys/class/": "C/NAME", one slash, not at the end.
+            let rest = b.dropFirst(11)
+            return rest.count(where: { $0 == 0x2f }) == 1 && rest.first != 0x2f && b.last != 0x2f
+        }
     }
 
     public func listDirectory(_ path: String) throws(KernelError) -> [String] {
@@ -266,7 +310,11 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     }
 
     public func readAttribute(_ path: String, limit: Int) throws(KernelError) -> [UInt8] {
-        let fd = isLive ? try openLiveRegular(path) : try openTreeRegular(path)
+        try readAttribute(path, limit: limit, fewInDirectory: false)
+    }
+
+    public func readAttribute(_ path: String, limit: Int, fewInDirectory: Bool) throws(KernelError) -> [UInt8] {
+        let fd = isLive ? try openLiveRegular(path) : try openTreeRegular(path, listing: !fewInDirectory)
         defer { Glibc.close(fd) }
         return try Self.readAll(fd, limit: limit, regularFile: true)
     }
@@ -279,13 +327,17 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// Three syscalls an attribute (open, read, close) plus one per directory, where resolving
     /// each path from the root cost six. A link where an attribute should be (a hand-made tree) takes the full
     /// in-root resolution; nothing is followed out of the root either way.
-    func openTreeRegular(_ path: String) throws(KernelError) -> Int32 {
+    /// `listing`: a directory first opened here is listed (the caller reads most of it); else
+    /// each attribute is looked at with fstatat — for one or two attributes of a directory
+    /// that is cheaper than a `getdents64` of all its entries (a tmpfs listing walks every
+    /// entry, `offset_readdir`: a quarter of a rooted `list`'s kernel samples, issue 9).
+    func openTreeRegular(_ path: String, listing: Bool = true) throws(KernelError) -> Int32 {
         let name = KernelPath.basename(path)
         guard KernelPath.isPlainName(name), maps(path) else {
             return try Self.openRegular(rootFD: rootFD, relative(path), path: path)
         }
         enum Looked { case opened(Int32), failed(Int32), link, notRegular(mode_t) }
-        let looked = try withDirectory(KernelPath.dirname(path), listing: true) { directory, regular -> Looked in
+        let looked = try withDirectory(KernelPath.dirname(path), listing: listing) { directory, regular -> Looked in
             let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW
             // Listed as a regular file (d_type): open at once — open, read, close (issue 9).
             if regular?.contains(name) == true {
@@ -380,6 +432,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
                           _ body: (Int32, RegularFiles?) -> R) throws(KernelError) -> R {
         let fd: Int32
         let regular: RegularFiles?
+        let directoryCache = directoryCache
         if let cached = directoryCache.withLock({ $0.take(directory) }) {
             (fd, regular) = cached
         } else {
@@ -398,6 +451,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// `body` on the cached descriptor of `directory`, nil when it is not cached (nothing is
     /// opened).
     func withCachedDirectory<R>(_ directory: String, _ body: (Int32, RegularFiles?) -> R) -> R? {
+        let directoryCache = directoryCache
         guard let (fd, listing) = directoryCache.withLock({ $0.take(directory) }) else { return nil }
         defer { directoryCache.withLock { $0.give(directory) } }
         return body(fd, listing)

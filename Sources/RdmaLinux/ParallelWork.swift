@@ -11,6 +11,17 @@ enum ParallelWork {
     /// on the 2- to 8-core machines measured; Docs/performance.md).
     static let maximumThreads = 8
 
+    /// Which of the work's threads this is: 0 on the caller's thread (and any thread that is
+    /// not a worker), 1 … on the workers, by a thread-specific value the worker sets first.
+    /// Keys per-thread state such as the rooted kernel's directory caches.
+    static var slot: Int { slotKey.map { Int(bitPattern: pthread_getspecific($0)) } ?? 0 }
+
+    /// nil when the process has no key left (PTHREAD_KEYS_MAX): every thread is then slot 0.
+    private static let slotKey: pthread_key_t? = {
+        var key = pthread_key_t()
+        return pthread_key_create(&key, nil) == 0 ? key : nil
+    }()
+
     static func perform(_ count: Int, _ body: @Sendable (Int) -> Void) {
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         let threads = min(maximumThreads, max(1, cores), count / (minimumItems / 2))
@@ -21,8 +32,12 @@ enum ParallelWork {
         withoutActuallyEscaping(body) { body in
             let work = Work(count: count, body: body)
             var tids: [pthread_t] = []
-            for _ in 1..<threads {
-                if let tid = Thread({ work.run() }).startJoinable() { tids.append(tid) }
+            let key = slotKey
+            for worker in 1..<threads {
+                if let tid = Thread({
+                    if let key { pthread_setspecific(key, UnsafeRawPointer(bitPattern: worker)) }
+                    work.run()
+                }).startJoinable() { tids.append(tid) }
             }
             work.run()
             // pthread_join: every body has returned, and its writes happen-before ours.

@@ -19,6 +19,10 @@ struct CommandRun {
     /// The command wrote its output itself as it went (`monitor`: a line or an envelope per
     /// event); only a failure is left to print at the end.
     var streamed = false
+    /// The kernel `openKernel` opened: its opening diagnostics lead the warnings once the
+    /// command is done (`Runner.execute`) — asked for earlier, a rooted kernel would wait there
+    /// for the snapshot manifest it decodes beside discovery (LinuxKernel.manifest).
+    var openedKernel: (any Kernel)?
 
     init(context: CommandContext, globals: GlobalSettings, command: String) {
         self.context = context; self.globals = globals; self.command = command
@@ -30,7 +34,7 @@ struct CommandRun {
         self.selection = selection
         sourceName = selection.sourceName
         let kernel = try selection.open(context, playHotplugAtOpen: playHotplugAtOpen)
-        warnings += kernel.openingDiagnostics
+        openedKernel = kernel
         return kernel
     }
 

@@ -81,6 +81,7 @@ private func execute(_ name: String, settings: GlobalSettings, context: CommandC
         failure = error
         if let source = error.source { run.sourceName = source }
     }
+    if let kernel = run.openedKernel { run.warnings = kernel.openingDiagnostics + run.warnings }
     // --strict: any warning is exit 65 — also when every entry was broken and nothing was left
     // to list (the warnings are the cause, not "no devices").
     if settings.strict, !run.warnings.isEmpty, failure == nil || failure?.code == "NO_DEVICES" {

@@ -4,8 +4,14 @@
 public struct AttributeReader {
     public let kernel: any Kernel
     public private(set) var warnings: [Diagnostic] = []
+    /// Reads only one or two attributes of each directory (`list`'s summary):
+    /// `Kernel.readAttribute(_:limit:fewInDirectory:)`.
+    public var fewPerDirectory: Bool
 
-    public init(kernel: any Kernel) { self.kernel = kernel }
+    public init(kernel: any Kernel, fewPerDirectory: Bool = false) {
+        self.kernel = kernel
+        self.fewPerDirectory = fewPerDirectory
+    }
 
     /// How a missing or unreadable attribute is treated.
     public enum Policy: Sendable {
@@ -33,7 +39,7 @@ public struct AttributeReader {
     /// The raw bytes of an attribute with one trailing newline removed.
     public mutating func bytes(_ path: String, _ policy: Policy) throws(DeviceVanished) -> [UInt8]? {
         do {
-            var b = try kernel.readAttribute(path)
+            var b = try kernel.readAttribute(path, limit: attributeReadLimit, fewInDirectory: fewPerDirectory)
             if b.last == 0x0a { b.removeLast() }
             return b
         } catch {

@@ -23,13 +23,26 @@ struct CharDeviceIndex {
     /// `wanted`: the devices being shown, the only ones whose class devices are read further;
     /// `devicePaths`: each listed device's sysfs directory (its resolved class link);
     /// `aloneUnderParent`: the devices found to be the only ib device under their parent
-    /// (Discovery.isAloneUnderParent).
+    /// (Discovery.isAloneUnderParent); `listings`: the class directories (`classDirectories`)
+    /// as `list` gave them — Discovery lists them beside the devices, on the kernel's threads;
+    /// one missing here is listed now.
     init(reader: inout AttributeReader, detail: DiscoveryDetail, knownDevices: Set<String>, wanted: Set<String>,
-         devicePaths: [String: String] = [:], aloneUnderParent: Set<String> = []) {
+         devicePaths: [String: String] = [:], aloneUnderParent: Set<String> = [],
+         listings: [String: Listing] = [:]) {
         let kernel = reader.kernel
         if detail >= .negotiation {
             uverbsClassABI = try? reader.integer(Self.uverbsClass + "/abi_version")
             madClassABI = try? reader.integer(Self.madClass + "/abi_version")
+        }
+        func entries(_ dir: String) -> [String] {
+            switch listings[dir] ?? Self.list(kernel, dir) {
+            case .success(let names): return names
+            case .failure(let error):
+                if error.errno != .ENOENT {
+                    reader.warn(Diagnostic("UNREADABLE_DIRECTORY", path: dir, "\(dir): \(error)", errno: error.errno))
+                }
+                return []
+            }
         }
         // `list` attributes a class device to its ib device by where its class link leads (one
         // readlink) instead of reading `ibdev`: a node whose link ends in the directory of a
@@ -42,58 +55,92 @@ struct CharDeviceIndex {
         // Not reading them also means a broken `ibdev` or `port` of such a node is reported by
         // `list --json`, `show` and `facets`, not `list`.
         let parents = detail == .summary ? Self.uniqueParents(devicePaths, wanted: wanted).filter { aloneUnderParent.contains($0.value) } : [:]
-        // Each class device is read on its own (issue 9: on the kernel's threads), results put
-        // together in natural order.
-        let uverbs = Self.entries(kernel, Self.uverbsClass, reader: &reader).filter { $0.hasPrefix("uverbs") }
-        let foundVerbs = Self.readEach(uverbs, reader: &reader) { (entry, r) -> (String, CharDevice, Int?)? in
-            let dir = Self.uverbsClass + "/" + entry
-            if let owner = Self.ownerByLink(dir, entry, group: "infiniband_verbs", parents, kernel: r.kernel) {
-                return (owner, Self.charDevice(.uverbs, entry, dir, of: owner, reader: &r, detail: detail), nil)
+        // Every class device is read on its own, all of them in one pass on the kernel's
+        // threads (issue 9: a pass per class was two more waits for the slowest thread),
+        // results and warnings put together in natural order, class by class.
+        var tasks: [ClassDeviceTask] = []
+        for entry in entries(Self.uverbsClass) where entry.hasPrefix("uverbs") { tasks.append(.uverbs(entry)) }
+        for entry in entries(Self.madClass) where entry.hasPrefix("umad") || entry.hasPrefix("issm") { tasks.append(.mad(entry)) }
+        // Driver cdevs carry no ibdev: they belong to the ib device of the same unit.
+        for entry in entries(Self.hfi1Class) {
+            guard entry.hasPrefix("hfi1_"), let unit = Int(entry.dropFirst(5)), wanted.contains("hfi1_\(unit)") else { continue }
+            tasks.append(.hfi1(entry, unit: unit))
+        }
+        let found = Self.readEach(tasks, reader: &reader) { (task, r) -> ClassDeviceFound in
+            switch task {
+            case .uverbs(let entry):
+                let dir = Self.uverbsClass + "/" + entry
+                if let owner = Self.ownerByLink(dir, entry, group: "infiniband_verbs", parents, kernel: r.kernel) {
+                    return .uverbs(owner, Self.charDevice(.uverbs, entry, dir, of: owner, reader: &r, detail: detail), abi: nil)
+                }
+                guard let ibdev = Self.owner(dir, knownDevices, reader: &r), wanted.contains(ibdev) else { return .none }
+                let cdev = Self.charDevice(.uverbs, entry, dir, of: ibdev, reader: &r, detail: detail)
+                let abi = detail >= .negotiation ? (try? r.integer(dir + "/abi_version")) ?? nil : nil
+                return .uverbs(ibdev, cdev, abi: abi)
+            case .mad(let entry):
+                // `list` shows only whether a device has umad/issm nodes (FACETS): attributed by
+                // the class link as above, a node costs one readlink instead of reading `ibdev`
+                // and `port`.
+                let dir = Self.madClass + "/" + entry
+                if let owner = Self.ownerByLink(dir, entry, group: "infiniband_mad", parents, kernel: r.kernel) {
+                    var cdev = CharDevice(kind: entry.hasPrefix("umad") ? .umad : .issm, name: entry)
+                    cdev.portNotRead = true
+                    return .mad(owner, cdev)
+                }
+                guard let ibdev = Self.owner(dir, knownDevices, reader: &r), wanted.contains(ibdev) else { return .none }
+                var cdev = Self.charDevice(entry.hasPrefix("umad") ? .umad : .issm, entry, dir, of: ibdev, reader: &r, detail: detail)
+                cdev.port = (try? r.integer(dir + "/port", .required)) ?? nil
+                return .mad(ibdev, cdev)
+            case .hfi1(let entry, let unit):
+                return .hfi1(unit, Self.charDevice(.hfi1, entry, Self.hfi1Class + "/" + entry, of: "hfi1_\(unit)", reader: &r, detail: detail))
             }
-            guard let ibdev = Self.owner(dir, knownDevices, reader: &r), wanted.contains(ibdev) else { return nil }
-            let cdev = Self.charDevice(.uverbs, entry, dir, of: ibdev, reader: &r, detail: detail)
-            let abi = detail >= .negotiation ? (try? r.integer(dir + "/abi_version")) ?? nil : nil
-            return (ibdev, cdev, abi)
         }
-        for case let (ibdev, cdev, abi)? in foundVerbs {
-            if let abi { uverbsDeviceABI[cdev.name] = abi }
-            uverbsByDevice[ibdev, default: []].append(cdev)
-        }
-        let mad = Self.entries(kernel, Self.madClass, reader: &reader).filter { $0.hasPrefix("umad") || $0.hasPrefix("issm") }
-        // `list` shows only whether a device has umad/issm nodes (FACETS): attributed by the
-        // class link as above, a node costs one readlink instead of reading `ibdev` and `port`.
-        let foundMad = Self.readEach(mad, reader: &reader) { (entry, r) -> (String, CharDevice)? in
-            let dir = Self.madClass + "/" + entry
-            if let owner = Self.ownerByLink(dir, entry, group: "infiniband_mad", parents, kernel: r.kernel) {
-                var cdev = CharDevice(kind: entry.hasPrefix("umad") ? .umad : .issm, name: entry)
-                cdev.portNotRead = true
-                return (owner, cdev)
+        for result in found {
+            switch result {
+            case .uverbs(let ibdev, let cdev, let abi):
+                if let abi { uverbsDeviceABI[cdev.name] = abi }
+                uverbsByDevice[ibdev, default: []].append(cdev)
+            case .mad(let ibdev, let cdev): madByDevice[ibdev, default: []].append(cdev)
+            case .hfi1(let unit, let cdev): hfi1ByUnit[unit] = cdev
+            case .none: break
             }
-            guard let ibdev = Self.owner(dir, knownDevices, reader: &r), wanted.contains(ibdev) else { return nil }
-            var cdev = Self.charDevice(entry.hasPrefix("umad") ? .umad : .issm, entry, dir, of: ibdev, reader: &r, detail: detail)
-            cdev.port = (try? r.integer(dir + "/port", .required)) ?? nil
-            return (ibdev, cdev)
         }
-        for case let (ibdev, cdev)? in foundMad { madByDevice[ibdev, default: []].append(cdev) }
-        // Driver cdevs carry no ibdev: they belong to the ib device of the same unit. Read on the
-        // kernel's threads too: a full record reads each one's uevent (issue 9).
-        let hfi1 = Self.entries(kernel, Self.hfi1Class, reader: &reader).compactMap { entry -> (String, Int)? in
-            guard entry.hasPrefix("hfi1_"), let unit = Int(entry.dropFirst(5)), wanted.contains("hfi1_\(unit)") else { return nil }
-            return (entry, unit)
-        }
-        let foundHfi1 = Self.readEach(hfi1, reader: &reader) { (found, r) -> (Int, CharDevice) in
-            let (entry, unit) = found
-            return (unit, Self.charDevice(.hfi1, entry, Self.hfi1Class + "/" + entry, of: "hfi1_\(unit)", reader: &r, detail: detail))
-        }
-        for (unit, cdev) in foundHfi1 { hfi1ByUnit[unit] = cdev }
         let wantsQib = wanted.contains { $0.hasPrefix("qib") }
-        for entry in Self.entries(kernel, Self.ipathClass, reader: &reader) where wantsQib && entry.hasPrefix("ipath") {
+        for entry in entries(Self.ipathClass) where wantsQib && entry.hasPrefix("ipath") {
             let rest = entry.dropFirst(5)
             if rest.isEmpty {
                 ipathWildcard = Self.charDevice(.ipath, entry, Self.ipathClass + "/" + entry, of: "qib", reader: &reader, detail: detail)
             } else if let unit = Int(rest), wanted.contains("qib\(unit)") {
                 ipathByUnit[unit] = Self.charDevice(.ipath, entry, Self.ipathClass + "/" + entry, of: "qib\(unit)", reader: &reader, detail: detail)
             }
+        }
+    }
+
+    /// One class device to read, in the one pass over all of them.
+    enum ClassDeviceTask: Sendable {
+        case uverbs(String)
+        case mad(String)
+        case hfi1(String, unit: Int)
+    }
+
+    /// What reading one gave: its device and record, or nothing (an orphan, an unwanted device).
+    enum ClassDeviceFound {
+        case uverbs(String, CharDevice, abi: Int?)
+        case mad(String, CharDevice)
+        case hfi1(Int, CharDevice)
+        case none
+    }
+
+    /// A class directory's entries (without abi_version and names that are not plain), in
+    /// natural order, or why it could not be listed.
+    typealias Listing = Result<[String], KernelError>
+
+    /// The class directories the index reads.
+    static let classDirectories = [uverbsClass, madClass, hfi1Class, ipathClass]
+
+    static func list(_ kernel: any Kernel, _ dir: String) -> Listing {
+        Result { () throws(KernelError) in
+            naturalSorted(try kernel.listDirectory(dir).filter { $0 != "abi_version" && KernelPath.isPlainName($0) })
         }
     }
 
@@ -154,9 +201,9 @@ struct CharDeviceIndex {
     /// `entries`' order, their warnings appended to `reader` in the same order.
     private static func readEach<E: Sendable, T>(_ entries: [E], reader: inout AttributeReader,
                                                  _ body: @escaping @Sendable (E, inout AttributeReader) -> T) -> [T] {
-        let kernel = reader.kernel
+        let kernel = reader.kernel, few = reader.fewPerDirectory
         let found = kernel.concurrentMap(entries) { entry in
-            var own = AttributeReader(kernel: kernel)
+            var own = AttributeReader(kernel: kernel, fewPerDirectory: few)
             return (body(entry, &own), own.warnings)
         }
         return found.map { value, warnings in
@@ -178,17 +225,6 @@ struct CharDeviceIndex {
     }
 
     /// A class directory's entries in natural order; a missing class is simply empty.
-    private static func entries(_ kernel: any Kernel, _ dir: String, reader: inout AttributeReader) -> [String] {
-        do {
-            return naturalSorted(try kernel.listDirectory(dir).filter { $0 != "abi_version" && KernelPath.isPlainName($0) })
-        } catch {
-            if error.errno != .ENOENT {
-                reader.warn(Diagnostic("UNREADABLE_DIRECTORY", path: dir, "\(dir): \(error)", errno: error.errno))
-            }
-            return []
-        }
-    }
-
     /// Reads a class device: its node from `uevent` DEVNAME, its number from `uevent` MAJOR/MINOR
     /// (else `dev`), and — with
     /// full detail, and always for the uverbs node, whose health `list` reports (NodeCheck) —

@@ -29,23 +29,38 @@ public struct Discovery: Sendable {
         var netlinkIndex: [String: UInt32]?
         // Devices are independent: read them on the kernel's threads (issue 9), each with its
         // own reader, then put results and warnings together in list order. `list` also learns
-        // there whether each device is alone under its parent (CharDeviceIndex).
+        // there whether each device is alone under its parent (CharDeviceIndex). The class
+        // directories CharDeviceIndex reads next are listed by the first tasks of the same pass,
+        // beside the devices rather than one after another on one thread afterwards.
         let discovery = self
-        let taken = kernel.concurrentMap(wanted) { entry in
-            var own = AttributeReader(kernel: discovery.kernel)
+        let classes = wanted.isEmpty ? [] : CharDeviceIndex.classDirectories
+        let listings = Slots<CharDeviceIndex.Listing>(count: classes.count)
+        let devicesRead = Slots<(Result<RdmaDevice, AttributeReader.DeviceVanished>, [Diagnostic], Bool)>(count: wanted.count)
+        kernel.concurrentlyPerform(classes.count + wanted.count) { i in
+            guard i >= classes.count else {
+                listings.set(i, CharDeviceIndex.list(discovery.kernel, classes[i]))
+                return
+            }
+            let entry = wanted[i - classes.count]
+            var own = AttributeReader(kernel: discovery.kernel, fewPerDirectory: detail == .summary)
             let result = Result { () throws(AttributeReader.DeviceVanished) -> RdmaDevice in
                 try discovery.readDevice(entry, detail: detail, reader: &own)
             }
             let alone = detail == .summary && (try? result.get()) != nil && discovery.isAloneUnderParent(entry)
-            return (result, own.warnings, alone)
+            devicesRead.set(i - classes.count, (result, own.warnings, alone))
         }
+        let taken = (0..<wanted.count).map(devicesRead.take)
+        let classListings = Dictionary(uniqueKeysWithValues: zip(classes, (0..<classes.count).map(listings.take)))
         var cdevs: CharDeviceIndex?
         if !wanted.isEmpty {
             let alone = Set(zip(wanted, taken).compactMap { $1.2 ? $0.name : nil })
+            // `list` reads one attribute (uevent) of a class device it cannot credit by its link.
+            reader.fewPerDirectory = detail == .summary
             cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: names,
                                     wanted: Set(wanted.map(\.name)),
                                     devicePaths: Dictionary(entries.map { ($0.name, $0.path) }, uniquingKeysWith: { a, _ in a }),
-                                    aloneUnderParent: alone)
+                                    aloneUnderParent: alone, listings: classListings)
+            reader.fewPerDirectory = false
         }
         for (i, entry) in wanted.enumerated() {
             let (result, warnings, _) = taken[i]

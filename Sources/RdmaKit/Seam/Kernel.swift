@@ -47,6 +47,12 @@ public protocol Kernel: AnyObject, Sendable {
     /// `EFBIG`; FIFOs, sockets and devices are never opened for reading (`.notRegular`).
     func readAttribute(_ path: String, limit: Int) throws(KernelError) -> [UInt8]
 
+    /// `readAttribute`, from a caller that reads only one or two attributes of `path`'s
+    /// directory (`list`'s columns): a tree on disk then looks at the file with one `fstatat`
+    /// instead of listing the whole directory first, which pays only when most of it is read
+    /// (issue 9). The same bytes and errors either way.
+    func readAttribute(_ path: String, limit: Int, fewInDirectory: Bool) throws(KernelError) -> [UInt8]
+
     /// Where the symbolic link at `path` points, as a normalised absolute kernel path resolved
     /// against the link's directory. `EINVAL` when `path` is not a link; `.leavesRoot` when the
     /// target climbs above the root.
@@ -157,6 +163,10 @@ extension Kernel {
     /// RDMA_GET_DRIVER_OPS_FD with the real request number.
     public func driverOpsRequest(_ handle: KernelHandle, argument: UInt64) throws(KernelError) -> KernelHandle {
         try driverOpsRequest(handle, request: DriverOpsABI.requestNumber, argument: argument)
+    }
+
+    public func readAttribute(_ path: String, limit: Int, fewInDirectory: Bool) throws(KernelError) -> [UInt8] {
+        try readAttribute(path, limit: limit)
     }
 
     /// An attribute read with the project-wide bound (DESIGN §3: 64 KiB; never trust st_size).

@@ -235,4 +235,22 @@ struct ParallelWorkTests {
         kernel.concurrentlyPerform(count) { i in seen.withLock { $0.append(i) } }
         #expect(seen.withLock { $0 }.sorted() == Array(0..<count))
     }
+
+    /// Each worker has a slot of its own (the rooted kernel keys its directory caches on it),
+    /// the caller's is 0 before, during and after.
+    @Test func workersHaveTheirOwnSlots() {
+        #expect(ParallelWork.slot == 0)
+        let slots = Locked<[Int: Set<UInt>]>([:])
+        ParallelWork.perform(1000) { _ in
+            let slot = ParallelWork.slot
+            slots.withLock { $0[slot, default: []].insert(UInt(bitPattern: Int(pthread_self()))) }
+            usleep(10)
+        }
+        let seen = slots.withLock { $0 }
+        #expect(ParallelWork.slot == 0)
+        #expect(seen.keys.allSatisfy { $0 >= 0 && $0 < ParallelWork.maximumThreads })
+        // One thread per slot: no two threads of one batch share a cache.
+        #expect(seen.values.allSatisfy { $0.count == 1 })
+        if sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1 { #expect(seen.count > 1) }
+    }
 }

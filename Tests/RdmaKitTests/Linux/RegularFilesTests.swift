@@ -62,4 +62,45 @@ struct RegularFilesTests {
         #expect(unlisted.count > 300)
         for i in unlisted { #expect(try k.readAttribute("/sys/class/infiniband/d/\(filler)\(i)") == []) }
     }
+
+    /// `fewInDirectory` (list's one or two attributes of a directory): no listing, an fstatat
+    /// per attribute — the same bytes, the same refusals.
+    @Test func fewAttributesLookWithoutListing() throws {
+        let root = try Self.tree("few")
+        defer { try? HostFiles.removeTree(root) }
+        let dir = root + "/sys/class/infiniband/d"
+        try HostFiles.writeFile(dir + "/node_guid", Array("0000:0000:0000:0001\n".utf8))
+        #expect(mkfifo(dir + "/node_type", 0o644) == 0)
+        try HostFiles.makeDirectory(dir + "/ports", intermediate: false)
+        try HostFiles.symlink(dir + "/alias", target: "node_guid")
+        try HostFiles.symlink(dir + "/escape", target: "../../../../../../../etc/hostname")
+        let k = try LinuxKernel.rooted(at: root)
+        let path = "/sys/class/infiniband/d"
+        #expect(try k.readAttribute(path + "/node_guid", limit: 64, fewInDirectory: true) == Array("0000:0000:0000:0001\n".utf8))
+        // Opened to look, not listed: no entry types kept with the descriptor.
+        #expect(k.directoryCache.withLock { $0.entries[path] }?.regular == nil)
+        do { _ = try k.readAttribute(path + "/node_type", limit: 64, fewInDirectory: true); Issue.record("a FIFO was read") } catch {
+            #expect(error.errno == .EINVAL)
+        }
+        do { _ = try k.readAttribute(path + "/ports", limit: 64, fewInDirectory: true); Issue.record("a directory was read") } catch {
+            #expect(error.errno == .EISDIR)
+        }
+        // A link is resolved inside the root: to the attribute beside it, never out of the tree.
+        #expect(try k.readAttribute(path + "/alias", limit: 64, fewInDirectory: true) == Array("0000:0000:0000:0001\n".utf8))
+        #expect(throws: KernelError.self) { try k.readAttribute(path + "/escape", limit: 64, fewInDirectory: true) }
+        // The default still lists the directory it first opens.
+        let listed = try LinuxKernel.rooted(at: root)
+        _ = try listed.readAttribute(path + "/node_guid")
+        #expect(listed.directoryCache.withLock { $0.entries[path] }?.regular != nil)
+    }
+
+    /// A class directory's entries are links (sysfs makes them so): opened the long way at once.
+    @Test func classEntriesAreKnownByTheirPath() {
+        #expect(LinuxKernel.isClassEntry("/sys/class/infiniband_verbs/uverbs0"))
+        #expect(LinuxKernel.isClassEntry("/sys/class/infiniband/hfi1_0"))
+        for path in ["/sys/class/infiniband", "/sys/class/infiniband/hfi1_0/ports", "/sys/class/", "/sys/classy/x/y",
+                     "/sys/devices/pci0000:00/infiniband/hfi1_0", "/sys/class/infiniband/hfi1_0/", "/sys/class//x"] {
+            #expect(!LinuxKernel.isClassEntry(path), "\(path)")
+        }
+    }
 }

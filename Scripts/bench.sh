@@ -114,7 +114,12 @@ for n in 0 $SIZES; do
     unshare -m --propagation private bash -euo pipefail -c '
         T=$1 n=$2 runs=$3
         mount --bind "$T/sys" /sys
-        mount --bind "$T/dev" /dev
+        # The real /dev/null inside the bound /dev: hyperfine sends output there, and so do the
+        # redirections below. Without it, a plain file of that name in the tree took the output
+        # of every run (a tmpfs write per run, a cost of the harness and not of the tools).
+        [ -e "$T/dev/null" ] || touch "$T/dev/null"
+        mount --bind /dev/null "$T/dev/null"
+        mount --rbind "$T/dev" /dev
         if [ "$n" = 0 ]; then
             measure version 0 "$runs" -- "$BIN" --version
             measure list 0 "$runs" -- "$BIN" --root "$T" list

@@ -59,11 +59,11 @@ struct CharDeviceIndex {
         // threads (issue 9: a pass per class was two more waits for the slowest thread),
         // results and warnings put together in natural order, class by class.
         var tasks: [ClassDeviceTask] = []
-        for entry in entries(Self.uverbsClass) where entry.hasPrefix("uverbs") { tasks.append(.uverbs(entry)) }
-        for entry in entries(Self.madClass) where entry.hasPrefix("umad") || entry.hasPrefix("issm") { tasks.append(.mad(entry)) }
+        for entry in entries(Self.uverbsClass) where entry.hasBytePrefix("uverbs") { tasks.append(.uverbs(entry)) }
+        for entry in entries(Self.madClass) where entry.hasBytePrefix("umad") || entry.hasBytePrefix("issm") { tasks.append(.mad(entry)) }
         // Driver cdevs carry no ibdev: they belong to the ib device of the same unit.
         for entry in entries(Self.hfi1Class) {
-            guard entry.hasPrefix("hfi1_"), let unit = Int(entry.dropFirst(5)), wanted.contains("hfi1_\(unit)") else { continue }
+            guard entry.hasBytePrefix("hfi1_"), let unit = Int(entry.dropFirst(5)), wanted.contains("hfi1_\(unit)") else { continue }
             tasks.append(.hfi1(entry, unit: unit))
         }
         let found = Self.readEach(tasks, reader: &reader) { (task, r) -> ClassDeviceFound in
@@ -83,12 +83,12 @@ struct CharDeviceIndex {
                 // and `port`.
                 let dir = Self.madClass + "/" + entry
                 if let owner = Self.ownerByLink(dir, entry, group: "infiniband_mad", parents, kernel: r.kernel) {
-                    var cdev = CharDevice(kind: entry.hasPrefix("umad") ? .umad : .issm, name: entry)
+                    var cdev = CharDevice(kind: entry.hasBytePrefix("umad") ? .umad : .issm, name: entry)
                     cdev.portNotRead = true
                     return .mad(owner, cdev)
                 }
                 guard let ibdev = Self.owner(dir, knownDevices, reader: &r), wanted.contains(ibdev) else { return .none }
-                var cdev = Self.charDevice(entry.hasPrefix("umad") ? .umad : .issm, entry, dir, of: ibdev, reader: &r, detail: detail)
+                var cdev = Self.charDevice(entry.hasBytePrefix("umad") ? .umad : .issm, entry, dir, of: ibdev, reader: &r, detail: detail)
                 cdev.port = (try? r.integer(dir + "/port", .required)) ?? nil
                 return .mad(ibdev, cdev)
             case .hfi1(let entry, let unit):
@@ -105,8 +105,8 @@ struct CharDeviceIndex {
             case .none: break
             }
         }
-        let wantsQib = wanted.contains { $0.hasPrefix("qib") }
-        for entry in entries(Self.ipathClass) where wantsQib && entry.hasPrefix("ipath") {
+        let wantsQib = wanted.contains { $0.hasBytePrefix("qib") }
+        for entry in entries(Self.ipathClass) where wantsQib && entry.hasBytePrefix("ipath") {
             let rest = entry.dropFirst(5)
             if rest.isEmpty {
                 ipathWildcard = Self.charDevice(.ipath, entry, Self.ipathClass + "/" + entry, of: "qib", reader: &reader, detail: detail)

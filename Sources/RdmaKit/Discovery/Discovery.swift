@@ -195,7 +195,7 @@ public struct Discovery: Sendable {
             }
             var plain: [String] = []
             for name in names where KernelPath.isPlainName(name) {
-                if name.contains("\\") {
+                if name.utf8.contains(0x5c) {
                     reader.warn(Diagnostic("BROKEN_ENTRY", path: Self.classPath + "/" + name,
                                            "\(Self.classPath)/\(name): the name is not valid UTF-8; skipped"))
                     continue
@@ -504,10 +504,10 @@ public struct Discovery: Sendable {
             ($0.port ?? 0, $0.kind == .umad ? 0 : 1) < ($1.port ?? 0, $1.kind == .umad ? 0 : 1)
         }
         // Driver cdevs are keyed by unit, the number in the ib device name (hfi1_N, qibN).
-        if name.hasPrefix("hfi1_"), let unit = Int(name.dropFirst(5)), let c = index.hfi1ByUnit[unit] {
+        if name.hasBytePrefix("hfi1_"), let unit = Int(name.dropFirst(5)), let c = index.hfi1ByUnit[unit] {
             d.charDevices.append(c)
         }
-        if name.hasPrefix("qib"), let unit = Int(name.dropFirst(3)) {
+        if name.hasBytePrefix("qib"), let unit = Int(name.dropFirst(3)) {
             if let c = index.ipathByUnit[unit] { d.charDevices.append(c) }
             if let w = index.ipathWildcard { d.charDevices.append(w) }
         }

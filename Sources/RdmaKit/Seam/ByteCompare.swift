@@ -19,3 +19,14 @@ extension UnsafeBufferPointer<UInt8> {
         hasBytes(UnsafeBufferPointer(start: other.utf8Start, count: other.utf8CodeUnitCount), at: offset)
     }
 }
+
+extension String {
+    /// `hasPrefix` on the UTF-8 bytes. `String.hasPrefix` compares Characters (grapheme
+    /// breaking on both sides): in the loops over a class directory's thousands of names that
+    /// was the larger part of the serial work between discovery's passes (issue 9). Kernel
+    /// names are bytes, so bytes are also the right comparison.
+    func hasBytePrefix(_ prefix: StaticString) -> Bool {
+        var s = self
+        return s.withUTF8 { $0.hasBytes(prefix) }
+    }
+}

@@ -191,4 +191,16 @@ struct ValueParsingTests {
         #expect(user.mayReadWrite(mode: 0o660, uid: 0, gid: 1000))
         #expect(Credentials(uid: 0, gid: 0).mayReadWrite(mode: 0o000, uid: 5, gid: 5))
     }
+
+    /// Class entries are matched on their bytes, as the kernel names them: a prefix followed by
+    /// a combining mark is still that prefix (String.hasPrefix, comparing Characters, says no).
+    @Test func bytePrefixes() {
+        #expect("uverbs12".hasBytePrefix("uverbs"))
+        #expect("issm0".hasBytePrefix("issm") && !"issm0".hasBytePrefix("umad"))
+        #expect(!"uverb".hasBytePrefix("uverbs"))
+        #expect("".hasBytePrefix(""))
+        #expect(!"".hasBytePrefix("q"))
+        #expect("hfi1_\u{301}".hasBytePrefix("hfi1_"))
+        #expect(!"hfi1_\u{301}".hasPrefix("hfi1_"))
+    }
 }

@@ -21,8 +21,11 @@ public struct Discovery: Sendable {
     /// reading the others' attributes.
     public func run(source requested: DiscoverySource, detail: DiscoveryDetail, only: String? = nil) throws(RdmaError) -> DiscoveryResult {
         var reader = AttributeReader(kernel: kernel)
-        let (source, entries) = try enumerateResolvingAuto(requested, reader: &reader)
-        let names = Set(entries.map(\.name))
+        // A listing resolves each class link in the device's own task below (issue 9: a pass
+        // of its own was a wait for the slowest thread before any device was read); `show`
+        // resolves them all first, as its orphan checks know every device.
+        let deferLinks = only == nil
+        let (source, entries) = try enumerateResolvingAuto(requested, deferLinks: deferLinks, reader: &reader)
         let wanted = only.map { name in entries.filter { $0.name == name } } ?? entries
 
         var devices: [RdmaDevice] = []
@@ -35,36 +38,49 @@ public struct Discovery: Sendable {
         let discovery = self
         let classes = wanted.isEmpty ? [] : CharDeviceIndex.classDirectories
         let listings = Slots<CharDeviceIndex.Listing>(count: classes.count)
-        let devicesRead = Slots<(Result<RdmaDevice, AttributeReader.DeviceVanished>, [Diagnostic], Bool)>(count: wanted.count)
+        let devicesRead = Slots<DeviceTask>(count: wanted.count)
         kernel.concurrentlyPerform(classes.count + wanted.count) { i in
             guard i >= classes.count else {
                 listings.set(i, CharDeviceIndex.list(discovery.kernel, classes[i]))
                 return
             }
-            let entry = wanted[i - classes.count]
+            var entry = wanted[i - classes.count]
             var own = AttributeReader(kernel: discovery.kernel, fewPerDirectory: detail == .summary)
+            if !entry.linkResolved {
+                // A broken or vanished class entry is warned about and left out, as before the pass.
+                guard let resolved = discovery.classEntry(entry.name, reader: &own) else {
+                    devicesRead.set(i - classes.count, DeviceTask(entry: entry, result: nil, warnings: own.warnings, alone: false))
+                    return
+                }
+                entry.path = resolved.path
+                entry.linkResolved = true
+            }
             let result = Result { () throws(AttributeReader.DeviceVanished) -> RdmaDevice in
                 try discovery.readDevice(entry, detail: detail, reader: &own)
             }
             let alone = detail == .summary && (try? result.get()) != nil && discovery.isAloneUnderParent(entry)
-            devicesRead.set(i - classes.count, (result, own.warnings, alone))
+            devicesRead.set(i - classes.count, DeviceTask(entry: entry, result: result, warnings: own.warnings, alone: alone))
         }
         let taken = (0..<wanted.count).map(devicesRead.take)
         let classListings = Dictionary(uniqueKeysWithValues: zip(classes, (0..<classes.count).map(listings.take)))
+        // The devices whose class link led somewhere: every listed one for `show`, which
+        // resolved them all during enumeration.
+        let listed = deferLinks ? taken.filter { $0.result != nil }.map(\.entry) : entries
         var cdevs: CharDeviceIndex?
         if !wanted.isEmpty {
-            let alone = Set(zip(wanted, taken).compactMap { $1.2 ? $0.name : nil })
+            let alone = Set(taken.compactMap { $0.alone ? $0.entry.name : nil })
             // `list` reads one attribute (uevent) of a class device it cannot credit by its link.
             reader.fewPerDirectory = detail == .summary
-            cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: names,
-                                    wanted: Set(wanted.map(\.name)),
-                                    devicePaths: Dictionary(entries.map { ($0.name, $0.path) }, uniquingKeysWith: { a, _ in a }),
+            cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: Set(listed.map(\.name)),
+                                    wanted: Set(taken.filter { $0.result != nil }.map(\.entry.name)),
+                                    devicePaths: Dictionary(listed.map { ($0.name, $0.path) }, uniquingKeysWith: { a, _ in a }),
                                     aloneUnderParent: alone, listings: classListings)
             reader.fewPerDirectory = false
         }
-        for (i, entry) in wanted.enumerated() {
-            let (result, warnings, _) = taken[i]
-            for warning in warnings { reader.warn(warning) }
+        for task in taken {
+            for warning in task.warnings { reader.warn(warning) }
+            guard let result = task.result else { continue }
+            let entry = task.entry
             do {
                 var device = try result.get()
                 completeDriver(&device, netlinkIndex: &netlinkIndex)
@@ -89,7 +105,10 @@ public struct Discovery: Sendable {
 
     struct Entry: Sendable {
         var name: String
+        /// The device's sysfs directory; until `linkResolved`, its class entry.
         var path: String
+        /// false: `path` is still `class/infiniband/NAME`, its link read in the device's task.
+        var linkResolved = true
         /// The netlink device index, when the list came from netlink.
         var index: UInt32?
         /// NODE_GUID and SYS_IMAGE_GUID from the same dump (nldev `fill_dev_info`: the values
@@ -112,6 +131,15 @@ public struct Discovery: Sendable {
         }
     }
 
+    /// What a device's task in the pass gave: its entry (link resolved), and its record or why
+    /// not — nil when its class entry was broken (warned about, not a device).
+    struct DeviceTask {
+        var entry: Entry
+        var result: Result<RdmaDevice, AttributeReader.DeviceVanished>?
+        var warnings: [Diagnostic]
+        var alone: Bool
+    }
+
     public static func noSupport(_ error: KernelError) -> RdmaError {
         RdmaError("NO_RDMA_SUPPORT", exit: .unavailable, errno: error.errno,
                   "no RDMA support: \(classPath) does not exist (the kernel has no RDMA core loaded)",
@@ -121,17 +149,17 @@ public struct Discovery: Sendable {
     /// DESIGN §3: `auto` = netlink where the kernel has it, else udev, else sysfs — libibverbs'
     /// rule (init.c): only a *failure* of the netlink dump moves on; an empty dump is an answer.
     /// The source actually used is returned, so every output can report it.
-    func enumerateResolvingAuto(_ source: DiscoverySource, reader: inout AttributeReader) throws(RdmaError) -> (DiscoverySource, [Entry]) {
+    func enumerateResolvingAuto(_ source: DiscoverySource, deferLinks: Bool = false, reader: inout AttributeReader) throws(RdmaError) -> (DiscoverySource, [Entry]) {
         if source == .emulated {
             // The emulator answers netlink as a kernel does: its list, like `auto` on a live
             // system, comes from the nldev dump, so each record carries its index (the same
             // answer a snapshot of it replays under --root).
-            if let entries = try? enumerate(source: .netlink, reader: &reader) { return (.emulated, entries) }
-            return (.emulated, try enumerate(source: .sysfs, reader: &reader))
+            if let entries = try? enumerate(source: .netlink, deferLinks: deferLinks, reader: &reader) { return (.emulated, entries) }
+            return (.emulated, try enumerate(source: .sysfs, deferLinks: deferLinks, reader: &reader))
         }
-        guard source == .auto else { return (source, try enumerate(source: source, reader: &reader)) }
+        guard source == .auto else { return (source, try enumerate(source: source, deferLinks: deferLinks, reader: &reader)) }
         for candidate in [DiscoverySource.netlink, .udev] {
-            do { return (candidate, try enumerate(source: candidate, reader: &reader)) } catch {
+            do { return (candidate, try enumerate(source: candidate, deferLinks: deferLinks, reader: &reader)) } catch {
                 guard candidate == .netlink || error.code == "UDEV_UNAVAILABLE" else {
                     var failure = error
                     failure.source = candidate.rawValue
@@ -139,15 +167,16 @@ public struct Discovery: Sendable {
                 }
             }
         }
-        do { return (.sysfs, try enumerate(source: .sysfs, reader: &reader)) } catch {
+        do { return (.sysfs, try enumerate(source: .sysfs, deferLinks: deferLinks, reader: &reader)) } catch {
             var failure = error
             failure.source = DiscoverySource.sysfs.rawValue
             throw failure
         }
     }
 
-    /// The device list, from the source; natural order.
-    func enumerate(source: DiscoverySource, reader: inout AttributeReader) throws(RdmaError) -> [Entry] {
+    /// The device list, from the source; natural order. `deferLinks`: class links are left for
+    /// the caller to resolve (`Entry.linkResolved` false) rather than read here.
+    func enumerate(source: DiscoverySource, deferLinks: Bool = false, reader: inout AttributeReader) throws(RdmaError) -> [Entry] {
         var entries: [Entry] = []
         switch source {
         case .udev:
@@ -175,9 +204,11 @@ public struct Discovery: Sendable {
                 throw RdmaError.kernel(error, path: "NETLINK_RDMA", doing: "RDMA device dump over")
             }
             let named = found.filter { KernelPath.isPlainName($0.name) }
-            for (device, entry) in zip(named, classEntries(named.map(\.name), reader: &reader)) {
+            let resolved = deferLinks ? named.map { Optional(Entry(name: $0.name, path: Self.classPath + "/" + $0.name, linkResolved: false)) }
+                                      : classEntries(named.map(\.name), reader: &reader)
+            for (device, entry) in zip(named, resolved) {
                 if let entry {
-                    entries.append(Entry(name: entry.name, path: entry.path, index: device.index,
+                    entries.append(Entry(name: entry.name, path: entry.path, linkResolved: entry.linkResolved, index: device.index,
                                          nodeGUID: device.nodeGUID, systemImageGUID: device.systemImageGUID,
                                          nodeType: device.nodeKind, portCount: device.portCount))
                 }
@@ -202,7 +233,8 @@ public struct Discovery: Sendable {
                 }
                 plain.append(name)
             }
-            entries = classEntries(plain, reader: &reader).compactMap { $0 }
+            entries = deferLinks ? plain.map { Entry(name: $0, path: Self.classPath + "/" + $0, linkResolved: false) }
+                                 : classEntries(plain, reader: &reader).compactMap { $0 }
         }
         return naturalSorted(entries) { $0.name }
     }

@@ -224,7 +224,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// the parent's confinement to the root carries over. A link there (a hand-made tree's
     /// `ports -> ...`) or any other failure of the short way takes the long one,
     /// `openat2(RESOLVE_IN_ROOT)` from the root. Live: the plain path.
-    func openDirectory(_ path: String, flags: Int32) throws(KernelError) -> Int32 {
+    func openDirectory(_ path: String, flags: Int32, listing: Bool = false) throws(KernelError) -> Int32 {
         if !isLive {
             let name = KernelPath.basename(path)
             // Where the parent was listed, a name it lists as anything but a directory goes the
@@ -246,6 +246,21 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
                    rdmaabi_openat2(grandparent, parentName + "/" + name, UInt64(flags | O_DIRECTORY | O_CLOEXEC), 0,
                                    RDMAABI_RESOLVE_BENEATH | RDMAABI_RESOLVE_NO_SYMLINKS | RDMAABI_RESOLVE_NO_MAGICLINKS) }), fd >= 0 {
                 return fd
+            }
+            // A device's directory, P/infiniband/NAME (a class device sits in a directory named
+            // for its class under its parent: drivers/base/core.c get_device_parent), is opened
+            // below P, resolved inside the root first and kept: discovery reads P's driver link
+            // (and, for a full record, its PCI ids) next, so P is opened either way, and its
+            // walk is not made twice — once within the device's path, once for P (issue 9:
+            // openat2's component walks were the costliest syscall of a rooted listing).
+            // `listing` carries over: a device read in full has its PCI directory read too.
+            if parentName == "infiniband", KernelPath.isPlainName(name), RootResolver.openat2Available.load(ordering: .relaxed) {
+                let deviceParent = KernelPath.dirname(parent)
+                if let fd = try? withDirectory(deviceParent, listing: listing, { p, _ -> Int32 in
+                    rdmaabi_openat2(p, "infiniband/" + name, UInt64(flags | O_DIRECTORY | O_CLOEXEC), 0,
+                                    RDMAABI_RESOLVE_BENEATH | RDMAABI_RESOLVE_NO_SYMLINKS | RDMAABI_RESOLVE_NO_MAGICLINKS) }), fd >= 0 {
+                    return fd
+                }
             }
         }
         return try openInRoot(path, flags: flags | O_DIRECTORY)
@@ -438,7 +453,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         } else {
             // Read (not O_PATH) when it is to be listed: getdents64 needs a readable descriptor.
             // Listed before it is shared, so no two threads move one directory offset.
-            let opened = try openDirectory(directory, flags: listing ? O_RDONLY : RDMAABI_O_PATH)
+            let opened = try openDirectory(directory, flags: listing ? O_RDONLY : RDMAABI_O_PATH, listing: listing)
             let listed = listing ? RegularFiles(fd: opened) : nil
             let (kept, keptRegular, closing) = directoryCache.withLock { $0.insert(directory, fd: opened, regular: listed) }
             for old in closing { Glibc.close(old) }

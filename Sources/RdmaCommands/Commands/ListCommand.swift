@@ -45,6 +45,6 @@ struct ListCommand: ParsableCommand, RdmactlRunnable {
                                 : "load a device driver (hfi1, ib_qib, mlx5_ib, rdma_rxe), or try --emulated")
         }
         // …and the JSON envelope never needs the table (21 M instructions at 1,024 devices).
-        if !run.globals.json { run.text = run.banner + "\n" + DeviceTable.render(result.devices, kernel: kernel) }
+        if !run.globals.json { run.text = DeviceTable.render(result.devices, kernel: kernel, heading: run.banner) }
     }
 }

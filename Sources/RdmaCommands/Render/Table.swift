@@ -22,8 +22,10 @@ struct TextTable {
     mutating func append(contentsOf rows: [Row]) { prepared.append(contentsOf: rows) }
 
     /// Built as bytes in one buffer: string concatenation per cell was a quarter of a
-    /// 1,024-device listing's instructions after discovery (Docs/performance.md).
-    func render() -> String {
+    /// 1,024-device listing's instructions after discovery (Docs/performance.md). `heading`, a
+    /// line printed above the table (a banner), goes into the same buffer: adding it to the
+    /// finished table copied all of it once more, on one thread after discovery (issue 9).
+    func render(heading: String? = nil) -> String {
         let all = [Row(headers)] + prepared
         var widths = [Int](repeating: 0, count: headers.count)
         var bytes = 0
@@ -35,7 +37,11 @@ struct TextTable {
         }
         let space = UInt8(ascii: " ")
         var out: [UInt8] = []
-        out.reserveCapacity(bytes + all.count * (widths.reduce(0, +) + 2 * widths.count + 1))
+        out.reserveCapacity((heading?.utf8.count ?? 0) + 1 + bytes + all.count * (widths.reduce(0, +) + 2 * widths.count + 1))
+        if let heading {
+            out.append(contentsOf: heading.utf8)
+            out.append(UInt8(ascii: "\n"))
+        }
         for row in all {
             let lineStart = out.count
             for (i, cell) in row.cells.enumerated() {
@@ -62,10 +68,10 @@ func displayWidth(_ cell: String) -> Int {
 enum DeviceTable {
     /// Rows are made on the kernel's threads (`concurrentMap`): formatting a thousand rows was
     /// a tenth of `list`'s instructions, on one thread after discovery.
-    static func render(_ devices: [RdmaDevice], kernel: any Kernel) -> String {
+    static func render(_ devices: [RdmaDevice], kernel: any Kernel, heading: String? = nil) -> String {
         var table = TextTable(headers: ["NAME", "DRIVER", "TYPE", "NODE GUID", "PORTS", "UVERBS", "FACETS"])
         table.append(contentsOf: kernel.concurrentMap(devices, row))
-        return table.render()
+        return table.render(heading: heading)
     }
 
     @Sendable static func row(_ d: RdmaDevice) -> TextTable.Row {

@@ -121,6 +121,25 @@ struct LinuxKernelTests {
         }
     }
 
+    /// A device's directory P/infiniband/NAME is opened below its parent P (kept: the driver
+    /// link is read there next), with no link followed below P — an `infiniband` that leads
+    /// out of the root is resolved inside it, the long way, like any other link.
+    @Test func deviceDirectoriesBelowTheirParentStayInsideTheRoot() throws {
+        let outside = TempTree("outside-ib")
+        outside.write("d/node_type", "1: CA\n")
+        outside.write("d/node_guid", "dead:dead:dead:dead\n")
+        let tree = TempTree("device-below")
+        tree.mkdir("class/infiniband")
+        tree.write("devices/p/infiniband/a/node_guid", "0000:0000:0000:0001\n")
+        tree.mkdir("devices/q")
+        tree.symlink("devices/q/infiniband", to: "../../../../../../../../../../.." + outside.path)
+        let kernel = try LinuxKernel.rooted(at: tree.path)
+        #expect(try kernel.readAttribute("/sys/devices/p/infiniband/a/node_guid") == Array("0000:0000:0000:0001\n".utf8))
+        #expect(kernel.directoryCache.withLock { $0.entries["/sys/devices/p"] } != nil)
+        let read = try? kernel.readAttribute("/sys/devices/q/infiniband/d/node_guid")
+        #expect(read != Array("dead:dead:dead:dead\n".utf8), "a device directory was read outside the root")
+    }
+
     /// `directoriesBeside` counts what kernfs counts — st_nlink is subdirectories + 2
     /// (fs/kernfs/inode.c kernfs_refresh_inode) — so directories only, not files or links;
     /// on a descriptor already open (fstatat "..") and without one. A file system that keeps

@@ -142,6 +142,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             return LoadedManifest(problems: [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): not a \(SnapshotManifest.currentSchema) manifest")])
         }
         var nodes: [String: DeviceNodeInfo] = [:]
+        nodes.reserveCapacity(manifest.nodes.count)
         var problems: [Diagnostic] = []
         for node in manifest.nodes {
             if let info = node.info { nodes[node.path] = info } else {
@@ -150,6 +151,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             }
         }
         var recorded: [String: SnapshotManifest.NetlinkDevice] = [:]
+        recorded.reserveCapacity(manifest.netlinkDevices?.count ?? 0)
         for device in manifest.netlinkDevices ?? [] where KernelPath.isPlainName(device.name) {
             recorded[device.name] = device
         }

@@ -56,6 +56,7 @@ public enum KernelPath {
     }
 
     private static let slash = UInt8(ascii: "/")
+    private static let dot = UInt8(ascii: ".")
 
     /// Resolves `target` (a link's contents) against `directory` and removes "." and "..".
     /// Returns nil when ".." would climb above "/" — for a rooted tree, above the root.
@@ -104,7 +105,14 @@ public enum KernelPath {
 
     /// Whether a directory-entry name is safe to join (no "/", not "." or "..", not empty).
     public static func isPlainName(_ name: String) -> Bool {
-        // The bytes, not Characters: "/" followed by a combining mark is one Character.
-        !name.isEmpty && name != "." && name != ".." && !name.utf8.contains(0x2f)
+        // The bytes, not Characters: "/" followed by a combining mark is one Character. On the
+        // contiguous buffer: UTF8View.contains stepped one index at a time, and this runs for
+        // every attribute a rooted tree reads (issue 9).
+        var name = name
+        return name.withUTF8 { b in
+            guard !b.isEmpty, !(b.count == 1 && b[0] == dot), !(b.count == 2 && b[0] == dot && b[1] == dot) else { return false }
+            for byte in b where byte == slash { return false }
+            return true
+        }
     }
 }

@@ -27,6 +27,11 @@ final class Pending<Value: Sendable>: @unchecked Sendable {
         }
     }
 
+    /// A value already computed: no thread (for work too small to be worth one).
+    init(value: Value) {
+        result.value = value
+    }
+
     /// The value, waiting for the worker the first time.
     var value: Value {
         unjoined.withLock { tid -> Value in

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import RdmaLinux
 import RdmaKit
 @testable import RdmaCommands
 
@@ -70,6 +71,43 @@ struct SnapshotTests {
         #expect(r.status == 0)
         #expect(r.envelope?["warnings"]?[0]?["code"] == .string("MALFORMED_MANIFEST"))
         #expect(rdmactl(["--root", dir, "list", "--strict"]).status == 65)
+    }
+
+    /// A manifest over LinuxKernel.backgroundManifestBytes is decoded on a thread of its own
+    /// while discovery runs: what it says must come out exactly as from a small one — node
+    /// metadata, "never saw /dev", and a broken manifest's warning first among the warnings.
+    @Test func largeManifestsSayTheSameBesideDiscovery() throws {
+        let out = TempTree("largemanifest")
+        func padded(_ dir: String) throws {
+            let path = dir + "/" + SnapshotManifest.fileName
+            var text = try String(contentsOfFile: path, encoding: .utf8)
+            let padding = String(repeating: "x", count: Int(LinuxKernel.backgroundManifestBytes) + 4096)
+            text = "{\"padding\": \"\(padding)\"," + text.dropFirst()
+            FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        }
+        // Node metadata from the manifest.
+        let dir = out.path + "/t"
+        #expect(rdmactl(["--emulated", "snapshot", dir]).status == 0)
+        let small = rdmactl(["--root", dir, "list", "--json"])
+        try padded(dir)
+        let large = rdmactl(["--root", dir, "list", "--json"])
+        #expect(large.status == 0)
+        #expect(large.envelope?["data"] == small.envelope?["data"])
+        #expect(large.envelope?["data"]?["devices"]?[0]?["char_devices"] != nil)
+        // A SYSFS_PATH-style capture: nodes unknown, not missing.
+        let sysfsOnly = out.path + "/s"
+        #expect(rdmactl(["--root", fixturePath("rxe-sysfs"), "snapshot", sysfsOnly]).status == 0)
+        let before = rdmactl(["--root", sysfsOnly, "show", "rxe0", "--json"])
+        try padded(sysfsOnly)
+        let after = rdmactl(["--root", sysfsOnly, "show", "rxe0", "--json"])
+        #expect(after.envelope?["data"] == before.envelope?["data"])
+        #expect(!after.stdout.contains("\"present\""))
+        // Broken, and large.
+        FileManager.default.createFile(atPath: dir + "/" + SnapshotManifest.fileName,
+                                       contents: Data(("{\"oops\": \"" + String(repeating: "y", count: 200_000)).utf8))
+        let broken = rdmactl(["--root", dir, "list", "--json"])
+        #expect(broken.status == 0)
+        #expect(broken.envelope?["warnings"]?[0]?["code"] == .string("MALFORMED_MANIFEST"))
     }
 
     @Test func existingNonEmptyOutputExits73() {

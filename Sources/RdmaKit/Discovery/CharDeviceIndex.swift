@@ -21,14 +21,12 @@ struct CharDeviceIndex {
 
     /// `knownDevices`: every device listed (a class device naming another is an orphan);
     /// `wanted`: the devices being shown, the only ones whose class devices are read further;
-    /// `devicePaths`: each listed device's sysfs directory (its resolved class link);
-    /// `aloneUnderParent`: the devices found to be the only ib device under their parent
-    /// (Discovery.isAloneUnderParent); `listings`: the class directories (`classDirectories`)
+    /// `aloneUnder`: each device found to be the only ib device under its parent directory, with
+    /// that parent (Discovery.parentAloneUnder); `listings`: the class directories (`classDirectories`)
     /// as `list` gave them — Discovery lists them beside the devices, on the kernel's threads;
     /// one missing here is listed now.
     init(reader: inout AttributeReader, detail: DiscoveryDetail, knownDevices: Set<String>, wanted: Set<String>,
-         devicePaths: [String: String] = [:], aloneUnderParent: Set<String> = [],
-         listings: [String: Listing] = [:]) {
+         aloneUnder: [(parent: String, device: String)] = [], listings: [String: Listing] = [:]) {
         let kernel = reader.kernel
         if detail >= .negotiation {
             uverbsClassABI = try? reader.integer(Self.uverbsClass + "/abi_version")
@@ -54,7 +52,7 @@ struct CharDeviceIndex {
         // shared parent, a broken link) is read the long way (`ibdev`, and `port` for umad/issm).
         // Not reading them also means a broken `ibdev` or `port` of such a node is reported by
         // `list --json`, `show` and `facets`, not `list`.
-        let parents = detail == .summary ? Self.uniqueParents(devicePaths, wanted: wanted).filter { aloneUnderParent.contains($0.value) } : [:]
+        let parents = detail == .summary ? Self.uniqueParents(aloneUnder) : [:]
         // Every class device is read on its own, all of them in one pass on the kernel's
         // threads (issue 9: a pass per class was two more waits for the slowest thread),
         // results and warnings put together in natural order, class by class.
@@ -183,18 +181,18 @@ struct CharDeviceIndex {
         return parent(of: target, under: group).flatMap { parents[$0] }
     }
 
-    /// Parent directory → the one wanted device under it; parents with several devices are left
-    /// out, so their class devices are read the long way.
-    static func uniqueParents(_ devicePaths: [String: String], wanted: Set<String>) -> [String: String] {
+    /// Parent directory → the one device under it. A parent two devices claim (two class
+    /// entries leading to one directory, in a hand-made tree) is left out, so its class devices
+    /// are read the long way.
+    static func uniqueParents(_ aloneUnder: [(parent: String, device: String)]) -> [String: String] {
         var byParent: [String: String] = [:]
+        byParent.reserveCapacity(aloneUnder.count)
         var shared: Set<String> = []
-        for (name, path) in devicePaths {
-            guard let parent = parent(of: path, under: "infiniband") else { continue }
-            if byParent[parent] != nil { shared.insert(parent) }
-            byParent[parent] = name
+        for (parent, device) in aloneUnder {
+            if byParent.updateValue(device, forKey: parent) != nil { shared.insert(parent) }
         }
         for parent in shared { byParent[parent] = nil }
-        return byParent.filter { wanted.contains($0.value) }
+        return byParent
     }
 
     /// `body` for each entry, on the kernel's threads, each with a reader of its own; results in

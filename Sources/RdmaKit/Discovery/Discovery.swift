@@ -49,7 +49,7 @@ public struct Discovery: Sendable {
             if !entry.linkResolved {
                 // A broken or vanished class entry is warned about and left out, as before the pass.
                 guard let resolved = discovery.classEntry(entry.name, reader: &own) else {
-                    devicesRead.set(i - classes.count, DeviceTask(entry: entry, result: nil, warnings: own.warnings, alone: false))
+                    devicesRead.set(i - classes.count, DeviceTask(entry: entry, result: nil, warnings: own.warnings, aloneUnder: nil))
                     return
                 }
                 entry.path = resolved.path
@@ -58,23 +58,22 @@ public struct Discovery: Sendable {
             let result = Result { () throws(AttributeReader.DeviceVanished) -> RdmaDevice in
                 try discovery.readDevice(entry, detail: detail, reader: &own)
             }
-            let alone = detail == .summary && (try? result.get()) != nil && discovery.isAloneUnderParent(entry)
-            devicesRead.set(i - classes.count, DeviceTask(entry: entry, result: result, warnings: own.warnings, alone: alone))
+            let alone = detail == .summary && (try? result.get()) != nil ? discovery.parentAloneUnder(entry) : nil
+            devicesRead.set(i - classes.count, DeviceTask(entry: entry, result: result, warnings: own.warnings, aloneUnder: alone))
         }
         let taken = (0..<wanted.count).map(devicesRead.take)
         let classListings = Dictionary(uniqueKeysWithValues: zip(classes, (0..<classes.count).map(listings.take)))
         // The devices whose class link led somewhere: every listed one for `show`, which
         // resolved them all during enumeration.
-        let listed = deferLinks ? taken.filter { $0.result != nil }.map(\.entry) : entries
+        let listed = deferLinks ? taken.filter { $0.result != nil }.map(\.entry.name) : entries.map(\.name)
         var cdevs: CharDeviceIndex?
         if !wanted.isEmpty {
-            let alone = Set(taken.compactMap { $0.alone ? $0.entry.name : nil })
             // `list` reads one attribute (uevent) of a class device it cannot credit by its link.
             reader.fewPerDirectory = detail == .summary
-            cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: Set(listed.map(\.name)),
+            cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: Set(listed),
                                     wanted: Set(taken.filter { $0.result != nil }.map(\.entry.name)),
-                                    devicePaths: Dictionary(listed.map { ($0.name, $0.path) }, uniquingKeysWith: { a, _ in a }),
-                                    aloneUnderParent: alone, listings: classListings)
+                                    aloneUnder: taken.compactMap { task in task.aloneUnder.map { ($0, task.entry.name) } },
+                                    listings: classListings)
             reader.fewPerDirectory = false
         }
         for task in taken {
@@ -137,7 +136,8 @@ public struct Discovery: Sendable {
         var entry: Entry
         var result: Result<RdmaDevice, AttributeReader.DeviceVanished>?
         var warnings: [Diagnostic]
-        var alone: Bool
+        /// `parentAloneUnder`: the parent it is the only ib device under (`list` only).
+        var aloneUnder: String?
     }
 
     public static func noSupport(_ error: KernelError) -> RdmaError {
@@ -239,17 +239,17 @@ public struct Discovery: Sendable {
         return naturalSorted(entries) { $0.name }
     }
 
-    /// Whether the device is the only ib device under its parent directory (P in
-    /// P/infiniband/NAME), so that `list` may credit the uverbs, umad and issm devices under P
+    /// The device's parent directory (P in P/infiniband/NAME) when the device is the only ib
+    /// device under it, else nil, so that `list` may credit the uverbs, umad and issm devices under P
     /// to it by their class links (CharDeviceIndex). By P/infiniband's link count when the file
     /// system keeps one — a stat instead of a listing, in the device's phase rather than one of
     /// its own (issue 9) — else by listing it. A virtual device (no parent of its own) never is.
-    func isAloneUnderParent(_ entry: Entry) -> Bool {
-        guard let parent = CharDeviceIndex.parent(of: entry.path, under: "infiniband") else { return false }
+    func parentAloneUnder(_ entry: Entry) -> String? {
+        guard let parent = CharDeviceIndex.parent(of: entry.path, under: "infiniband") else { return nil }
         switch Result(catching: { () throws(KernelError) in try kernel.directoriesBeside(entry.path) }) {
-        case .success(let count?): return count == 1
-        case .success(nil): return (try? kernel.listDirectory(parent + "/infiniband")) == [entry.name]
-        case .failure: return false
+        case .success(let count?): return count == 1 ? parent : nil
+        case .success(nil): return (try? kernel.listDirectory(parent + "/infiniband")) == [entry.name] ? parent : nil
+        case .failure: return nil
         }
     }
 

@@ -107,9 +107,12 @@ struct MadAttributionTests {
                      "c": "/sys/devices/pci0000:00/0000:00:02.0/infiniband/c",
                      "rxe0": "/sys/devices/virtual/infiniband/rxe0",
                      "plain": "/sys/class/infiniband/plain"]
-        let parents = CharDeviceIndex.uniqueParents(paths, wanted: Set(paths.keys))
-        // b and c share a parent: neither is attributed that way; virtual and plain never are.
+        let claims = paths.compactMap { name, path in CharDeviceIndex.parent(of: path, under: "infiniband").map { ($0, name) } }
+        let parents = CharDeviceIndex.uniqueParents(claims)
+        // b and c claim one parent (two names for one directory would): neither is attributed
+        // that way; virtual and plain devices have no parent of their own to claim.
         #expect(parents == ["/sys/devices/pci0000:00/0000:00:01.0": "a"])
+        #expect(claims.count == 3)
         #expect(CharDeviceIndex.parent(of: "/sys/devices/pci0000:00/0000:00:01.0/infiniband_mad/umad0", under: "infiniband_mad")
                 == "/sys/devices/pci0000:00/0000:00:01.0")
         #expect(CharDeviceIndex.parent(of: "/sys/devices/virtual/infiniband_mad/umad0", under: "infiniband_mad") == nil)

@@ -1,11 +1,11 @@
 import CRdmaSys
 import Glibc
 
-/// Directory descriptors of a rooted tree, opened inside the root once and shared by the threads
-/// that read devices in parallel (`ParallelWork`). An entry in use is never closed: a reader takes
-/// it (`users` + 1), runs its `fstatat`/`openat`/`readlinkat` relative to it without holding the
-/// lock, and gives it back. Holding the lock across those calls, as the cache first did, let only
-/// one thread at a time touch the tree (Docs/performance.md).
+/// Directory descriptors of a rooted tree, opened inside the root once and kept. The rooted kernel
+/// has one cache per discovery thread (`ParallelWork.slot`), each behind its own lock, because
+/// two threads may still share a slot (nested or concurrent work). An entry in use is never
+/// closed: a reader takes it (`users` + 1), runs its `fstatat`/`openat`/`readlinkat` relative to
+/// it without holding the lock, and gives it back (Docs/performance.md).
 struct DirectoryCache {
     struct Entry {
         var fd: Int32
@@ -63,8 +63,8 @@ struct DirectoryCache {
             // listing spares a failed open per link) stay. Those not taken in the last limit/2
             // takes go in one pass; only when that leaves too many are the rest sorted (a sort
             // each time was 5 % of a rooted listing's user time, issue 9).
-            let recent = uses - Self.limit / 2
-            let stale = entries.compactMap { $0.value.users == 0 && $0.value.lastUse <= recent ? ($0.key, $0.value.fd) : nil }
+            let cutoff = uses - Self.limit / 2
+            let stale = entries.compactMap { $0.value.users == 0 && $0.value.lastUse <= cutoff ? ($0.key, $0.value.fd) : nil }
             for (key, fd) in stale {
                 closing.append(fd)
                 entries[key] = nil

@@ -355,8 +355,8 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// `listing`: a directory first opened here is listed (the caller reads most of it); else
     /// each attribute is looked at with fstatat — for one or two attributes of a directory
     /// that is cheaper than a `getdents64` of all its entries (a tmpfs listing walks every
-    /// entry, `offset_readdir`: a quarter of a rooted `list`'s kernel samples, issue 9).
-    func openTreeRegular(_ path: String, listing: Bool = true) throws(KernelError) -> Int32 {
+    /// entry, `offset_readdir`: a quarter of all a rooted `list`'s samples, issue 9).
+    func openTreeRegular(_ path: String, listing: Bool) throws(KernelError) -> Int32 {
         let name = KernelPath.basename(path)
         guard KernelPath.isPlainName(name), maps(path) else {
             return try Self.openRegular(rootFD: rootFD, relative(path), path: path)

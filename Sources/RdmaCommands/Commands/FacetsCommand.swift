@@ -82,6 +82,6 @@ struct FacetsCommand: ParsableCommand, RdmactlRunnable {
         data.add("facets", .array(rows))
         data.add("probed", canProbe)
         run.data = data.value
-        run.text = run.banner + "\n" + table.render()
+        run.text = table.render(heading: run.banner)
     }
 }

@@ -222,7 +222,6 @@ struct CharDeviceIndex {
         return ibdev.value
     }
 
-    /// A class directory's entries in natural order; a missing class is simply empty.
     /// Reads a class device: its node from `uevent` DEVNAME, its number from `uevent` MAJOR/MINOR
     /// (else `dev`), and — with
     /// full detail, and always for the uverbs node, whose health `list` reports (NodeCheck) —

@@ -16,6 +16,10 @@ struct DirectoryCache {
         var regular: RegularFiles?
         /// `uses` when it was last taken.
         var lastUse: Int
+        /// Opened from the root with no link followed on the way (LinuxKernel
+        /// `openDeviceDirectoryExactly`): the directory is where its path says, so its
+        /// ancestors are reached through "..".
+        var exact = false
     }
 
     /// Bounded: a listing visits a handful of directories per device, one device after another.
@@ -49,10 +53,31 @@ struct DirectoryCache {
         return (entry.fd, entry.regular)
     }
 
+    /// For a link in `directory`: the descriptor to read it relative to, taken for use, and the
+    /// prefix that leads from there to `directory` — `directory`'s own ("") when it is cached,
+    /// else that of the directory last taken when it lies below `directory` and was opened
+    /// exactly ("../" for each level), so that a device's parent need not be opened to read its
+    /// `driver` link (issue 9). `key` is what to give back. nil: neither is cached.
+    mutating func takeForLink(in directory: String) -> (fd: Int32, prefix: String, key: String)? {
+        if let (fd, _) = take(directory) { return (fd, "", directory) }
+        guard let recent, entries.values[recent.index].exact else { return nil }
+        let below = recent.directory
+        var levels = 0
+        below.utf8.withContiguousStorageIfAvailable { b in
+            directory.utf8.withContiguousStorageIfAvailable { d in
+                guard b.count > d.count + 1, b[d.count] == 0x2f, memcmp(b.baseAddress!, d.baseAddress!, d.count) == 0 else { return }
+                for c in b[(d.count + 1)...] where c == 0x2f { levels += 1 }
+                levels += 1
+            }
+        }
+        guard levels > 0, let (fd, _) = take(below) else { return nil }
+        return (fd, String(repeating: "../", count: levels), below)
+    }
+
     /// Caches `fd` for `directory`, taken for use. When another thread cached the directory
     /// first, that descriptor is taken instead and `fd` is returned in `surplus` to be closed.
     /// Returns the descriptors evicted to make room (idle ones only), to be closed too.
-    mutating func insert(_ directory: String, fd: Int32, regular: RegularFiles?)
+    mutating func insert(_ directory: String, fd: Int32, regular: RegularFiles?, exact: Bool = false)
         -> (fd: Int32, regular: RegularFiles?, close: [Int32]) {
         if let existing = take(directory) { return (existing.fd, existing.regular, [fd]) }
         recent = nil
@@ -78,7 +103,7 @@ struct DirectoryCache {
             }
         }
         uses += 1
-        entries[directory] = Entry(fd: fd, users: 1, regular: regular, lastUse: uses)
+        entries[directory] = Entry(fd: fd, users: 1, regular: regular, lastUse: uses, exact: exact)
         return (fd, regular, closing)
     }
 

@@ -105,7 +105,8 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             var st = Glibc.stat()
             let large = fstatat(fd, SnapshotManifest.fileName, &st, AT_SYMLINK_NOFOLLOW) == 0
                 && st.st_mode & S_IFMT == S_IFREG && st.st_size > Self.backgroundManifestBytes
-            let manifest = large ? Pending { readManifest(rootFD: fd) } : Pending(value: readManifest(rootFD: fd))
+            let size = large ? Int(st.st_size) : 0
+            let manifest = large ? Pending { readManifest(rootFD: fd, expectedBytes: size) } : Pending(value: readManifest(rootFD: fd))
             return LinuxKernel(kind: .systemRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "sys",
                                devPrefix: "dev", manifest: manifest)
         }
@@ -133,7 +134,10 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
 
     /// The snapshot manifest's nodes. An absent manifest is normal (a hand-made tree); one that
     /// is there but unusable is said, since every node then loses its mode and owner.
-    private static func readManifest(rootFD: Int32) -> LoadedManifest {
+    /// `expectedBytes`: the size the root's fstatat saw, read at once into storage of that size
+    /// (a 684 kB manifest grown by reads four times larger each was copied three times over and
+    /// touched twice its pages, issue 9); a size that changed since only costs more reads.
+    private static func readManifest(rootFD: Int32, expectedBytes: Int = 0) -> LoadedManifest {
         let name = SnapshotManifest.fileName
         let fd: Int32
         do { fd = try openRegular(rootFD: rootFD, name, path: name) } catch {
@@ -143,7 +147,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         }
         defer { Glibc.close(fd) }
         let bytes: [UInt8]
-        do { bytes = try readAll(fd, limit: 4 << 20) } catch {
+        do { bytes = try readAll(fd, limit: 4 << 20, expectedBytes: expectedBytes) } catch {
             return LoadedManifest(problems: [Diagnostic("MALFORMED_MANIFEST", path: name, "\(name): \(error)", errno: error.errno)])
         }
         guard let manifest = SnapshotManifest.decode(bytes) else {
@@ -274,6 +278,22 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             }
         }
         return try openInRoot(path, flags: flags | O_DIRECTORY)
+    }
+
+    /// A device's directory, P/infiniband/NAME, read for a few attributes (`list`): opened
+    /// `O_PATH` from the root with no link followed anywhere on its path (RESOLVE_BENEATH |
+    /// RESOLVE_NO_SYMLINKS), so it is where its path says and the links of its parent P are
+    /// read through it ("../../driver", DirectoryCache.takeForLink) — P itself is not opened
+    /// (an openat2 and a close a device, issue 9). ".." from there cannot leave the root: the
+    /// directory is at least three levels below it. nil (the usual way then) when the path
+    /// holds a link (a hand-made tree), anything fails, or it is no device's directory.
+    func openDeviceDirectoryExactly(_ path: String) -> Int32? {
+        guard !isLive, RootResolver.openat2Available.load(ordering: .relaxed),
+              KernelPath.basename(KernelPath.dirname(path)) == "infiniband", KernelPath.isPlainName(KernelPath.basename(path)),
+              let rel = relative(path) else { return nil }
+        let fd = rdmaabi_openat2(rootFD, rel, UInt64(RDMAABI_O_PATH | O_DIRECTORY | O_CLOEXEC), 0,
+                                 RDMAABI_RESOLVE_BENEATH | RDMAABI_RESOLVE_NO_SYMLINKS | RDMAABI_RESOLVE_NO_MAGICLINKS)
+        return fd >= 0 ? fd : nil
     }
 
     /// "/sys/class/C/NAME": an entry of a class directory, which sysfs makes a link to the
@@ -425,13 +445,15 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
 
     /// Reads to EOF, refusing more than `limit` bytes (never trusting st_size: sysfs says 4096).
     /// On a regular file a short read is EOF (read(2)), so a sysfs attribute costs one read.
-    static func readAll(_ fd: Int32, limit: Int, regularFile: Bool = false) throws(KernelError) -> [UInt8] {
+    static func readAll(_ fd: Int32, limit: Int, regularFile: Bool = false, expectedBytes: Int = 0) throws(KernelError) -> [UInt8] {
         var out: [UInt8] = []
         // Most attributes are a few dozen bytes: the first read asks for 256 into an array of
         // that size (a small allocation malloc recycles at once, not a page per attribute);
         // anything longer continues in reads four times larger each, up to 64 KiB (a snapshot
-        // manifest of a thousand devices: 15 reads, not 170).
-        var size = 256
+        // manifest of a thousand devices: 15 reads, not 170). A caller that knows the size to
+        // expect (a regular file's st_size, a hint only) has the first read ask for one byte
+        // more, so that a file of that size takes one read and the one that says EOF.
+        var size = expectedBytes > 0 ? min(expectedBytes, limit) + 1 : 256
         while true {
             var failure: Int32 = 0
             // Read straight into uninitialised storage: no zero-fill, no second copy.
@@ -463,9 +485,13 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         } else {
             // Read (not O_PATH) when it is to be listed: getdents64 needs a readable descriptor.
             // Listed before it is shared, so no two threads move one directory offset.
-            let opened = try openDirectory(directory, flags: listing ? O_RDONLY : RDMAABI_O_PATH, listing: listing)
+            let exactly = listing ? nil : openDeviceDirectoryExactly(directory)
+            let opened: Int32
+            if let exactly { opened = exactly } else {
+                opened = try openDirectory(directory, flags: listing ? O_RDONLY : RDMAABI_O_PATH, listing: listing)
+            }
             let listed = listing ? RegularFiles(fd: opened) : nil
-            let (kept, keptRegular, closing) = directoryCache.withLock { $0.insert(directory, fd: opened, regular: listed) }
+            let (kept, keptRegular, closing) = directoryCache.withLock { $0.insert(directory, fd: opened, regular: listed, exact: exactly != nil) }
             for old in closing { Glibc.close(old) }
             (fd, regular) = (kept, keptRegular)
         }
@@ -507,7 +533,15 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
                 if n < 0 { failure = errno }
             } else {
                 // errno is read right after the call: nothing may run between them.
-                let (count, e) = try withDirectory(directory) { fd, _ in (readlinkat(fd, KernelPath.basename(path), buffer.baseAddress!, 4096), errno) }
+                let name = KernelPath.basename(path)
+                let directoryCache = directoryCache
+                let count: Int, e: Int32
+                if let (fd, prefix, key) = directoryCache.withLock({ $0.takeForLink(in: directory) }) {
+                    (count, e) = (readlinkat(fd, prefix.isEmpty ? name : prefix + name, buffer.baseAddress!, 4096), errno)
+                    directoryCache.withLock { $0.give(key) }
+                } else {
+                    (count, e) = try withDirectory(directory) { fd, _ in (readlinkat(fd, name, buffer.baseAddress!, 4096), errno) }
+                }
                 n = count
                 if n < 0 { failure = e }
             }

@@ -24,6 +24,7 @@ extension CommandContext {
         context.watchInterrupts = { Host.watchInterrupts() }
         context.readStdin = { Host.readStdin() }
         context.runEngine = { invocation throws(RdmaError) in try EngineProcess.run(invocation) }
+        context.finish = { Host.exit(Host.finalStatus($0)) }
         return context
     }
 

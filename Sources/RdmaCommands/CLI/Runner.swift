@@ -89,7 +89,9 @@ private func execute(_ name: String, settings: GlobalSettings, context: CommandC
                             "\(run.warnings.count) warning(s) and --strict was given",
                             hint: "the warnings say which files are broken; without --strict they do not fail the command")
     }
-    return emit(run, failure: failure, json: settings.json || json, pretty: settings.pretty || pretty)
+    let status = emit(run, failure: failure, json: settings.json || json, pretty: settings.pretty || pretty)
+    if let finish = context.finish { withExtendedLifetime(run) { finish(status) } }
+    return status
 }
 
 /// Prints the outcome: one JSON envelope, or text on stdout and diagnostics on stderr.

@@ -61,29 +61,36 @@ public struct Discovery: Sendable {
             let alone = detail == .summary && (try? result.get()) != nil ? discovery.parentAloneUnder(entry) : nil
             devicesRead.set(i - classes.count, DeviceTask(entry: entry, result: result, warnings: own.warnings, aloneUnder: alone))
         }
-        let taken = (0..<wanted.count).map(devicesRead.take)
+        // Moved out of their slots, not copied: a task holds a whole device record, and copies
+        // of a thousand of them (two filters, then the loop below) were a fifth of the time
+        // between the passes and the fold's page faults (issue 9).
+        var taken = (0..<wanted.count).map(devicesRead.take)
         let classListings = Dictionary(uniqueKeysWithValues: zip(classes, (0..<classes.count).map(listings.take)))
         // The devices whose class link led somewhere: every listed one for `show`, which
         // resolved them all during enumeration.
-        let listed = deferLinks ? taken.filter { $0.result != nil }.map(\.entry.name) : entries.map(\.name)
+        let read = taken.compactMap { $0.result == nil ? nil : $0.entry.name }
         var cdevs: CharDeviceIndex?
         if !wanted.isEmpty {
             // `list` reads one attribute (uevent) of a class device it cannot credit by its link.
             reader.fewPerDirectory = detail == .summary
-            cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: Set(listed),
-                                    wanted: Set(taken.filter { $0.result != nil }.map(\.entry.name)),
+            cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: Set(deferLinks ? read : entries.map(\.name)),
+                                    wanted: Set(read),
                                     aloneUnder: taken.compactMap { task in task.aloneUnder.map { ($0, task.entry.name) } },
                                     listings: classListings)
             reader.fewPerDirectory = false
         }
-        for task in taken {
-            for warning in task.warnings { reader.warn(warning) }
-            guard let result = task.result else { continue }
-            let entry = task.entry
+        devices.reserveCapacity(read.count)
+        for i in taken.indices {
+            for warning in taken[i].warnings { reader.warn(warning) }
+            // Taken out of the array, so the record below is its only owner and changing it
+            // copies none of its arrays.
+            guard let result = taken[i].result else { continue }
+            taken[i].result = nil
+            let entry = taken[i].entry
             do {
                 var device = try result.get()
                 completeDriver(&device, netlinkIndex: &netlinkIndex)
-                if let cdevs { attach(cdevs, to: &device, detail: detail) }
+                if cdevs != nil { attach(&cdevs!, to: &device, detail: detail) }
                 devices.append(device)
             } catch {
                 let classEntry = Self.classPath + "/" + entry.name
@@ -526,15 +533,21 @@ public struct Discovery: Sendable {
         return ports
     }
 
-    func attach(_ index: CharDeviceIndex, to d: inout RdmaDevice, detail: DiscoveryDetail) {
+    /// Moves each device's class devices out of `index` (each device takes its own once): no
+    /// copy of them, and one allocation for the device's list (issue 9: this loop runs on one
+    /// thread after both passes).
+    func attach(_ index: inout CharDeviceIndex, to d: inout RdmaDevice, detail: DiscoveryDetail) {
         let name = d.name.value
-        let uverbs = index.uverbsByDevice[name] ?? []
+        let uverbs = index.uverbsByDevice.removeValue(forKey: name) ?? []
+        var mad = index.madByDevice.removeValue(forKey: name) ?? []
+        d.charDevices.reserveCapacity(d.charDevices.count + uverbs.count + mad.count + 2)
         d.charDevices += uverbs
         if let first = uverbs.first { d.uverbsDeviceABI = index.uverbsDeviceABI[first.name] }
         // Per port: umad, then issm.
-        d.charDevices += (index.madByDevice[name] ?? []).sorted {
-            ($0.port ?? 0, $0.kind == .umad ? 0 : 1) < ($1.port ?? 0, $1.kind == .umad ? 0 : 1)
+        if mad.count > 1 {
+            mad.sort { ($0.port ?? 0, $0.kind == .umad ? 0 : 1) < ($1.port ?? 0, $1.kind == .umad ? 0 : 1) }
         }
+        d.charDevices += mad
         // Driver cdevs are keyed by unit, the number in the ib device name (hfi1_N, qibN).
         if name.hasBytePrefix("hfi1_"), let unit = Int(name.dropFirst(5)), let c = index.hfi1ByUnit[unit] {
             d.charDevices.append(c)

@@ -140,6 +140,56 @@ struct LinuxKernelTests {
         #expect(read != Array("dead:dead:dead:dead\n".utf8), "a device directory was read outside the root")
     }
 
+    /// `list`'s few reads of a device's directory open it exactly — from the root, no link on
+    /// its path — and read its parent's links through it ("../../driver"), so the parent is
+    /// never opened; where a link is on the path (a hand-made tree), the usual way, and the
+    /// parent's link is the parent's named by the path, not the one ".." would reach.
+    @Test func aDeviceDirectoryReadForAFewAttributesIsOpenedExactly() throws {
+        let tree = TempTree("device-exact")
+        tree.mkdir("class/infiniband")
+        tree.write("devices/p/infiniband/a/node_guid", "0000:0000:0000:0001\n")
+        tree.symlink("devices/p/driver", to: "../../bus/pci/drivers/pdrv")
+        tree.write("devices/r/ib/b/node_guid", "0000:0000:0000:0002\n")
+        tree.symlink("devices/r/driver", to: "../../bus/pci/drivers/rdrv")
+        tree.mkdir("devices/q")
+        tree.symlink("devices/q/infiniband", to: "../r/ib")
+        tree.symlink("devices/q/driver", to: "../../bus/pci/drivers/qdrv")
+        let outside = TempTree("outside-exact")
+        outside.write("d/node_guid", "dead:dead:dead:dead\n")
+        tree.mkdir("devices/o")
+        tree.symlink("devices/o/infiniband", to: "../../../../../../../../../../.." + outside.path)
+        let kernel = try LinuxKernel.rooted(at: tree.path)
+        let entries = { kernel.directoryCache.withLock { $0.entries } }
+
+        #expect(try kernel.readAttribute("/sys/devices/p/infiniband/a/node_guid", limit: 256, fewInDirectory: true)
+                == Array("0000:0000:0000:0001\n".utf8))
+        #expect(entries()["/sys/devices/p/infiniband/a"]?.exact == true)
+        #expect(try kernel.readLink("/sys/devices/p/driver") == "/sys/bus/pci/drivers/pdrv")
+        #expect(entries()["/sys/devices/p"] == nil, "the parent was opened")
+
+        #expect(try kernel.readAttribute("/sys/devices/q/infiniband/b/node_guid", limit: 256, fewInDirectory: true)
+                == Array("0000:0000:0000:0002\n".utf8))
+        #expect(entries()["/sys/devices/q/infiniband/b"]?.exact == false)
+        #expect(try kernel.readLink("/sys/devices/q/driver") == "/sys/bus/pci/drivers/qdrv")
+
+        let read = try? kernel.readAttribute("/sys/devices/o/infiniband/d/node_guid", limit: 256, fewInDirectory: true)
+        #expect(read != Array("dead:dead:dead:dead\n".utf8), "a device directory was read outside the root")
+    }
+
+    /// A size to expect (the manifest's st_size) only sizes the first read: a file that grew or
+    /// shrank since is read whole all the same, and the limit holds.
+    @Test(arguments: [0, 99_990, 100_000, 100_010, 1])
+    func readAllTakesTheExpectedSizeAsAHint(expected: Int) throws {
+        let tree = TempTree("read-all")
+        let bytes = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        tree.write("f", bytes)
+        let fd = open(tree.path + "/f", O_RDONLY | O_CLOEXEC)
+        defer { close(fd) }
+        #expect(try LinuxKernel.readAll(fd, limit: 4 << 20, expectedBytes: expected) == bytes)
+        #expect(lseek(fd, 0, SEEK_SET) == 0)
+        #expect(throws: KernelError.self) { _ = try LinuxKernel.readAll(fd, limit: 50_000, expectedBytes: expected) }
+    }
+
     /// `directoriesBeside` counts what kernfs counts — st_nlink is subdirectories + 2
     /// (fs/kernfs/inode.c kernfs_refresh_inode) — so directories only, not files or links;
     /// on a descriptor already open (fstatat "..") and without one. A file system that keeps

@@ -124,12 +124,19 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     static let backgroundManifestBytes = 100 * 1024
 
     /// What a system root's snapshot manifest says, as the kernel uses it.
-    struct LoadedManifest: Sendable {
-        var nodes: [String: DeviceNodeInfo] = [:]
+    /// A class: every node check and `kind` asks for it, on both discovery threads, and a
+    /// reference is one count to change where a struct's copy was four (issue 9).
+    final class LoadedManifest: Sendable {
+        let nodes: [String: DeviceNodeInfo]
         /// false: the capture never saw /dev (absent, or no usable manifest: true).
-        var nodesCaptured = true
-        var recorded: [String: SnapshotManifest.NetlinkDevice] = [:]
-        var problems: [Diagnostic] = []
+        let nodesCaptured: Bool
+        let recorded: [String: SnapshotManifest.NetlinkDevice]
+        let problems: [Diagnostic]
+
+        init(nodes: [String: DeviceNodeInfo] = [:], nodesCaptured: Bool = true,
+             recorded: [String: SnapshotManifest.NetlinkDevice] = [:], problems: [Diagnostic] = []) {
+            self.nodes = nodes; self.nodesCaptured = nodesCaptured; self.recorded = recorded; self.problems = problems
+        }
     }
 
     /// The snapshot manifest's nodes. An absent manifest is normal (a hand-made tree); one that
@@ -382,7 +389,11 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             return try Self.openRegular(rootFD: rootFD, relative(path), path: path)
         }
         enum Looked { case opened(Int32), failed(Int32), link, notRegular(mode_t) }
-        let looked = try withDirectory(KernelPath.dirname(path), listing: listing) { directory, regular -> Looked in
+        let directory = KernelPath.dirname(path)
+        // Read a few at a time (`list`), only a device's own directory is read again (its other
+        // attributes and links, its parent's links through it): any other is read once.
+        let keep = listing || KernelPath.basename(KernelPath.dirname(directory)) == "infiniband"
+        let looked = try withDirectory(directory, listing: listing, keep: keep) { directory, regular -> Looked in
             let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW
             // Listed as a regular file (d_type): open at once — open, read, close (issue 9).
             if regular?.contains(name) == true {
@@ -475,13 +486,21 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// when it was first opened to read attributes (`listing`) — the regular files its first
     /// `getdents64` named (RegularFiles). `body` runs outside the cache lock; the descriptor
     /// stays open until it returns.
-    func withDirectory<R>(_ directory: String, listing: Bool = false,
+    /// `keep`: false for a directory one attribute is read from and nothing else (`list`'s
+    /// `ports/N` and uverbs class device): one not cached already is opened, used and closed
+    /// without entering the cache — a cached one would only be evicted unused later (its
+    /// insertion, eviction and look-ups were a tenth of a rooted listing's user time, issue 9).
+    func withDirectory<R>(_ directory: String, listing: Bool = false, keep: Bool = true,
                           _ body: (Int32, RegularFiles?) -> R) throws(KernelError) -> R {
         let fd: Int32
         let regular: RegularFiles?
         let directoryCache = directoryCache
         if let cached = directoryCache.withLock({ $0.take(directory) }) {
             (fd, regular) = cached
+        } else if !keep, !listing {
+            let once = try openDirectory(directory, flags: RDMAABI_O_PATH)
+            defer { Glibc.close(once) }
+            return body(once, nil)
         } else {
             // Read (not O_PATH) when it is to be listed: getdents64 needs a readable descriptor.
             // Listed before it is shared, so no two threads move one directory offset.

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 @_spi(KernelSeam) import RdmaKit
 
 /// A value computed on a thread of its own from the moment it is made, and waited for only where
@@ -11,12 +12,16 @@ final class Pending<Value: Sendable>: @unchecked Sendable {
     private final class Result: @unchecked Sendable {
         // @unchecked: written once, by the worker before it exits or by `init` when no thread
         // could be made, and read only after pthread_join (which orders the write before the
-        // read), under `unjoined`'s lock.
+        // read), under `unjoined`'s lock — or after `ready` reads true (acquire), which is
+        // stored (release) only once the value is there for good.
         var value: Value?
     }
     private let result = Result()
     /// The worker not yet joined; nil once joined (or when there never was one).
     private let unjoined = Locked<pthread_t?>(nil)
+    /// Set (release) once `result` holds the value for good: then it is read without the lock
+    /// (acquire), as the node check does on every discovery thread (issue 9).
+    private let ready = Atomic<Bool>(false)
 
     init(_ compute: @escaping @Sendable () -> Value) {
         let result = result
@@ -24,21 +29,25 @@ final class Pending<Value: Sendable>: @unchecked Sendable {
             unjoined.withLock { $0 = tid }
         } else {
             result.value = compute()
+            ready.store(true, ordering: .releasing)
         }
     }
 
     /// A value already computed: no thread (for work too small to be worth one).
     init(value: Value) {
         result.value = value
+        ready.store(true, ordering: .releasing)
     }
 
     /// The value, waiting for the worker the first time.
     var value: Value {
-        unjoined.withLock { tid -> Value in
+        if ready.load(ordering: .acquiring) { return result.value! }
+        return unjoined.withLock { tid -> Value in
             if let worker = tid {
                 pthread_join(worker, nil)
                 tid = nil
             }
+            ready.store(true, ordering: .releasing)
             return result.value!
         }
     }

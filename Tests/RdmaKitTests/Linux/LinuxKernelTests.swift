@@ -166,6 +166,12 @@ struct LinuxKernelTests {
         #expect(entries()["/sys/devices/p/infiniband/a"]?.exact == true)
         #expect(try kernel.readLink("/sys/devices/p/driver") == "/sys/bus/pci/drivers/pdrv")
         #expect(entries()["/sys/devices/p"] == nil, "the parent was opened")
+        // A port's state is the one read of its directory: read, and the directory not kept.
+        tree.write("devices/p/infiniband/a/ports/1/state", "4: ACTIVE\n")
+        #expect(try kernel.readAttribute("/sys/devices/p/infiniband/a/ports/1/state", limit: 256, fewInDirectory: true)
+                == Array("4: ACTIVE\n".utf8))
+        #expect(entries()["/sys/devices/p/infiniband/a/ports/1"] == nil)
+        #expect(entries()["/sys/devices/p/infiniband/a"] != nil)
 
         #expect(try kernel.readAttribute("/sys/devices/q/infiniband/b/node_guid", limit: 256, fewInDirectory: true)
                 == Array("0000:0000:0000:0002\n".utf8))

@@ -252,6 +252,9 @@ private enum ManifestPull {
         return manifest
     }
 
+    /// A node's members, in the order `readNodes` numbers them.
+    static let nodeKeys: [StaticString] = ["path", "type", "major", "minor", "mode", "uid", "gid"]
+
     /// `nodes`: every element an object with every member typed.
     static func readNodes(_ r: inout JSONReader) throws(JSONReader.Failure) -> [SnapshotManifest.Node]? {
         try r.open(array: true, depth: 1)
@@ -263,16 +266,16 @@ private enum ManifestPull {
             var path: JSONValue?, type: JSONValue?, major: JSONValue?, minor: JSONValue?
             var mode: JSONValue?, uid: JSONValue?, gid: JSONValue?
             var first = true
-            while let key = try r.nextKey(first: &first) {
+            while let key = try r.nextKey(first: &first, among: nodeKeys) {
                 let value = try r.readValue(depth: 3)
                 switch key {
-                case "path" where path == nil: path = value
-                case "type" where type == nil: type = value
-                case "major" where major == nil: major = value
-                case "minor" where minor == nil: minor = value
-                case "mode" where mode == nil: mode = value
-                case "uid" where uid == nil: uid = value
-                case "gid" where gid == nil: gid = value
+                case 0 where path == nil: path = value
+                case 1 where type == nil: type = value
+                case 2 where major == nil: major = value
+                case 3 where minor == nil: minor = value
+                case 4 where mode == nil: mode = value
+                case 5 where uid == nil: uid = value
+                case 6 where gid == nil: gid = value
                 default: break
                 }
             }

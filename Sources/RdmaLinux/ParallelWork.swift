@@ -22,10 +22,17 @@ enum ParallelWork {
         return pthread_key_create(&key, nil) == 0 ? key : nil
     }()
 
+    /// The cores online, asked once a process: glibc reads /sys/devices/system/cpu/online for
+    /// each sysconf (three syscalls), and discovery runs a pass or two per command.
+    static let onlineCores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+
     static func perform(_ count: Int, _ body: @Sendable (Int) -> Void) {
-        let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        let threads = min(maximumThreads, max(1, cores), count / (minimumItems / 2))
-        guard count >= minimumItems, threads > 1 else {
+        guard count >= minimumItems else {
+            for i in 0..<count { body(i) }
+            return
+        }
+        let threads = min(maximumThreads, max(1, onlineCores), count / (minimumItems / 2))
+        guard threads > 1 else {
             for i in 0..<count { body(i) }
             return
         }

@@ -54,6 +54,8 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// reused). Only these are ever closed or passed to ioctl/read/write: a forged or stale
     /// handle is EBADF, and fd 0–2, the root fd and netlink sockets are out of reach.
     let handles = Locked<(next: Int, fds: [Int: Int32])>((next: 1, fds: [:]))
+    /// Held while `concurrentlyPerform`'s work runs: its workers' slots are that call's.
+    let performing = Locked(())
 
     init(kind: KernelKind, rootFD: Int32, isLive: Bool, sysPrefix: String, devPrefix: String?,
          manifest: Pending<LoadedManifest>? = nil) {
@@ -433,13 +435,18 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
 
     /// The path-by-path way (a link where an attribute should be, the manifest): look first
     /// through an O_PATH descriptor resolved in the root, then reopen a regular file for
-    /// reading through /proc/self/fd.
+    /// reading through /proc/thread-self/fd.
     static func openRegular(rootFD: Int32, _ relative: String?, path: String) throws(KernelError) -> Int32 {
         guard let relative else { throw KernelError(.ENOENT) }
         let pathFD = try RootResolver.open(rootFD: rootFD, relative, flags: RDMAABI_O_PATH)
         defer { Glibc.close(pathFD) }
         try requireRegular(pathFD)
-        let fd = Glibc.open("/proc/self/fd/\(pathFD)", O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        // The calling thread's table: a discovery worker has one of its own (ParallelWork),
+        // which /proc/self/fd — the thread group leader's — is not (Linux 3.17+).
+        var fd = Glibc.open("/proc/thread-self/fd/\(pathFD)", O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        if fd < 0, errno == ENOENT, !ParallelWork.hasPrivateDescriptors {
+            fd = Glibc.open("/proc/self/fd/\(pathFD)", O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        }
         guard fd >= 0 else { throw KernelError(Errno(rawValue: errno)) }
         return fd
     }
@@ -757,8 +764,27 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// udevd's events when it runs (`/run/udev/control` exists): they arrive after its rules
     /// ran, so /dev nodes and symlinks are in place. Without udevd the libudev "udev" monitor
     /// receives nothing (ABI-FACTS §11), so the kernel's own uevents are read instead.
+    /// Work on the machine's cores, each worker with a descriptor table of its own
+    /// (ParallelWork `privateDescriptors`) and so with a directory cache of its own: a worker's
+    /// slot cache holds descriptors of its table only, and is emptied when the work is done —
+    /// without a close where the worker's table went with it. Hence one call's work at a time
+    /// per kernel (`performing`), and work started from inside work runs in order where it
+    /// was started: worker slots are per call.
     public func concurrentlyPerform(_ count: Int, _ body: @Sendable (Int) -> Void) {
-        ParallelWork.perform(count, body)
+        if ParallelWork.isInsideWork {
+            for i in 0..<count { body(i) }
+            return
+        }
+        performing.withLock { _ in
+            let unshared = ParallelWork.perform(count, privateDescriptors: true, body)
+            for slot in 1..<directoryCaches.count {
+                let kept = directoryCaches[slot].withLock { cache -> [Int32] in
+                    defer { cache = DirectoryCache() }
+                    return cache.allDescriptors
+                }
+                if !unshared.contains(slot) { for fd in kept { Glibc.close(fd) } }
+            }
+        }
     }
 
     public func events() throws(KernelError) -> AsyncStream<KernelEvent> {

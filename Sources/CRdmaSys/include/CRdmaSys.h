@@ -18,6 +18,7 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <linux/openat2.h>
+#include <linux/sched.h>
 
 /* glibc's own major()/minor()/makedev() (<sys/sysmacros.h>): the reference the test suite holds
  * CRdmaABI's rdmaabi_major/minor/makedev to. */
@@ -121,6 +122,16 @@ static inline int rdmaabi_openat2(int dirfd, const char *path, unsigned long lon
                                   unsigned long long mode, unsigned long long resolve) {
     struct open_how how = {.flags = flags, .mode = mode, .resolve = resolve};
     return (int)syscall(RDMAABI_SYS_OPENAT2_NR, dirfd, path, &how, sizeof(how));
+}
+
+/* unshare(2) CLONE_FILES: the calling thread gets a copy of the process's descriptor table
+ * (kernel/fork.c unshare_fd). A discovery worker opens and closes thousands of descriptors;
+ * in a table two threads share, every open and close takes its `file_lock` and every
+ * descriptor look-up counts the file (fs/file.c alloc_fd, __fget_light: the light path only
+ * for a table no other thread uses). The syscall is used directly: glibc declares unshare()
+ * only under _GNU_SOURCE. */
+static inline int rdmasys_unshare_files(void) {
+    return (int)syscall(SYS_unshare, CLONE_FILES);
 }
 
 /* getdents64(2) straight into a caller's buffer: one call returns a page of entries with their

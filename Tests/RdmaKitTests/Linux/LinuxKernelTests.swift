@@ -182,6 +182,32 @@ struct LinuxKernelTests {
         #expect(read != Array("dead:dead:dead:dead\n".utf8), "a device directory was read outside the root")
     }
 
+    /// Discovery's workers take descriptor tables of their own (unshare CLONE_FILES): what a
+    /// worker opens is in its table only, so a link where an attribute should be — reopened
+    /// through /proc/…/fd — must be reopened through the worker's table (/proc/thread-self),
+    /// not the process's (/proc/self is the thread group leader's). 32 devices: enough for
+    /// the work to run on threads; every node_guid a link, so workers take that way too.
+    @Test func workersReadThroughTheirOwnDescriptorTables() throws {
+        let dir = "/tmp/rdmactl-private-fds-\(getpid())"
+        defer { try? HostFiles.removeTree(dir) }
+        #expect(rdmactl(["--emulated-set", "hfi1:16,qib:16", "snapshot", dir]).status == 0)
+        let before = try Discovery(kernel: try LinuxKernel.rooted(at: dir)).run(source: .sysfs, detail: .summary)
+        #expect(before.devices.count == 32 && before.warnings.isEmpty)
+        for device in before.devices {
+            let guid = dir + device.sysfsPath + "/node_guid"
+            try HostFiles.rename(guid, to: guid + ".real")
+            try HostFiles.symlink(guid, target: "node_guid.real")
+        }
+        let kernel = try LinuxKernel.rooted(at: dir)
+        for _ in 0..<3 {
+            let after = try Discovery(kernel: kernel).run(source: .sysfs, detail: .summary)
+            #expect(after.warnings.isEmpty, "\(after.warnings.map(\.message))")
+            #expect(after.devices.map(\.nodeGUID) == before.devices.map(\.nodeGUID))
+            // The workers' caches are emptied with their tables once the work is done.
+            #expect(kernel.directoryCaches.dropFirst().allSatisfy { $0.withLock { $0.entries.isEmpty } })
+        }
+    }
+
     /// A size to expect (the manifest's st_size) only sizes the first read: a file that grew or
     /// shrank since is read whole all the same, and the limit holds.
     @Test(arguments: [0, 99_990, 100_000, 100_010, 1])
@@ -327,5 +353,39 @@ struct ParallelWorkTests {
         // One thread per slot: no two threads of one batch share a cache.
         #expect(seen.values.allSatisfy { $0.count == 1 })
         if sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1 { #expect(seen.count > 1) }
+    }
+
+    /// Workers asked for private descriptor tables get them: a descriptor a worker opens is
+    /// not the process's (fcntl on the caller's thread says EBADF, or it is another file), and
+    /// the caller's table keeps only what it had. Work started from inside work runs in order
+    /// where it is started (worker slots are per call) rather than waiting for itself.
+    @Test(arguments: [1, 31, 1000])
+    func workersHaveTheirOwnDescriptorTablesAndNestedWorkRunsInline(count: Int) throws {
+        let opened = Locked<[(slot: Int, fd: Int32, isPrivate: Bool)]>([])
+        let unshared = ParallelWork.perform(count, privateDescriptors: true) { _ in
+            guard ParallelWork.slot != 0, opened.withLock({ c in !c.contains { $0.slot == ParallelWork.slot } }) else { return }
+            let fd = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            opened.withLock { $0.append((ParallelWork.slot, fd, ParallelWork.hasPrivateDescriptors)) }
+            usleep(1000)
+        }
+        for (slot, fd, isPrivate) in opened.withLock({ $0 }) {
+            #expect(isPrivate == unshared.contains(slot))
+            if isPrivate {
+                // Gone with the worker's table (or, if the number was reused here, not /dev/null's).
+                var st = stat()
+                let here = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFCHR && rdmaabi_major(UInt64(st.st_rdev)) == 1 && rdmaabi_minor(UInt64(st.st_rdev)) == 3
+                #expect(!here || fd < 3)
+            } else {
+                close(fd)
+            }
+        }
+        if count >= ParallelWork.minimumItems && sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1 { #expect(!unshared.isEmpty) }
+
+        let kernel = try LinuxKernel.rooted(at: fixturePath("rxe-sysfs"))
+        let inner = Locked(0)
+        kernel.concurrentlyPerform(count) { _ in
+            kernel.concurrentlyPerform(3) { _ in inner.withLock { $0 += 1 } }
+        }
+        #expect(inner.withLock { $0 } == 3 * count)
     }
 }

@@ -393,9 +393,10 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         enum Looked { case opened(Int32), failed(Int32), link, notRegular(mode_t) }
         let directory = KernelPath.dirname(path)
         // Read a few at a time (`list`), only a device's own directory is read again (its other
-        // attributes and links, its parent's links through it): any other is read once.
-        let keep = listing || KernelPath.basename(KernelPath.dirname(directory)) == "infiniband"
-        let looked = try withDirectory(directory, listing: listing, keep: keep) { directory, regular -> Looked in
+        // attributes and links, its parent's links through it): any other is read once. Asked
+        // only when the directory is not cached.
+        let looked = try withDirectory(directory, listing: listing,
+                                       keep: listing || KernelPath.basename(KernelPath.dirname(directory)) == "infiniband") { directory, regular -> Looked in
             let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW
             // Listed as a regular file (d_type): open at once — open, read, close (issue 9).
             if regular?.contains(name) == true {
@@ -497,14 +498,14 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// `ports/N` and uverbs class device): one not cached already is opened, used and closed
     /// without entering the cache — a cached one would only be evicted unused later (its
     /// insertion, eviction and look-ups were a tenth of a rooted listing's user time, issue 9).
-    func withDirectory<R>(_ directory: String, listing: Bool = false, keep: Bool = true,
+    func withDirectory<R>(_ directory: String, listing: Bool = false, keep: @autoclosure () -> Bool = true,
                           _ body: (Int32, RegularFiles?) -> R) throws(KernelError) -> R {
         let fd: Int32
         let regular: RegularFiles?
         let directoryCache = directoryCache
         if let cached = directoryCache.withLock({ $0.take(directory) }) {
             (fd, regular) = cached
-        } else if !keep, !listing {
+        } else if !listing, !keep() {
             let once = try openDirectory(directory, flags: RDMAABI_O_PATH)
             defer { Glibc.close(once) }
             return body(once, nil)

@@ -56,13 +56,14 @@ struct CharDeviceIndex {
         // Every class device is read on its own, all of them in one pass on the kernel's
         // threads (issue 9: a pass per class was two more waits for the slowest thread),
         // results and warnings put together in natural order, class by class.
-        var tasks: [ClassDeviceTask] = []
-        for entry in entries(Self.uverbsClass) where entry.hasBytePrefix("uverbs") { tasks.append(.uverbs(entry)) }
-        for entry in entries(Self.madClass) where entry.hasBytePrefix("umad") || entry.hasBytePrefix("issm") { tasks.append(.mad(entry)) }
-        // Driver cdevs carry no ibdev: they belong to the ib device of the same unit.
+        var tasks: [ClassItem] = []
+        for entry in entries(Self.uverbsClass) where entry.hasBytePrefix("uverbs") { tasks.append(.read(.uverbs(entry))) }
+        for entry in entries(Self.madClass) where entry.hasBytePrefix("umad") || entry.hasBytePrefix("issm") { tasks.append(.read(.mad(entry))) }
+        // Driver cdevs carry no ibdev: they belong to the ib device of the same unit. `list`
+        // reads nothing of them (charDevice), so they need no task of their own.
         for entry in entries(Self.hfi1Class) {
             guard entry.hasBytePrefix("hfi1_"), let unit = Int(entry.dropFirst(5)), wanted.contains("hfi1_\(unit)") else { continue }
-            tasks.append(.hfi1(entry, unit: unit))
+            tasks.append(detail == .summary ? .found(.hfi1(unit, CharDevice(kind: .hfi1, name: entry))) : .read(.hfi1(entry, unit: unit)))
         }
         uverbsByDevice.reserveCapacity(wanted.count)
         madByDevice.reserveCapacity(wanted.count)
@@ -113,6 +114,12 @@ struct CharDeviceIndex {
                 ipathByUnit[unit] = Self.charDevice(.ipath, entry, Self.ipathClass + "/" + entry, of: "qib\(unit)", reader: &reader, detail: detail)
             }
         }
+    }
+
+    /// A class entry in the index's pass: to be read, or known without a read.
+    enum ClassItem {
+        case read(ClassDeviceTask)
+        case found(ClassDeviceFound)
     }
 
     /// One class device to read, in the one pass over all of them.
@@ -196,23 +203,31 @@ struct CharDeviceIndex {
         return byParent
     }
 
-    /// `body` for each entry, on the kernel's threads, each with a reader of its own; then
-    /// `fold` of each result in `entries`' order, its warnings appended to `reader` first.
+    /// `body` for each entry to read, on the kernel's threads, each with a reader of its own;
+    /// then `fold` of every entry's result in `items`' order, its warnings appended to `reader` first.
     /// Results go from their slots to `fold` without arrays between (three thousand class
     /// devices at 1,024 devices: two copies of them were a megabyte of pages, issue 9).
-    private static func readEach<E: Sendable, T>(_ entries: [E], reader: inout AttributeReader,
-                                                 _ body: @escaping @Sendable (E, inout AttributeReader) -> T,
-                                                 fold: (T) -> Void) {
+    private static func readEach(_ items: [ClassItem], reader: inout AttributeReader,
+                                 _ body: @escaping @Sendable (ClassDeviceTask, inout AttributeReader) -> ClassDeviceFound,
+                                 fold: (ClassDeviceFound) -> Void) {
         let kernel = reader.kernel, few = reader.fewPerDirectory
-        let found = Slots<(T, [Diagnostic])>(count: entries.count)
-        kernel.concurrentlyPerform(entries.count) { i in
+        var tasks: [ClassDeviceTask] = []
+        for case .read(let task) in items { tasks.append(task) }
+        let found = Slots<(ClassDeviceFound, [Diagnostic])>(count: tasks.count)
+        kernel.concurrentlyPerform(tasks.count) { [tasks] i in
             var own = AttributeReader(kernel: kernel, fewPerDirectory: few)
-            found.set(i, (body(entries[i], &own), own.warnings))
+            found.set(i, (body(tasks[i], &own), own.warnings))
         }
-        for i in entries.indices {
-            let (value, warnings) = found.take(i)
-            for warning in warnings { reader.warn(warning) }
-            fold(value)
+        var next = 0
+        for item in items {
+            switch item {
+            case .found(let value): fold(value)
+            case .read:
+                let (value, warnings) = found.take(next)
+                next += 1
+                for warning in warnings { reader.warn(warning) }
+                fold(value)
+            }
         }
     }
 

@@ -7,7 +7,7 @@
 #   -r RUNS   hyperfine runs per command (default 20; fewer on the largest tree)
 #   -q        quick: wall time only (no strace, callgrind or RSS)
 #   -b BIN    the rdmactl to measure (default: the release artifact, a fresh
-#             `swift build -c release --static-swift-stdlib` in .build-static)
+#             `swift build -c release --static-swift-stdlib --disable-local-rpath` in .build-static)
 #   -d DYNBIN the dynamically linked build, measured for start-up only (default: a fresh
 #             `swift build -c release` when -b is not given; "-" to skip)
 #   -o DIR    keep the trees and raw results in DIR (default: a temporary directory)
@@ -53,7 +53,7 @@ fi
 if [ -z "$BIN" ]; then
     # The release artifact (.ci/run's "release artifact" stage) is what users run; its own
     # scratch path, so the debug and dynamic builds in .build are left alone.
-    swift build -c release --static-swift-stdlib --scratch-path .build-static --product rdmactl >/dev/null
+    swift build -c release --static-swift-stdlib --disable-local-rpath --scratch-path .build-static --product rdmactl >/dev/null
     BIN=$PWD/.build-static/release/rdmactl
     if [ -z "$DYNBIN" ]; then
         swift build -c release --product rdmactl >/dev/null

@@ -293,8 +293,8 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// `O_PATH` from the root with no link followed anywhere on its path (RESOLVE_BENEATH |
     /// RESOLVE_NO_SYMLINKS), so it is where its path says and the links of its parent P are
     /// read through it ("../../driver", DirectoryCache.takeForLink) — P itself is not opened
-    /// (an openat2 and a close a device, issue 9). ".." from there cannot leave the root: the
-    /// directory is at least three levels below it. nil (the usual way then) when the path
+    /// (an openat2 and a close a device, issue 9). "../.." from there cannot leave the root: the
+    /// directory is at least two levels below it (…/infiniband/NAME), and ".." is physical. nil (the usual way then) when the path
     /// holds a link (a hand-made tree), anything fails, or it is no device's directory.
     func openDeviceDirectoryExactly(_ path: String) -> Int32? {
         guard !isLive, RootResolver.openat2Available.load(ordering: .relaxed),
@@ -762,9 +762,6 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         return try Udev.enumerate(subsystem: subsystem)
     }
 
-    /// udevd's events when it runs (`/run/udev/control` exists): they arrive after its rules
-    /// ran, so /dev nodes and symlinks are in place. Without udevd the libudev "udev" monitor
-    /// receives nothing (ABI-FACTS §11), so the kernel's own uevents are read instead.
     /// Work on the machine's cores, each worker with a descriptor table of its own
     /// (ParallelWork `privateDescriptors`) and so with a directory cache of its own: a worker's
     /// slot cache holds descriptors of its table only, and is emptied when the work is done —
@@ -788,6 +785,9 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         }
     }
 
+    /// udevd's events when it runs (`/run/udev/control` exists): they arrive after its rules
+    /// ran, so /dev nodes and symlinks are in place. Without udevd the libudev "udev" monitor
+    /// receives nothing (ABI-FACTS §11), so the kernel's own uevents are read instead.
     public func events() throws(KernelError) -> AsyncStream<KernelEvent> {
         guard isLive else { throw KernelError(.EOPNOTSUPP, .other("a --root tree has no events")) }
         return UdevMonitor.udevdRuns ? try UdevMonitor.stream() : try UeventSocket.stream()

@@ -46,7 +46,7 @@ enum ParallelWork {
     /// `privateDescriptors`: each worker first takes a copy of the descriptor table
     /// (unshare(CLONE_FILES), CRdmaSys `rdmasys_unshare_files`), so that the thousands of
     /// opens and closes of a discovery pass no longer contend for one table's lock and
-    /// descriptor look-ups take the kernel's single-user path (fs/file.c): 4 % less CPU for a
+    /// descriptor look-ups take the kernel's single-user path (fs/file.c): about 2 % less CPU for a
     /// rooted listing of 1,024 devices, more in wall time (Docs/performance.md). A descriptor
     /// such a worker opens stays in its table and is closed when it exits: bodies may use
     /// descriptors opened before the work, never keep one they open. Returns the worker slots

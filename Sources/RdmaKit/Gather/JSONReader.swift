@@ -261,20 +261,9 @@ extension JSONReader {
     /// The key of the next member of an object opened with `open()`, positioned on its value;
     /// nil after the closing `}`. `first` is true before the first member.
     mutating func nextKey(first: inout Bool) throws(Failure) -> String? {
-        skipSpace()
-        guard offset < end else { throw fail("unexpected end in an object") }
-        // `}` ends `{}` or follows a member; after a comma a key must come (`{"a": 1,}` fails).
-        if bytes[offset] == UInt8(ascii: "}") { offset += 1; return nil }
-        if !first {
-            try expect(UInt8(ascii: ","))
-            skipSpace()
-        }
-        first = false
-        guard offset < end, bytes[offset] == UInt8(ascii: "\"") else { throw fail("expected a key") }
+        guard try atNextKey(first: &first) else { return nil }
         let key = try string()
-        skipSpace()
-        try expect(UInt8(ascii: ":"))
-        skipSpace()
+        try afterKey()
         return key
     }
 
@@ -284,15 +273,7 @@ extension JSONReader {
     /// a node, as Strings matched by a `switch`, were a fifth of its decoding (issue 9). Any
     /// other key is read as `nextKey` reads it, with the same checks.
     mutating func nextKey(first: inout Bool, among keys: [StaticString]) throws(Failure) -> Int? {
-        skipSpace()
-        guard offset < end else { throw fail("unexpected end in an object") }
-        if bytes[offset] == UInt8(ascii: "}") { offset += 1; return nil }
-        if !first {
-            try expect(UInt8(ascii: ","))
-            skipSpace()
-        }
-        first = false
-        guard offset < end, bytes[offset] == UInt8(ascii: "\"") else { throw fail("expected a key") }
+        guard try atNextKey(first: &first) else { return nil }
         let start = offset + 1
         var i = start
         while i < end, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20, bytes[i] < 0x80 { i += 1 }
@@ -307,10 +288,30 @@ extension JSONReader {
             let key = try string()
             found = keys.firstIndex { $0.description == key } ?? -1
         }
+        try afterKey()
+        return found
+    }
+
+    /// Positioned on the next key's opening quote: false after the closing `}` (consumed).
+    private mutating func atNextKey(first: inout Bool) throws(Failure) -> Bool {
+        skipSpace()
+        guard offset < end else { throw fail("unexpected end in an object") }
+        // `}` ends `{}` or follows a member; after a comma a key must come (`{"a": 1,}` fails).
+        if bytes[offset] == UInt8(ascii: "}") { offset += 1; return false }
+        if !first {
+            try expect(UInt8(ascii: ","))
+            skipSpace()
+        }
+        first = false
+        guard offset < end, bytes[offset] == UInt8(ascii: "\"") else { throw fail("expected a key") }
+        return true
+    }
+
+    /// The `:` after a key, and the space around it.
+    private mutating func afterKey() throws(Failure) {
         skipSpace()
         try expect(UInt8(ascii: ":"))
         skipSpace()
-        return found
     }
 
     /// Whether an array opened with `open(array: true)` has another element (positioned on

@@ -55,6 +55,20 @@ public enum Host {
 
     public static func exit(_ code: Int32) -> Never { Glibc.exit(code) }
 
+    /// Exits with `code`, leaving `value` (a command's run: its records, the kernel's caches
+    /// and descriptors) to the kernel to free at once instead of freeing it piece by piece
+    /// (issue 9). Held by a global until then, so that nothing frees it early.
+    public static func exit(_ code: Int32, keeping value: Any) -> Never {
+        keptUntilExit = value
+        Glibc.exit(code)
+    }
+    nonisolated(unsafe) private static var keptUntilExit: Any?
+
+    /// Whether LeakSanitizer checks this process at exit (`swift build --sanitize=address`):
+    /// it cannot follow Swift's tagged references (a String's storage, an enum's payload), so
+    /// what a command still holds at exit reads as leaked — such a process frees it first.
+    public static let exitIsLeakChecked = dlsym(nil, "__lsan_do_leak_check") != nil
+
     /// A whole file (gather's per-node outputs), nil when it cannot be opened or read. Read
     /// here rather than through FoundationEssentials' `FileManager.contents(atPath:)`, which on
     /// this toolchain leaks a 4 KiB buffer for every empty file (issue 10, Docs/security.md) —

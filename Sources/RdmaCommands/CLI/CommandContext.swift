@@ -30,10 +30,10 @@ public struct CommandContext: Sendable {
     /// Installs the SIGINT/SIGTERM watch and returns its poll (`monitor` ends cleanly when it
     /// turns true). Tests pass their own; the default never interrupts.
     public var watchInterrupts: @Sendable () -> @Sendable () -> Bool = { { false } }
-    /// Ends the process with a command's exit status once its output is written, without
-    /// freeing what the command built (a thousand device records, the kernel's caches and
-    /// descriptors: the exit frees them at once, issue 9). nil: return the status (tests).
-    public var finish: (@Sendable (Int32) -> Never)?
+    /// Ends the process with a command's exit status once its output is written, keeping (not
+    /// freeing) what the command built — a thousand device records, the kernel's caches and
+    /// descriptors: the exit frees them at once (issue 9). nil: return the status (tests).
+    public var finish: (@Sendable (Int32, _ keeping: Any) -> Never)?
     /// Opens the live kernel; throws where the host must not be used.
     public var liveKernel: @Sendable () throws(RdmaError) -> any Kernel
     /// Opens a tree under a directory (`--root`).

@@ -24,7 +24,9 @@ extension CommandContext {
         context.watchInterrupts = { Host.watchInterrupts() }
         context.readStdin = { Host.readStdin() }
         context.runEngine = { invocation throws(RdmaError) in try EngineProcess.run(invocation) }
-        context.finish = { Host.exit(Host.finalStatus($0)) }
+        if !Host.exitIsLeakChecked {
+            context.finish = { status, run in Host.exit(Host.finalStatus(status), keeping: run) }
+        }
         return context
     }
 

@@ -90,7 +90,7 @@ private func execute(_ name: String, settings: GlobalSettings, context: CommandC
                             hint: "the warnings say which files are broken; without --strict they do not fail the command")
     }
     let status = emit(run, failure: failure, json: settings.json || json, pretty: settings.pretty || pretty)
-    if let finish = context.finish { withExtendedLifetime(run) { finish(status) } }
+    if let finish = context.finish { finish(status, run) }
     return status
 }
 

@@ -19,6 +19,12 @@ struct BinaryTests {
 
     struct Run { var status: Int32; var stdout: String; var stderr: String }
 
+    /// stderr read on another thread; `data` is written before `done` is signalled.
+    final class StderrRead: @unchecked Sendable {
+        var data = Data()
+        let done = DispatchSemaphore(value: 0)
+    }
+
     static func spawn(_ exe: String, _ args: [String], env: [String: String] = [:]) throws -> Run {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
@@ -30,8 +36,17 @@ struct BinaryTests {
         p.standardOutput = out; p.standardError = err
         p.standardInput = FileHandle.nullDevice
         try p.run()
+        // Both pipes drained at once: a child that fills stderr (a sanitizer's report runs to
+        // hundreds of lines) while this reads stdout to its end would block forever.
+        let stderrRead = StderrRead()
+        let errHandle = err.fileHandleForReading
+        DispatchQueue.global().async {
+            stderrRead.data = errHandle.readDataToEndOfFile()
+            stderrRead.done.signal()
+        }
         let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
+        stderrRead.done.wait()
+        let e = stderrRead.data
         p.waitUntilExit()
         return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }

@@ -19,10 +19,10 @@ static void rdmalock_fail(const char *call, int rc) {
 rdmalock *rdmalock_create(void) {
     rdmalock *lock = malloc(sizeof *lock);
     if (lock == NULL) rdmalock_fail("malloc", 12 /* ENOMEM */);
-    /* Adaptive: a contended lock spins briefly before it sleeps. What it guards is held for a
-       dictionary look-up (the rooted kernel's directory cache, taken by every attribute read
-       on every discovery thread), far shorter than the futex wait and wake-up a plain mutex
-       pays on each collision (issue 9: futex and the scheduler were 5 % of a rooted listing's
+    /* Adaptive: a contended lock spins briefly before it sleeps. What these locks guard is held
+       for a look-up or two (a directory cache, a table of handles), far shorter than the futex
+       wait and wake-up a plain mutex pays on each collision (issue 9: when one directory cache
+       served every discovery thread, futex and the scheduler were 5 % of a rooted listing's
        samples on 2 cores, `perf record`). */
     pthread_mutexattr_t attr;
     int rc = pthread_mutexattr_init(&attr);

@@ -3,7 +3,7 @@ import Glibc
 
 /// Directory descriptors of a rooted tree, opened inside the root once and kept. The rooted kernel
 /// has one cache per discovery thread (`ParallelWork.slot`), each behind its own lock, because
-/// two threads may still share a slot (nested or concurrent work). An entry in use is never
+/// slot 0 serves every thread that is not a worker. An entry in use is never
 /// closed: a reader takes it (`users` + 1), runs its `fstatat`/`openat`/`readlinkat` relative to
 /// it without holding the lock, and gives it back (Docs/performance.md).
 struct DirectoryCache {

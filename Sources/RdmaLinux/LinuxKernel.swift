@@ -46,7 +46,8 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// a directory, and with one cache for all threads its lock was the most contended thing
     /// in a rooted listing (futex waits and wake-ups, issue 9). A device's directories are
     /// read by the one thread that reads the device; a class directory is opened once per
-    /// thread. Each keeps its lock: two threads may share a slot (nested or concurrent work).
+    /// thread. Each keeps its lock: slot 0 serves every thread that is not a worker (the caller,
+    /// a test's threads).
     let directoryCaches = (0..<ParallelWork.maximumThreads).map { _ in Locked(DirectoryCache()) }
     /// The calling thread's cache.
     var directoryCache: Locked<DirectoryCache> { directoryCaches[ParallelWork.slot % directoryCaches.count] }
@@ -293,16 +294,22 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// `O_PATH` from the root with no link followed anywhere on its path (RESOLVE_BENEATH |
     /// RESOLVE_NO_SYMLINKS), so it is where its path says and the links of its parent P are
     /// read through it ("../../driver", DirectoryCache.takeForLink) — P itself is not opened
-    /// (an openat2 and a close a device, issue 9). "../.." from there cannot leave the root: the
-    /// directory is at least two levels below it (…/infiniband/NAME), and ".." is physical. nil (the usual way then) when the path
-    /// holds a link (a hand-made tree), anything fails, or it is no device's directory.
+    /// (an openat2 and a close a device, issue 9). "../.." from there cannot leave the root:
+    /// the directory is at least two levels below it, and ".." is physical. nil (the usual way
+    /// then) when the path holds a link (a hand-made tree), anything fails, or it is no
+    /// device's directory.
     func openDeviceDirectoryExactly(_ path: String) -> Int32? {
-        guard !isLive, RootResolver.openat2Available.load(ordering: .relaxed),
-              KernelPath.basename(KernelPath.dirname(path)) == "infiniband", KernelPath.isPlainName(KernelPath.basename(path)),
+        guard !isLive, RootResolver.openat2Available.load(ordering: .relaxed), Self.isDeviceDirectory(path),
               let rel = relative(path) else { return nil }
         let fd = rdmaabi_openat2(rootFD, rel, UInt64(RDMAABI_O_PATH | O_DIRECTORY | O_CLOEXEC), 0,
                                  RDMAABI_RESOLVE_BENEATH | RDMAABI_RESOLVE_NO_SYMLINKS | RDMAABI_RESOLVE_NO_MAGICLINKS)
         return fd >= 0 ? fd : nil
+    }
+
+    /// P/infiniband/NAME: where sysfs puts an ib device's directory, in a directory named for
+    /// its class under its parent (drivers/base/core.c get_device_parent).
+    static func isDeviceDirectory(_ path: String) -> Bool {
+        KernelPath.isPlainName(KernelPath.basename(path)) && KernelPath.basename(KernelPath.dirname(path)) == "infiniband"
     }
 
     /// "/sys/class/C/NAME": an entry of a class directory, which sysfs makes a link to the
@@ -395,8 +402,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         // Read a few at a time (`list`), only a device's own directory is read again (its other
         // attributes and links, its parent's links through it): any other is read once. Asked
         // only when the directory is not cached.
-        let looked = try withDirectory(directory, listing: listing,
-                                       keep: listing || KernelPath.basename(KernelPath.dirname(directory)) == "infiniband") { directory, regular -> Looked in
+        let looked = try withDirectory(directory, listing: listing, keep: listing || Self.isDeviceDirectory(directory)) { directory, regular -> Looked in
             let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW
             // Listed as a regular file (d_type): open at once — open, read, close (issue 9).
             if regular?.contains(name) == true {

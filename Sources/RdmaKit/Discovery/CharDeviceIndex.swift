@@ -59,11 +59,16 @@ struct CharDeviceIndex {
         var tasks: [ClassItem] = []
         for entry in entries(Self.uverbsClass) where entry.hasBytePrefix("uverbs") { tasks.append(.read(.uverbs(entry))) }
         for entry in entries(Self.madClass) where entry.hasBytePrefix("umad") || entry.hasBytePrefix("issm") { tasks.append(.read(.mad(entry))) }
-        // Driver cdevs carry no ibdev: they belong to the ib device of the same unit. `list`
-        // reads nothing of them (charDevice), so they need no task of their own.
+        // Driver cdevs carry no ibdev: they belong to the ib device of the same unit. Where
+        // nothing of them is read (`list`), they need no task of their own.
         for entry in entries(Self.hfi1Class) {
             guard entry.hasBytePrefix("hfi1_"), let unit = Int(entry.dropFirst(5)), wanted.contains("hfi1_\(unit)") else { continue }
-            tasks.append(detail == .summary ? .found(.hfi1(unit, CharDevice(kind: .hfi1, name: entry))) : .read(.hfi1(entry, unit: unit)))
+            if Self.readsNothing(.hfi1, detail) {
+                tasks.append(.found(.hfi1(unit, Self.charDevice(.hfi1, entry, Self.hfi1Class + "/" + entry, of: "hfi1_\(unit)",
+                                                                reader: &reader, detail: detail))))
+            } else {
+                tasks.append(.read(.hfi1(entry, unit: unit)))
+            }
         }
         uverbsByDevice.reserveCapacity(wanted.count)
         madByDevice.reserveCapacity(wanted.count)
@@ -243,6 +248,12 @@ struct CharDeviceIndex {
         return ibdev.value
     }
 
+    /// Whether `charDevice` reads nothing of a class device of `kind` at `detail`: `list` shows
+    /// only the uverbs node; the others' presence (FACETS) is known from the class directory.
+    private static func readsNothing(_ kind: CharDevice.Kind, _ detail: DiscoveryDetail) -> Bool {
+        detail < .negotiation && kind != .uverbs
+    }
+
     /// Reads a class device: its node from `uevent` DEVNAME, its number from `uevent` MAJOR/MINOR
     /// (else `dev`), and — with
     /// full detail, and always for the uverbs node, whose health `list` reports (NodeCheck) —
@@ -251,9 +262,8 @@ struct CharDeviceIndex {
     private static func charDevice(_ kind: CharDevice.Kind, _ name: String, _ dir: String, of device: String,
                                    reader: inout AttributeReader, detail: DiscoveryDetail) -> CharDevice {
         var cdev = CharDevice(kind: kind, name: name)
-        // `list` shows only the uverbs node; the others' presence (for FACETS) is known from
-        // the class directory itself, so their uevent waits for a detail level that shows it.
-        guard detail >= .negotiation || kind == .uverbs else { return cdev }
+        // Their uevent waits for a detail level that shows it (readsNothing).
+        guard !readsNothing(kind, detail) else { return cdev }
         var numberFromUevent = false
         if let uevent = (try? reader.text(dir + "/uevent")) ?? nil {
             let fields = ueventValues(uevent.value, keys: ["DEVNAME=", "MAJOR=", "MINOR="])

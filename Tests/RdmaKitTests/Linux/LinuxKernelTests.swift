@@ -355,30 +355,34 @@ struct ParallelWorkTests {
         if sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1 { #expect(seen.count > 1) }
     }
 
-    /// Workers asked for private descriptor tables get them: a descriptor a worker opens is
-    /// not the process's (fcntl on the caller's thread says EBADF, or it is another file), and
-    /// the caller's table keeps only what it had. Work started from inside work runs in order
-    /// where it is started (worker slots are per call) rather than waiting for itself.
+    /// Workers asked for private descriptor tables get them: a file a worker opens is in its
+    /// own table (/proc/thread-self/fd) and not the process's (/proc/self/fd, the thread group
+    /// leader's), and nothing a worker opened is left open once the work is done. Work started
+    /// from inside work runs in order where it is started (worker slots are per call) rather
+    /// than waiting for itself.
     @Test(arguments: [1, 31, 1000])
     func workersHaveTheirOwnDescriptorTablesAndNestedWorkRunsInline(count: Int) throws {
-        let opened = Locked<[(slot: Int, fd: Int32, isPrivate: Bool)]>([])
+        let tree = TempTree("private-fds-\(count)")
+        tree.write("marker", "m\n")
+        let marker = tree.path + "/marker"
+        @Sendable func target(_ link: String) -> String? { try? FileManager.default.destinationOfSymbolicLink(atPath: link) }
+        let opened = Locked<[(slot: Int, fd: Int32, isPrivate: Bool, own: String?, leader: String?)]>([])
         let unshared = ParallelWork.perform(count, privateDescriptors: true) { _ in
             guard ParallelWork.slot != 0, opened.withLock({ c in !c.contains { $0.slot == ParallelWork.slot } }) else { return }
-            let fd = open("/dev/null", O_RDONLY | O_CLOEXEC)
-            opened.withLock { $0.append((ParallelWork.slot, fd, ParallelWork.hasPrivateDescriptors)) }
+            let fd = open(marker, O_RDONLY | O_CLOEXEC)
+            opened.withLock {
+                $0.append((ParallelWork.slot, fd, ParallelWork.hasPrivateDescriptors,
+                           target("/proc/thread-self/fd/\(fd)"), target("/proc/self/fd/\(fd)")))
+            }
             usleep(1000)
         }
-        for (slot, fd, isPrivate) in opened.withLock({ $0 }) {
+        for (slot, fd, isPrivate, own, leader) in opened.withLock({ $0 }) {
             #expect(isPrivate == unshared.contains(slot))
-            if isPrivate {
-                // Gone with the worker's table (or, if the number was reused here, not /dev/null's).
-                var st = stat()
-                let here = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFCHR && rdmaabi_major(UInt64(st.st_rdev)) == 1 && rdmaabi_minor(UInt64(st.st_rdev)) == 3
-                #expect(!here || fd < 3)
-            } else {
-                close(fd)
-            }
+            #expect(own == marker)
+            if isPrivate { #expect(leader != marker) } else { close(fd) }
         }
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        #expect(!left.contains { target("/proc/self/fd/" + $0) == marker }, "a worker's descriptor outlived it")
         if count >= ParallelWork.minimumItems && sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1 { #expect(!unshared.isEmpty) }
 
         let kernel = try LinuxKernel.rooted(at: fixturePath("rxe-sysfs"))

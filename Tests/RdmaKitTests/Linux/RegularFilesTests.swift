@@ -15,14 +15,22 @@ struct RegularFilesTests {
         return root
     }
 
-    @Test func listsOnlyRegularFiles() throws {
-        let root = try Self.tree("types")
-        defer { try? HostFiles.removeTree(root) }
+    /// A tree whose one directory holds each kind of entry: a regular file, a FIFO, a
+    /// subdirectory and a link to the file. Returns the root and that directory.
+    static func mixedTree(_ label: String, file: String, content: String, fifo: String, subdirectory: String,
+                          link: String) throws -> (root: String, dir: String) {
+        let root = try tree(label)
         let dir = root + "/sys/class/infiniband/d"
-        try HostFiles.writeFile(dir + "/plain", Array("x\n".utf8))
-        #expect(mkfifo(dir + "/fifo", 0o644) == 0)
-        try HostFiles.makeDirectory(dir + "/sub", intermediate: false)
-        try HostFiles.symlink(dir + "/link", target: "plain")
+        try HostFiles.writeFile(dir + "/" + file, Array(content.utf8))
+        #expect(mkfifo(dir + "/" + fifo, 0o644) == 0)
+        try HostFiles.makeDirectory(dir + "/" + subdirectory, intermediate: false)
+        try HostFiles.symlink(dir + "/" + link, target: file)
+        return (root, dir)
+    }
+
+    @Test func listsOnlyRegularFiles() throws {
+        let (root, dir) = try Self.mixedTree("types", file: "plain", content: "x\n", fifo: "fifo", subdirectory: "sub", link: "link")
+        defer { try? HostFiles.removeTree(root) }
         let fd = open(dir, O_RDONLY | O_DIRECTORY)
         defer { close(fd) }
         let regular = try #require(RegularFiles(fd: fd))
@@ -66,13 +74,9 @@ struct RegularFilesTests {
     /// `fewInDirectory` (list's one or two attributes of a directory): no listing, an fstatat
     /// per attribute — the same bytes, the same refusals.
     @Test func fewAttributesLookWithoutListing() throws {
-        let root = try Self.tree("few")
+        let (root, dir) = try Self.mixedTree("few", file: "node_guid", content: "0000:0000:0000:0001\n", fifo: "node_type",
+                                             subdirectory: "ports", link: "alias")
         defer { try? HostFiles.removeTree(root) }
-        let dir = root + "/sys/class/infiniband/d"
-        try HostFiles.writeFile(dir + "/node_guid", Array("0000:0000:0000:0001\n".utf8))
-        #expect(mkfifo(dir + "/node_type", 0o644) == 0)
-        try HostFiles.makeDirectory(dir + "/ports", intermediate: false)
-        try HostFiles.symlink(dir + "/alias", target: "node_guid")
         try HostFiles.symlink(dir + "/escape", target: "../../../../../../../etc/hostname")
         let k = try LinuxKernel.rooted(at: root)
         let path = "/sys/class/infiniband/d"

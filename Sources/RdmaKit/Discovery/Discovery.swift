@@ -369,8 +369,18 @@ public struct Discovery: Sendable {
         // attribute is listed once (getdents64) and its regular files opened at once; first
         // opened for the driver link, it is not, and each id then costs an fstatat more
         // (LinuxKernel.openTreeRegular: five syscalls a device for `list --json`, issue 9).
+        // At those levels the ids come from `modalias` when it has the PCI shape
+        // (PCIModaliasIDs), else from their own attributes.
+        var idsFromModalias = false
         if detail >= .negotiation {
-            pci.vendor = try reader.hex(parent + "/vendor").map { UInt16(truncatingIfNeeded: $0) }
+            pci.modalias = try reader.text(parent + "/modalias")
+            if let ids = pci.modalias.flatMap({ PCIModaliasIDs(modalias: $0.value) }) {
+                pci.vendor = ids.vendor; pci.device = ids.device
+                pci.subsystemVendor = ids.subsystemVendor; pci.subsystemDevice = ids.subsystemDevice
+                idsFromModalias = true
+            } else {
+                pci.vendor = try reader.hex(parent + "/vendor").map { UInt16(truncatingIfNeeded: $0) }
+            }
         }
         do {
             d.driver = KernelPath.basename(try kernel.readLink(parent + "/driver"))
@@ -385,13 +395,14 @@ public struct Discovery: Sendable {
         if detail < .negotiation && d.driver == nil {
             pci.vendor = try reader.hex(parent + "/vendor").map { UInt16(truncatingIfNeeded: $0) }
         }
-        if detail >= .negotiation || d.driver == nil {
+        if !idsFromModalias && (detail >= .negotiation || d.driver == nil) {
             pci.device = try reader.hex(parent + "/device").map { UInt16(truncatingIfNeeded: $0) }
         }
         if detail >= .negotiation {
-            pci.subsystemVendor = try reader.hex(parent + "/subsystem_vendor").map { UInt16(truncatingIfNeeded: $0) }
-            pci.subsystemDevice = try reader.hex(parent + "/subsystem_device").map { UInt16(truncatingIfNeeded: $0) }
-            pci.modalias = try reader.text(parent + "/modalias")
+            if !idsFromModalias {
+                pci.subsystemVendor = try reader.hex(parent + "/subsystem_vendor").map { UInt16(truncatingIfNeeded: $0) }
+                pci.subsystemDevice = try reader.hex(parent + "/subsystem_device").map { UInt16(truncatingIfNeeded: $0) }
+            }
             d.numaNode = try reader.integer(parent + "/numa_node")
         }
         if d.driver == nil, let id = pci.vendorDevice, let known = knownPCIDrivers[id] {

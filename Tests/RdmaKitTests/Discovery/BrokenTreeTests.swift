@@ -179,15 +179,15 @@ struct BrokenTreeTests {
         #expect(!k.recorded.contains { $0.contains("/dev/ipath") })
     }
 
-    /// A full record reads the PCI function's ids before its driver link, so a tree's PCI
-    /// directory is first opened to be listed and each id is opened at once, not fstatat'ed
-    /// first (issue 9); `list` reads only the link.
+    /// A full record reads the PCI function's ids (its `modalias`, PCIModaliasTests) before its
+    /// driver link, so a tree's PCI directory is first opened to be listed and each id is opened
+    /// at once, not fstatat'ed first (issue 9); `list` reads only the link.
     @Test func aFullRecordReadsThePCIIdsBeforeTheDriverLink() throws {
         for (detail, idsRead) in [(DiscoveryDetail.record, true), (.summary, false)] {
             let k = FaultInjectingKernel(EmulatedKernel(devices: try DeviceSet.parse("hfi1"), credentials: Credentials(uid: 0, gid: 0)))
             let device = try #require(try Discovery(kernel: k).run(source: .sysfs, detail: detail).devices.first)
             let pci = try #require(device.pci)
-            let vendor = k.recorded.firstIndex { $0.hasPrefix("read ") && $0.hasSuffix(pci.address + "/vendor") }
+            let vendor = k.recorded.firstIndex { $0.hasPrefix("read ") && $0.hasSuffix(pci.address + "/modalias") }
             let driver = k.recorded.firstIndex { $0.hasPrefix("readlink ") && $0.hasSuffix(pci.address + "/driver") }
             #expect(driver != nil)
             #expect((vendor != nil) == idsRead)

@@ -32,7 +32,7 @@ struct ListCommand: ParsableCommand, RdmactlRunnable {
             // Each record is built, written and freed on the kernel's threads: the trees were
             // 42 % of the instructions at 1,024 devices, on one thread (JSONFragment).
             var data = JSONObjectBuilder()
-            data.add("devices", .array(kernel.concurrentMap(result.devices) { JSONValue.written(JSONFragment($0.json)) }))
+            data.add("devices", .array(kernel.concurrentMap(result.devices) { JSONValue.written($0.jsonFragment) }))
             data.add("uverbs_class_abi", result.uverbsClassABI)
             data.add("umad_class_abi", result.madClassABI)
             run.data = data.value

@@ -4,6 +4,14 @@
 extension RdmaDevice {
     public var json: JSONValue {
         var o = JSONObjectBuilder()
+        writeMembers(into: &o)
+        return o.value
+    }
+
+    /// The record as compact bytes, written without a tree (`list --json`, JSONMembers).
+    public var jsonFragment: JSONFragment { JSONBytesWriter.object { writeMembers(into: &$0) } }
+
+    func writeMembers<M: JSONMembers>(into o: inout M) {
         o.add("ifname", name)
         o.add("ifindex", index)
         o.add("driver", driver)
@@ -19,27 +27,31 @@ extension RdmaDevice {
         o.add("fw", firmware?.value.isEmpty == true ? nil : firmware)
         o.add("board_id", boardID)
         o.add("hw_rev", hardwareRevision)
-        o.add("pci", pci?.json)
+        if let pci { o.addObject("pci") { pci.writeMembers(into: &$0) } }
         o.add("parent_netdev", parentNetdev)
         o.add("numa_node", numaNode)
         o.add("uverbs_abi", uverbsDeviceABI)
         if let contexts {
-            var c = JSONObjectBuilder()
-            c.add("nctxts", contexts.total)
-            c.add("nfreectxts", contexts.free)
-            o.add("contexts", c.value)
+            o.addObject("contexts") { c in
+                c.add("nctxts", contexts.total)
+                c.add("nfreectxts", contexts.free)
+            }
         }
         o.add("sysfs_path", sysfsPath)
-        o.add("ports", .array(ports.map { $0.json(device: nil, index: nil) }))
-        o.add("char_devices", .array(charDevices.map(\.json)))
-        o.add("facets", .array(FacetCatalogue.standard.offeredNames(of: self).map(JSONValue.string)))
-        return o.value
+        o.addObjects("ports", ports) { port, p in port.writeMembers(into: &p, device: nil, index: nil) }
+        o.addObjects("char_devices", charDevices) { node, c in node.writeMembers(into: &c) }
+        o.addStrings("facets", FacetCatalogue.standard.offeredNames(of: self))
     }
 }
 
 extension PCIParent {
     public var json: JSONValue {
         var o = JSONObjectBuilder()
+        writeMembers(into: &o)
+        return o.value
+    }
+
+    func writeMembers<M: JSONMembers>(into o: inout M) {
         o.add("address", address)
         o.add("vendor_device", vendorDevice)
         o.add("vendor", vendor.map { "0x" + hex4($0) })
@@ -47,7 +59,6 @@ extension PCIParent {
         o.add("subsystem_vendor", subsystemVendor.map { "0x" + hex4($0) })
         o.add("subsystem_device", subsystemDevice.map { "0x" + hex4($0) })
         o.add("modalias", modalias)
-        return o.value
     }
 }
 
@@ -56,6 +67,11 @@ extension Port {
     /// (`show DEV/PORT`), like `rdma link`.
     public func json(device: SysfsText?, index: UInt32?) -> JSONValue {
         var o = JSONObjectBuilder()
+        writeMembers(into: &o, device: device, index: index)
+        return o.value
+    }
+
+    func writeMembers<M: JSONMembers>(into o: inout M, device: SysfsText?, index: UInt32?) {
         o.add("ifindex", index)
         o.add("ifname", device)
         o.add("port", number)
@@ -79,40 +95,52 @@ extension Port {
         // sysfs `cap_mask` for every link layer; iproute2's `caps` names (it has them from
         // nldev, which sends CAP_FLAGS for IB ports only).
         o.add("cap_mask", capabilities?.text)
-        o.add("caps", capabilities.map { .array($0.names.map(JSONValue.string)) })
+        if let capabilities { o.addStrings("caps", capabilities.names) }
         o.add("port_guid", portGUID?.sysfs)
         o.add("gid0", gid0)
         o.add("netdev", netdev)
         o.add("netdev_index", netdevIndex)
-        o.add("gids", gids.map { .array($0.map(\.json)) })
-        o.add("pkeys", pkeys.map { .array($0.map(\.json)) })
-        return o.value
+        if let gids { o.addObjects("gids", gids) { entry, g in entry.writeMembers(into: &g) } }
+        if let pkeys { o.addObjects("pkeys", pkeys) { entry, p in entry.writeMembers(into: &p) } }
     }
 }
 
 extension GIDEntry {
     public var json: JSONValue {
         var o = JSONObjectBuilder()
+        writeMembers(into: &o)
+        return o.value
+    }
+
+    func writeMembers<M: JSONMembers>(into o: inout M) {
         o.add("index", index)
         o.add("gid", gid.sysfs)
         o.add("type", type.name)
         o.add("netdev", netdev)
-        return o.value
     }
 }
 
 extension PKeyEntry {
     public var json: JSONValue {
         var o = JSONObjectBuilder()
+        writeMembers(into: &o)
+        return o.value
+    }
+
+    func writeMembers<M: JSONMembers>(into o: inout M) {
         o.add("index", index)
         o.add("pkey", text)
-        return o.value
     }
 }
 
 extension CharDevice {
     public var json: JSONValue {
         var o = JSONObjectBuilder()
+        writeMembers(into: &o)
+        return o.value
+    }
+
+    func writeMembers<M: JSONMembers>(into o: inout M) {
         o.add("kind", kind.rawValue)
         o.add("name", name)
         o.add("port", port)
@@ -128,7 +156,6 @@ extension CharDevice {
             o.add("can_open", canOpen)
             o.add("can_open_is_prediction", true)
         }
-        return o.value
     }
 }
 

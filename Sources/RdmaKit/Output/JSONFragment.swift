@@ -14,6 +14,9 @@ public struct JSONFragment: Sendable {
         compact = out
     }
 
+    /// Bytes already written as compact JSON (JSONBytesWriter).
+    init(compact: [UInt8]) { self.compact = compact }
+
     /// The tree again, for tests and renderers that look inside (`JSONValue` subscripts).
     /// Numbers come back as the reader types them: `int` when they fit, as written.
     public var value: JSONValue {

@@ -1,0 +1,107 @@
+import RdmaEmulator
+@testable import RdmaKit
+import RdmaLinux
+import Testing
+
+/// A record's schema is written once for two sinks (JSONMembers): the tree `show` and the
+/// renderers use, and the bytes `list --json` writes on the kernel's threads. The bytes must be
+/// what the tree writer writes for the tree — checked for random programs of member calls, for
+/// discovered devices of every kind at every detail, and for hand-made edge cases.
+@Suite("JSON records written without a tree")
+struct JSONMembersTests {
+    /// One member call, applied to any sink.
+    enum Call {
+        case string(String, String?), int(String, Int?), uint(String, UInt32?), bool(String, Bool?)
+        case text(String, SysfsText?), value(String, JSONValue?), strings(String, [String])
+        case object(String, [Call]), objects(String, [[Call]])
+
+        func apply<M: JSONMembers>(to o: inout M) {
+            switch self {
+            case .string(let k, let v): o.add(k, v)
+            case .int(let k, let v): o.add(k, v)
+            case .uint(let k, let v): o.add(k, v)
+            case .bool(let k, let v): o.add(k, v)
+            case .text(let k, let v): o.add(k, v)
+            case .value(let k, let v): o.add(k, v)
+            case .strings(let k, let v): o.addStrings(k, v)
+            case .object(let k, let calls): o.addObject(k) { inner in for c in calls { c.apply(to: &inner) } }
+            case .objects(let k, let items):
+                o.addObjects(k, items) { calls, inner in for c in calls { c.apply(to: &inner) } }
+            }
+        }
+    }
+
+    static func randomCalls(_ rng: inout SplitMix, depth: Int) -> [Call] {
+        let keys = ["a", "ifname", "k\"q", "ünï", "x\u{1}"]
+        let strings = ["", "hfi1_0", "tab\there", "quote\"back\\slash", "c1\u{85}", "é"]
+        func pick<T>(_ xs: [T]) -> T { xs[Int(rng.next() % UInt64(xs.count))] }
+        func maybe<T>(_ v: T) -> T? { rng.next() % 4 == 0 ? nil : v }
+        return (0..<Int(rng.next() % 6)).map { _ in
+            let key = pick(keys)
+            switch rng.next() % (depth < 2 ? 9 : 7) {
+            case 0: return .string(key, maybe(pick(strings)))
+            case 1: return .int(key, maybe(Int(bitPattern: UInt(rng.next())) >> Int(rng.next() % 64)))
+            case 2: return .uint(key, maybe(UInt32(truncatingIfNeeded: rng.next())))
+            case 3: return .bool(key, maybe(rng.next() % 2 == 0))
+            case 4: return .text(key, maybe(rng.next() % 2 == 0 ? SysfsText(bytes: [0x41, 0xff, 0x42]) : SysfsText(pick(strings))))
+            case 5: return .value(key, maybe(.array([.null, .int(-1), .object([])])))
+            case 6: return .strings(key, (0..<Int(rng.next() % 3)).map { _ in pick(strings) })
+            case 7: return .object(key, randomCalls(&rng, depth: depth + 1))
+            default: return .objects(key, (0..<Int(rng.next() % 3)).map { _ in randomCalls(&rng, depth: depth + 1) })
+            }
+        }
+    }
+
+    static func bothWays(_ calls: [Call]) -> (tree: [UInt8], bytes: [UInt8]) {
+        var tree = JSONObjectBuilder()
+        for c in calls { c.apply(to: &tree) }
+        let bytes = JSONBytesWriter.object { w in for c in calls { c.apply(to: &w) } }
+        return (JSONFragment(tree.value).compact, bytes.compact)
+    }
+
+    @Test func randomProgramsWriteWhatTheTreeWrites() {
+        var rng = SplitMix(seed: 21)
+        for _ in 0..<3_000 {
+            let calls = Self.randomCalls(&rng, depth: 0)
+            let (tree, bytes) = Self.bothWays(calls)
+            #expect(bytes == tree, "\(String(decoding: bytes, as: UTF8.self)) != \(String(decoding: tree, as: UTF8.self))")
+        }
+    }
+
+    /// Written by hand, so the two sinks cannot agree on a wrong form: DESIGN §6's compact
+    /// envelope style (", " and ": "), `{}` and `[]` when empty, nil members absent.
+    @Test func theCompactFormByHand() {
+        let calls: [Call] = [.string("a", "x"), .int("n", nil), .object("o", []), .objects("l", []), .strings("s", []),
+                             .objects("p", [[.int("port", 1)], []]), .text("t", SysfsText(bytes: [0xff]))]
+        #expect(String(decoding: Self.bothWays(calls).bytes, as: UTF8.self)
+                == #"{"a": "x", "o": {}, "l": [], "s": [], "p": [{"port": 1}, {}], "t": "\\xff", "t_raw_b64": "/w=="}"#)
+    }
+
+    static let root = Credentials(uid: 0, gid: 0)
+
+    @Test(arguments: [DiscoveryDetail.summary, .negotiation, .record, .full])
+    func discoveredDevicesWriteWhatTheirTreesWrite(_ detail: DiscoveryDetail) throws {
+        var devices = try Discovery(kernel: EmulatedKernel(devices: .default, credentials: Self.root))
+            .run(source: .emulated, detail: detail).devices
+        devices += try Discovery(kernel: try LinuxKernel.rooted(at: fixturePath("rxe-sysfs"))).run(source: .sysfs, detail: detail).devices
+        #expect(devices.count >= 3)
+        for device in devices {
+            #expect(device.jsonFragment.compact == JSONFragment(device.json).compact, "\(device.name.value)")
+        }
+    }
+
+    @Test func handMadeEdges() {
+        var d = RdmaDevice(name: SysfsText(bytes: [0x6d, 0x6c, 0x78, 0xfe]), sysfsPath: "/sys/devices/virtual/infiniband/x")
+        d.contexts = Contexts(total: nil, free: 3)
+        var port = Port(number: 1)
+        port.gids = []; port.pkeys = [PKeyEntry(index: 0, pkey: 0xffff)]; port.capabilities = PortCapabilities(mask: 0)
+        port.linkLayer = SysfsText("Ethernet")
+        d.ports = [port, Port(number: 2)]
+        var node = CharDevice(kind: .uverbs, name: "uverbs0")
+        node.major = 231; node.minor = 192; node.canOpen = false
+        d.charDevices = [node]
+        d.parentUnknown = true
+        #expect(d.jsonFragment.compact == JSONFragment(d.json).compact)
+        #expect(d.jsonFragment.value["ifname_raw_b64"] != nil && d.jsonFragment.value["pci"] == nil)
+    }
+}

@@ -125,6 +125,24 @@ for n in sizes:
           f"{mine['wall']['median'] / theirs['wall']['median']:.2f} "
           f"(quartiles {mine['wall']['p25']:.1f}–{mine['wall']['p75']:.1f} / {theirs['wall']['p25']:.1f}–{theirs['wall']['p75']:.1f}); "
           f"median CPU {mine['cpu']['median']:.1f} / {theirs['cpu']['median']:.1f} ms")
+# The syscall floor (syscall-floor.py): each command's file syscalls replayed from C on its
+# threads, medians of 10. What a command takes beyond it is its own user space.
+floors = {}
+for name in ("list", "list-json", "ibv_devices", "ibstat"):
+    try:
+        floors[name] = json.load(open(f"{results}/floor.{name}.{big}.json"))
+    except OSError:
+        pass
+if floors:
+    print(f"info syscall floor at {big} devices (the same file syscalls replayed from C on the same threads; "
+          f"median wall ms, the command's own hyperfine mean in brackets): "
+          + ", ".join(f"{name} {fl['wall_ms']:.1f} ({f(ref.get((big, name)), '%.1f')}) for {int(fl['ops'])} syscalls"
+                      for name, fl in floors.items()))
+    if "list-json" in floors and ref.get((big, "ibstat")):
+        print(f"info list --json ≤ 0.5× ibstat means ≤ {ref[(big, 'ibstat')] / 2:.1f} ms; its syscalls alone, on its own "
+              f"threads, take {floors['list-json']['wall_ms']:.1f} ms"
+              + (f" (ibstat's alone {floors['ibstat']['wall_ms']:.1f}: a floor ratio of "
+                 f"{floors['list-json']['wall_ms'] / floors['ibstat']['wall_ms']:.2f})" if "ibstat" in floors else ""))
 base = ref.get((0, "ibv_devices"))
 for name in ("version", "list"):
     goal(f"start-up: {name} on the empty tree / ibv_devices", (ref.get((0, name)) or 0) / base if base else None, 2.0)

@@ -26,11 +26,14 @@
 # as wall time (hyperfine mean), syscalls (strace -f -c), instructions (callgrind: repeatable on
 # a noisy machine) and max RSS (GNU time), and start-up (`--version`, `list` on the empty tree);
 # on the trees of 256 devices and more, `list` and `ibv_devices` once more in PAIRED (default 40)
-# alternating pairs, fork to exit (Scripts/bench-paired.py), reported beside the goals.
+# alternating pairs, fork to exit (Scripts/bench-paired.py), and on the largest tree the syscall
+# floor of list, list --json, ibv_devices and ibstat (Scripts/syscall-floor.py: their file
+# syscalls replayed from C), both reported beside the goals.
 # Needs root (unshare -m), hyperfine, strace, valgrind, time, ibverbs-utils, infiniband-diags,
-# ibverbs-providers (libibverbs drops hfi1 devices without the hfi1verbs provider) and python3.
+# ibverbs-providers (libibverbs drops hfi1 devices without the hfi1verbs provider), python3 and
+# a C compiler (the Swift toolchain's clang; libc6-dev's headers).
 #
-# bench-packages: hyperfine valgrind time strace util-linux binutils ibverbs-utils infiniband-diags ibverbs-providers python3
+# bench-packages: hyperfine valgrind time strace util-linux binutils ibverbs-utils infiniband-diags ibverbs-providers python3 libc6-dev
 # Exit: 0 every goal met; 1 a goal missed (the table marks it); 2 usage or a missing tool.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -106,8 +109,8 @@ measure() {   # measure NAME N RUNS -- COMMAND...  (runs inside the namespace)
     fi
 }
 export -f measure
-REPO=$PWD PAIRED=${PAIRED:-40}
-export OUT QUICK BIN DYNBIN REPO PAIRED
+REPO=$PWD PAIRED=${PAIRED:-40} BIGGEST=$(printf '%s\n' $SIZES | sort -n | tail -1)
+export OUT QUICK BIN DYNBIN REPO PAIRED BIGGEST
 
 for n in 0 $SIZES; do
     T=$TREES/tree-$n
@@ -145,6 +148,15 @@ for n in 0 $SIZES; do
         if [ "$n" -ge 256 ]; then
             python3 "$REPO/Scripts/bench-paired.py" "$PAIRED" "$OUT/results/paired.$n.json" \
                 -- "$BIN" --root "$T" list -- env SYSFS_PATH="$T/sys" ibv_devices
+        fi
+        # How close each command comes to its syscalls alone (Scripts/syscall-floor.py: the
+        # same file syscalls replayed from C on the same threads), on the largest tree.
+        if [ "$QUICK" = 0 ] && [ "$n" = "$BIGGEST" ]; then
+            for c in "list:$BIN --root $T list" "list-json:$BIN --root $T list --json" \
+                     "ibv_devices:env SYSFS_PATH=$T/sys ibv_devices" "ibstat:ibstat"; do
+                # shellcheck disable=SC2086 # the command is split on spaces, as written above
+                python3 "$REPO/Scripts/syscall-floor.py" 10 "$OUT/results/floor.${c%%:*}.$n.json" -- ${c#*:} >/dev/null
+            done
         fi
     ' bench "$T" "$n" "$runs"
 done

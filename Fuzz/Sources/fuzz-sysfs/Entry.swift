@@ -6,8 +6,10 @@ import RdmaKit
 /// every attribute parser (GUIDs, GIDs, rates, port and physical states); the rest rewrites up
 /// to eight attributes, links, listings or link counts of the emulated kernel's tree (hfi1_0, qib0: their
 /// `uevent`, `dev`, `abi_version`, ports, PCI parent) and runs discovery (sysfs, netlink or auto; any detail level)
-/// and the JSON rendering over the result. A value the parser refuses must become a warning or
-/// a typed error, never a trap.
+/// and the JSON rendering over the result, both ways (the tree and JSONBytesWriter, which must
+/// agree). A value the parser refuses must become a warning or a typed error, never a trap.
+/// The PCI parent's `modalias` is among the files rewritten: its ids are taken from it when it
+/// has the PCI shape (PCIModaliasIDs), from the four id files otherwise.
 /// The emulator's answers are memoized (MemoizedKernel): nothing in this harness changes its
 /// state, and its path walk was ~40% of each input (Docs/security.md, "Speed").
 nonisolated(unsafe) let base = MemoizedKernel(base: EmulatedKernel(credentials: Credentials(uid: 0, gid: 0)))
@@ -24,7 +26,7 @@ public func fuzzSysfs(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     _ = PortRate(sysfs: text)
 
     let kernel = OverlayKernel(base: base)
-    let detail = input.pick([DiscoveryDetail.summary, .negotiation, .full])
+    let detail = input.pick([DiscoveryDetail.summary, .negotiation, .record, .full])
     let source = input.pick([DiscoverySource.sysfs, .netlink, .auto])
     for _ in 0..<Int(input.u8() % 9) where !input.isEmpty {
         switch input.u8() % 6 {
@@ -44,7 +46,13 @@ public func fuzzSysfs(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
         }
     }
     if let result = try? Discovery(kernel: kernel).run(source: source, detail: detail) {
-        for device in result.devices { _ = device.json.serialized(pretty: false) }
+        for device in result.devices {
+            // A record written as bytes (`list --json`) must read as its tree writes it
+            // (JSONMembers): a difference is a crash, so fuzzing compares the two sinks.
+            let tree = device.json
+            precondition(device.jsonFragment.compact == JSONFragment(tree).compact, "JSONBytesWriter disagrees with the tree")
+            _ = tree.serialized(pretty: false)
+        }
     }
     return 0
 }

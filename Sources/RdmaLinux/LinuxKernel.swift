@@ -375,7 +375,19 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     }
 
     public func readAttribute(_ path: String, limit: Int, fewInDirectory: Bool) throws(KernelError) -> [UInt8] {
-        let fd = isLive ? try openLiveRegular(path) : try openTreeRegular(path, listing: !fewInDirectory)
+        let fd = isLive ? try openLiveRegular(path)
+            : try openTreeRegular(in: KernelPath.dirname(path), named: KernelPath.basename(path), path: path, listing: !fewInDirectory)
+        defer { Glibc.close(fd) }
+        return try Self.readAll(fd, limit: limit, regularFile: true)
+    }
+
+    /// A tree: `name` opened relative to `directory`'s descriptor, no path joined or split (the
+    /// joined path is made only where a link or a failure needs it). Live: the joined path.
+    public func readAttribute(in directory: String, named name: String, limit: Int, fewInDirectory: Bool) throws(KernelError) -> [UInt8] {
+        guard !isLive, KernelPath.isPlainName(name) else {
+            return try readAttribute(directory + "/" + name, limit: limit, fewInDirectory: fewInDirectory)
+        }
+        let fd = try openTreeRegular(in: directory, named: name, path: nil, listing: !fewInDirectory)
         defer { Glibc.close(fd) }
         return try Self.readAll(fd, limit: limit, regularFile: true)
     }
@@ -392,13 +404,14 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// each attribute is looked at with fstatat — for one or two attributes of a directory
     /// that is cheaper than a `getdents64` of all its entries (a tmpfs listing walks every
     /// entry, `offset_readdir`: a quarter of all a rooted `list`'s samples, issue 9).
-    func openTreeRegular(_ path: String, listing: Bool) throws(KernelError) -> Int32 {
-        let name = KernelPath.basename(path)
-        guard KernelPath.isPlainName(name), maps(path) else {
+    /// `path`: `directory`/`name` when the caller has it joined already; nil to join it only
+    /// where it is needed.
+    func openTreeRegular(in directory: String, named name: String, path: String?, listing: Bool) throws(KernelError) -> Int32 {
+        guard KernelPath.isPlainName(name), maps(directory) else {
+            let path = path ?? directory + "/" + name
             return try Self.openRegular(rootFD: rootFD, relative(path), path: path)
         }
         enum Looked { case opened(Int32), failed(Int32), link, notRegular(mode_t) }
-        let directory = KernelPath.dirname(path)
         // Read a few at a time (`list`), only a device's own directory is read again (its other
         // attributes and links, its parent's links through it): any other is read once. Asked
         // only when the directory is not cached.
@@ -422,7 +435,9 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         switch looked {
         case .opened(let fd): return fd
         case .failed(let e): throw KernelError(Errno(rawValue: e))
-        case .link: return try Self.openRegular(rootFD: rootFD, relative(path), path: path)
+        case .link:
+            let path = path ?? directory + "/" + name
+            return try Self.openRegular(rootFD: rootFD, relative(path), path: path)
         case .notRegular(let mode):
             if mode & S_IFMT == S_IFDIR { throw KernelError(.EISDIR) }
             throw KernelError(.EINVAL, .notRegular(Self.nodeType(mode)))

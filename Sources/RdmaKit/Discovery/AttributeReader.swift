@@ -36,13 +36,40 @@ public struct AttributeReader {
     /// Forgets the warnings after the first `count` (a way of reading that is given up).
     mutating func dropWarnings(after count: Int) { warnings.removeLast(max(0, warnings.count - count)) }
 
+    /// Where an attribute is: a whole path, or a directory and a name held apart so that a tree
+    /// on disk opens the name relative to the directory without joining the two
+    /// (`Kernel.readAttribute(in:named:)`). The joined path is made only for a diagnostic.
+    public struct Location {
+        let directory: String
+        let name: String?
+        /// `path` as it is.
+        init(_ path: String) { directory = path; name = nil }
+        /// `directory`/`name`, `name` a plain entry name.
+        init(_ directory: String, _ name: String) { self.directory = directory; self.name = name }
+        var path: String { name.map { directory + "/" + $0 } ?? directory }
+    }
+
     /// The raw bytes of an attribute with one trailing newline removed.
     public mutating func bytes(_ path: String, _ policy: Policy) throws(DeviceVanished) -> [UInt8]? {
+        try bytes(Location(path), policy)
+    }
+
+    /// `bytes` of `directory`/`name` (Location).
+    public mutating func bytes(in directory: String, _ name: String, _ policy: Policy) throws(DeviceVanished) -> [UInt8]? {
+        try bytes(Location(directory, name), policy)
+    }
+
+    mutating func bytes(_ location: Location, _ policy: Policy) throws(DeviceVanished) -> [UInt8]? {
         do {
-            var b = try kernel.readAttribute(path, limit: attributeReadLimit, fewInDirectory: fewPerDirectory)
+            var b = if let name = location.name {
+                try kernel.readAttribute(in: location.directory, named: name, limit: attributeReadLimit, fewInDirectory: fewPerDirectory)
+            } else {
+                try kernel.readAttribute(location.directory, limit: attributeReadLimit, fewInDirectory: fewPerDirectory)
+            }
             if b.last == 0x0a { b.removeLast() }
             return b
         } catch {
+            let path = location.path
             switch (error.errno, policy) {
             case (.ENODEV, _), (.ELOOP, _):
                 throw DeviceVanished(path: path, errno: error.errno)
@@ -60,27 +87,51 @@ public struct AttributeReader {
     }
 
     public mutating func text(_ path: String, _ policy: Policy = .optional) throws(DeviceVanished) -> SysfsText? {
-        try bytes(path, policy).map(SysfsText.init(bytes:))
+        try bytes(Location(path), policy).map(SysfsText.init(bytes:))
+    }
+
+    public mutating func text(in directory: String, _ name: String, _ policy: Policy = .optional) throws(DeviceVanished) -> SysfsText? {
+        try bytes(Location(directory, name), policy).map(SysfsText.init(bytes:))
     }
 
     /// Parses an attribute with `parse`; a value it rejects is a MALFORMED_ATTRIBUTE warning.
     public mutating func parsed<T>(_ path: String, _ policy: Policy = .optional, what: String,
                                    _ parse: (String) -> T?) throws(DeviceVanished) -> T? {
-        guard let text = try text(path, policy) else { return nil }
+        try parsed(Location(path), policy, what: what, parse)
+    }
+
+    /// `parsed` of `directory`/`name` (Location).
+    public mutating func parsed<T>(in directory: String, _ name: String, _ policy: Policy = .optional, what: String,
+                                   _ parse: (String) -> T?) throws(DeviceVanished) -> T? {
+        try parsed(Location(directory, name), policy, what: what, parse)
+    }
+
+    mutating func parsed<T>(_ location: Location, _ policy: Policy, what: String,
+                            _ parse: (String) -> T?) throws(DeviceVanished) -> T? {
+        guard let text = try bytes(location, policy).map(SysfsText.init(bytes:)) else { return nil }
         if let value = parse(text.value) { return value }
         let shown = text.value.count > 64 ? String(text.value.prefix(64)) + "…" : text.value
+        let path = location.path
         warn(Diagnostic("MALFORMED_ATTRIBUTE", path: path,
                         "\(path): not \(what): \"\(terminalSafe(shown))\""))
         return nil
     }
 
     public mutating func integer(_ path: String, _ policy: Policy = .optional) throws(DeviceVanished) -> Int? {
-        try parsed(path, policy, what: "a decimal integer") { Int($0.trimmingSpaces) }
+        try parsed(Location(path), policy, what: "a decimal integer") { Int($0.trimmingSpaces) }
+    }
+
+    public mutating func integer(in directory: String, _ name: String, _ policy: Policy = .optional) throws(DeviceVanished) -> Int? {
+        try parsed(Location(directory, name), policy, what: "a decimal integer") { Int($0.trimmingSpaces) }
     }
 
     /// "0x1a"-style attributes (lid, sm_lid, PCI ids).
     public mutating func hex(_ path: String, _ policy: Policy = .optional) throws(DeviceVanished) -> UInt64? {
-        try parsed(path, policy, what: "a 0x-prefixed hex number") { parseHex(String($0.trimmingSpaces)) }
+        try parsed(Location(path), policy, what: "a 0x-prefixed hex number") { parseHex(String($0.trimmingSpaces)) }
+    }
+
+    public mutating func hex(in directory: String, _ name: String, _ policy: Policy = .optional) throws(DeviceVanished) -> UInt64? {
+        try parsed(Location(directory, name), policy, what: "a 0x-prefixed hex number") { parseHex(String($0.trimmingSpaces)) }
     }
 }
 

@@ -29,8 +29,8 @@ struct CharDeviceIndex {
          aloneUnder: [(parent: String, device: String)] = [], listings: [String: Listing] = [:]) {
         let kernel = reader.kernel
         if detail >= .negotiation {
-            uverbsClassABI = try? reader.integer(Self.uverbsClass + "/abi_version")
-            madClassABI = try? reader.integer(Self.madClass + "/abi_version")
+            uverbsClassABI = try? reader.integer(in: Self.uverbsClass, "abi_version")
+            madClassABI = try? reader.integer(in: Self.madClass, "abi_version")
         }
         func entries(_ dir: String) -> [String] {
             switch listings[dir] ?? Self.list(kernel, dir) {
@@ -239,7 +239,7 @@ struct CharDeviceIndex {
     /// The ib device a uverbs/umad/issm class device names in `ibdev`; nil (with a warning) when
     /// the attribute is unreadable or names no listed device.
     private static func owner(_ dir: String, _ knownDevices: Set<String>, reader: inout AttributeReader) -> String? {
-        guard let ibdev = (try? reader.text(dir + "/ibdev", .required)) ?? nil else { return nil }
+        guard let ibdev = (try? reader.text(in: dir, "ibdev", .required)) ?? nil else { return nil }
         guard knownDevices.contains(ibdev.value) else {
             reader.warn(Diagnostic("ORPHAN_CHAR_DEVICE", path: dir + "/ibdev",
                                    "\(dir)/ibdev names device \"\(terminalSafe(ibdev.value))\", which does not exist"))
@@ -265,7 +265,7 @@ struct CharDeviceIndex {
         // Their uevent waits for a detail level that shows it (readsNothing).
         guard !readsNothing(kind, detail) else { return cdev }
         var numberFromUevent = false
-        if let uevent = (try? reader.text(dir + "/uevent")) ?? nil {
+        if let uevent = (try? reader.text(in: dir, "uevent")) ?? nil {
             let fields = ueventValues(uevent.value, keys: ["DEVNAME=", "MAJOR=", "MINOR="])
             for devname in fields[0] {
                 // On the bytes: a Character-wise split of each name was a tenth of this function.
@@ -287,7 +287,7 @@ struct CharDeviceIndex {
             }
         }
         if !numberFromUevent,
-           let dev = (try? reader.parsed(dir + "/dev", .required, what: "MAJOR:MINOR", parseDevNumber)) ?? nil {
+           let dev = (try? reader.parsed(in: dir, "dev", .required, what: "MAJOR:MINOR", parseDevNumber)) ?? nil {
             cdev.major = dev.0; cdev.minor = dev.1
         }
         guard let path = cdev.path, reader.kernel.kind.hasDeviceNodes else { return cdev }

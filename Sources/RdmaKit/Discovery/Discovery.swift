@@ -301,7 +301,7 @@ public struct Discovery: Sendable {
         if let kind = entry.nodeType {
             d.nodeType = kind
         } else {
-            d.nodeType = try reader.parsed(dir + "/node_type", .required, what: "a node type (\"1: CA\")", NodeKind.init(sysfs:))
+            d.nodeType = try reader.parsed(in: dir, "node_type", .required, what: "a node type (\"1: CA\")", NodeKind.init(sysfs:))
         }
         if entry.nodeType == nil, d.nodeType == nil {
             try throwIfVanished(dir, reader: &reader)
@@ -309,20 +309,20 @@ public struct Discovery: Sendable {
         if let guid = entry.nodeGUID {
             d.nodeGUID = guid
         } else {
-            d.nodeGUID = try reader.parsed(dir + "/node_guid", .required, what: "a GUID (xxxx:xxxx:xxxx:xxxx)", GUID.init(sysfs:))
+            d.nodeGUID = try reader.parsed(in: dir, "node_guid", .required, what: "a GUID (xxxx:xxxx:xxxx:xxxx)", GUID.init(sysfs:))
         }
         try readParent(of: &d, detail: detail, reader: &reader)
         if detail >= .negotiation {
             if let guid = entry.systemImageGUID {
                 d.systemImageGUID = guid
             } else {
-                d.systemImageGUID = try reader.parsed(dir + "/sys_image_guid", what: "a GUID (xxxx:xxxx:xxxx:xxxx)", GUID.init(sysfs:))
+                d.systemImageGUID = try reader.parsed(in: dir, "sys_image_guid", what: "a GUID (xxxx:xxxx:xxxx:xxxx)", GUID.init(sysfs:))
             }
-            d.firmware = try reader.text(dir + "/fw_ver")
-            d.boardID = try reader.text(dir + "/board_id", .optionalEINVALMeansAbsent)
-            d.hardwareRevision = try reader.text(dir + "/hw_rev")
-            let total = try reader.integer(dir + "/nctxts")
-            let free = try reader.integer(dir + "/nfreectxts")
+            d.firmware = try reader.text(in: dir, "fw_ver")
+            d.boardID = try reader.text(in: dir, "board_id", .optionalEINVALMeansAbsent)
+            d.hardwareRevision = try reader.text(in: dir, "hw_rev")
+            let total = try reader.integer(in: dir, "nctxts")
+            let free = try reader.integer(in: dir, "nfreectxts")
             if total != nil || free != nil { d.contexts = Contexts(total: total, free: free) }
         }
         if let numbers = entry.netlinkPortNumbers {
@@ -342,7 +342,7 @@ public struct Discovery: Sendable {
             case .ENODEV: throw .init(path: link, errno: error.errno)
             case .ENOENT:
                 // Virtual (rxe, siw): the netdev it is bound to, if the driver says.
-                d.parentNetdev = try reader.text(d.sysfsPath + "/parent")
+                d.parentNetdev = try reader.text(in: d.sysfsPath, "parent")
             default:
                 // A broken optional link costs the parent, not the device.
                 reader.warn(Diagnostic("BROKEN_LINK", path: link, "\(link): \(error)", errno: error.errno))
@@ -373,13 +373,13 @@ public struct Discovery: Sendable {
         // (PCIModaliasIDs), else from their own attributes.
         var idsFromModalias = false
         if detail >= .negotiation {
-            pci.modalias = try reader.text(parent + "/modalias")
+            pci.modalias = try reader.text(in: parent, "modalias")
             if let ids = pci.modalias.flatMap({ PCIModaliasIDs(modalias: $0.value) }) {
                 pci.vendor = ids.vendor; pci.device = ids.device
                 pci.subsystemVendor = ids.subsystemVendor; pci.subsystemDevice = ids.subsystemDevice
                 idsFromModalias = true
             } else {
-                pci.vendor = try reader.hex(parent + "/vendor").map { UInt16(truncatingIfNeeded: $0) }
+                pci.vendor = try reader.hex(in: parent, "vendor").map { UInt16(truncatingIfNeeded: $0) }
             }
         }
         do {
@@ -393,17 +393,17 @@ public struct Discovery: Sendable {
         }
         driverFromNetlink(&d)
         if detail < .negotiation && d.driver == nil {
-            pci.vendor = try reader.hex(parent + "/vendor").map { UInt16(truncatingIfNeeded: $0) }
+            pci.vendor = try reader.hex(in: parent, "vendor").map { UInt16(truncatingIfNeeded: $0) }
         }
         if !idsFromModalias && (detail >= .negotiation || d.driver == nil) {
-            pci.device = try reader.hex(parent + "/device").map { UInt16(truncatingIfNeeded: $0) }
+            pci.device = try reader.hex(in: parent, "device").map { UInt16(truncatingIfNeeded: $0) }
         }
         if detail >= .negotiation {
             if !idsFromModalias {
-                pci.subsystemVendor = try reader.hex(parent + "/subsystem_vendor").map { UInt16(truncatingIfNeeded: $0) }
-                pci.subsystemDevice = try reader.hex(parent + "/subsystem_device").map { UInt16(truncatingIfNeeded: $0) }
+                pci.subsystemVendor = try reader.hex(in: parent, "subsystem_vendor").map { UInt16(truncatingIfNeeded: $0) }
+                pci.subsystemDevice = try reader.hex(in: parent, "subsystem_device").map { UInt16(truncatingIfNeeded: $0) }
             }
-            d.numaNode = try reader.integer(parent + "/numa_node")
+            d.numaNode = try reader.integer(in: parent, "numa_node")
         }
         if d.driver == nil, let id = pci.vendorDevice, let known = knownPCIDrivers[id] {
             d.driver = known
@@ -518,7 +518,7 @@ public struct Discovery: Sendable {
             }
             let p = portsDir + "/" + name
             var port = Port(number: number)
-            port.state = try reader.parsed(p + "/state", .required, what: "a port state (\"4: ACTIVE\")", PortState.init(sysfs:))
+            port.state = try reader.parsed(in: p, "state", .required, what: "a port state (\"4: ACTIVE\")", PortState.init(sysfs:))
             if counted != nil, port.state == nil, reader.warnings.last?.errno == .ENOENT {
                 // Counted ports the tree does not have as numbered: list ports/ after all.
                 reader.dropWarnings(after: warningsBefore)
@@ -527,12 +527,12 @@ public struct Discovery: Sendable {
             // From netlink, no sysfs read has yet shown the device's directory is there.
             if numbers != nil, ports.isEmpty, port.state == nil { try throwIfVanished(dir, reader: &reader) }
             if detail >= .negotiation {
-                port.physicalState = try reader.parsed(p + "/phys_state", what: "a physical state (\"5: LinkUp\")", PhysicalState.init(sysfs:))
-                port.lid = try reader.hex(p + "/lid").map { UInt32(truncatingIfNeeded: $0) }
-                port.smLID = try reader.hex(p + "/sm_lid").map { UInt32(truncatingIfNeeded: $0) }
-                port.lmc = try reader.integer(p + "/lid_mask_count")
-                port.rate = try reader.text(p + "/rate")
-                port.linkLayer = try reader.text(p + "/link_layer")
+                port.physicalState = try reader.parsed(in: p, "phys_state", what: "a physical state (\"5: LinkUp\")", PhysicalState.init(sysfs:))
+                port.lid = try reader.hex(in: p, "lid").map { UInt32(truncatingIfNeeded: $0) }
+                port.smLID = try reader.hex(in: p, "sm_lid").map { UInt32(truncatingIfNeeded: $0) }
+                port.lmc = try reader.integer(in: p, "lid_mask_count")
+                port.rate = try reader.text(in: p, "rate")
+                port.linkLayer = try reader.text(in: p, "link_layer")
                 if detail == .full {
                     try readPortDetail(p, into: &port, deviceIndex: index, reader: &reader)
                 } else if detail == .record {

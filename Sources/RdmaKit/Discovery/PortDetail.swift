@@ -5,8 +5,8 @@
 extension Discovery {
     func readPortDetail(_ p: String, into port: inout Port, deviceIndex: UInt32?,
                         reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) {
-        port.smSL = try reader.integer(p + "/sm_sl")
-        port.capabilities = try reader.hex(p + "/cap_mask").map { PortCapabilities(mask: UInt32(truncatingIfNeeded: $0)) }
+        port.smSL = try reader.integer(in: p, "sm_sl")
+        port.capabilities = try reader.hex(in: p, "cap_mask").map { PortCapabilities(mask: UInt32(truncatingIfNeeded: $0)) }
         try readGIDTable(p, into: &port, reader: &reader)
         port.pkeys = try readPKeyTable(p, reader: &reader)
         port.netdevIndex = try netdevIndex(of: port, at: p, deviceIndex: deviceIndex, reader: &reader)
@@ -15,8 +15,8 @@ extension Discovery {
     /// `list --json`'s port facts (DiscoveryDetail.record): `sm_sl`, `cap_mask`, GID 0 (the
     /// port GUID's source, as ibstat reads it) and GID 0's netdev — no tables.
     func readPortBasics(_ p: String, into port: inout Port, reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) {
-        port.smSL = try reader.integer(p + "/sm_sl")
-        port.capabilities = try reader.hex(p + "/cap_mask").map { PortCapabilities(mask: UInt32(truncatingIfNeeded: $0)) }
+        port.smSL = try reader.integer(in: p, "sm_sl")
+        port.capabilities = try reader.hex(in: p, "cap_mask").map { PortCapabilities(mask: UInt32(truncatingIfNeeded: $0)) }
         port.gid0 = try reader.text(p + "/gids/0")
         // An InfiniBand port's GIDs have no netdev: the read can only answer EINVAL
         // (core/sysfs.c `_show_port_gid_attr` on a NULL ndev), so it is not made.

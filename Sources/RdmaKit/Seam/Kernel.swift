@@ -53,6 +53,12 @@ public protocol Kernel: AnyObject, Sendable {
     /// (issue 9). The same bytes and errors either way.
     func readAttribute(_ path: String, limit: Int, fewInDirectory: Bool) throws(KernelError) -> [UInt8]
 
+    /// `readAttribute` of `directory`/`name`, for a caller that holds the two apart: a tree on
+    /// disk opens `name` relative to the directory's descriptor, so the path is never joined
+    /// and split again (issue 9: joining and splitting a path per attribute was a tenth of
+    /// `list --json`'s instructions). The same bytes and errors as the joined path's.
+    func readAttribute(in directory: String, named name: String, limit: Int, fewInDirectory: Bool) throws(KernelError) -> [UInt8]
+
     /// Where the symbolic link at `path` points, as a normalised absolute kernel path resolved
     /// against the link's directory. `EINVAL` when `path` is not a link; `.leavesRoot` when the
     /// target climbs above the root.
@@ -167,6 +173,10 @@ extension Kernel {
 
     public func readAttribute(_ path: String, limit: Int, fewInDirectory: Bool) throws(KernelError) -> [UInt8] {
         try readAttribute(path, limit: limit)
+    }
+
+    public func readAttribute(in directory: String, named name: String, limit: Int, fewInDirectory: Bool) throws(KernelError) -> [UInt8] {
+        try readAttribute(directory + "/" + name, limit: limit, fewInDirectory: fewInDirectory)
     }
 
     /// An attribute read with the project-wide bound (DESIGN §3: 64 KiB; never trust st_size).

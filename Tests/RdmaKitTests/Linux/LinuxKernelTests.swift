@@ -86,6 +86,39 @@ struct LinuxKernelTests {
         } catch { #expect(error.errno == .ENOENT) }
     }
 
+    /// `readAttribute(in:named:)` — a directory and a name held apart, opened relative to the
+    /// directory's descriptor without joining them — answers what the joined path answers, for
+    /// every kind `rootedAttributeKinds` reads and more: a regular file, a link inside the
+    /// tree, a link leaving it, a directory, a FIFO, a missing name, names that are not plain
+    /// ("a/b", ".."), a directory through a class link, and with and without a listing.
+    @Test func attributesByDirectoryAndNameReadAsTheirJoinedPaths() throws {
+        let tree = TempTree.copy(of: "rxe-sysfs", label: "split")
+        let dir = "devices/virtual/infiniband/rxe0"
+        tree.symlink(dir + "/fw_ver", to: "node_guid")
+        tree.symlink(dir + "/hw_rev", to: "/etc/hostname")
+        tree.mkfifo(dir + "/board_id")
+        let names = ["node_guid", "fw_ver", "hw_rev", "ports", "board_id", "no_such_attribute", "ports/1/state", "..", "node_type"]
+        for directory in ["/sys/" + dir, "/sys/class/infiniband/rxe0"] {
+            for few in [false, true] {
+                // Separate kernels: what one way caches must not answer for the other.
+                let joined = try LinuxKernel.rooted(at: tree.path), split = try LinuxKernel.rooted(at: tree.path)
+                for name in names {
+                    let a = Result { () throws(KernelError) in try joined.readAttribute(directory + "/" + name, limit: 4096, fewInDirectory: few) }
+                    let b = Result { () throws(KernelError) in try split.readAttribute(in: directory, named: name, limit: 4096, fewInDirectory: few) }
+                    switch (a, b) {
+                    case let (.success(x), .success(y)): #expect(x == y, "\(directory) \(name)")
+                    case let (.failure(x), .failure(y)): #expect(x.errno == y.errno, "\(directory) \(name): \(x) / \(y)")
+                    default: Issue.record("\(directory) \(name): \(a) / \(b)")
+                    }
+                }
+            }
+        }
+        let split = try LinuxKernel.rooted(at: tree.path)
+        #expect(try split.readAttribute(in: "/sys/" + dir, named: "fw_ver", limit: 4096, fewInDirectory: false)
+                == (try split.readAttribute(in: "/sys/" + dir, named: "node_guid", limit: 4096, fewInDirectory: false)))
+        #expect(throws: KernelError.self) { _ = try split.readAttribute(in: "/sys/" + dir, named: "board_id", limit: 4096, fewInDirectory: true) }
+    }
+
     /// A directory below one already open (ports/ → ports/1) is opened relative to it, one
     /// component with O_NOFOLLOW (issue 9); where that name is a link the in-root resolution
     /// takes over, so a link leaving the root is not followed whether or not the parent was

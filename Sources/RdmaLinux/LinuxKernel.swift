@@ -384,12 +384,41 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// A tree: `name` opened relative to `directory`'s descriptor, no path joined or split (the
     /// joined path is made only where a link or a failure needs it). Live: the joined path.
     public func readAttribute(in directory: String, named name: String, limit: Int, fewInDirectory: Bool) throws(KernelError) -> [UInt8] {
-        guard !isLive, KernelPath.isPlainName(name) else {
+        let fd: Int32
+        if isLive && KernelPath.isWithin(directory, "/sys") {
+            fd = try Self.openLiveSysfsAttribute(directory, name)
+        } else if !isLive && KernelPath.isPlainName(name) {
+            fd = try openTreeRegular(in: directory, named: name, path: nil, listing: !fewInDirectory)
+        } else {
             return try readAttribute(directory + "/" + name, limit: limit, fewInDirectory: fewInDirectory)
         }
-        let fd = try openTreeRegular(in: directory, named: name, path: nil, listing: !fewInDirectory)
         defer { Glibc.close(fd) }
         return try Self.readAll(fd, limit: limit, regularFile: true)
+    }
+
+    /// Live sysfs (openLiveRegular): `directory`/`name` joined in temporary storage for the
+    /// open, not in a String (joining one on the heap per attribute cost more than the rest of
+    /// the read's user space).
+    static func openLiveSysfsAttribute(_ directory: String, _ name: String) throws(KernelError) -> Int32 {
+        var directory = directory, name = name
+        let (fd, failure) = directory.withUTF8 { d in
+            name.withUTF8 { n in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: d.count + n.count + 2) { path -> (Int32, Int32) in
+                    UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: path[0..<d.count])).copyMemory(from: UnsafeRawBufferPointer(d))
+                    path[d.count] = UInt8(ascii: "/")
+                    UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: path[(d.count + 1)..<(d.count + 1 + n.count)]))
+                        .copyMemory(from: UnsafeRawBufferPointer(n))
+                    path[d.count + 1 + n.count] = 0
+                    // errno is read right after the call: nothing may run between them.
+                    let fd = path.baseAddress!.withMemoryRebound(to: CChar.self, capacity: path.count) {
+                        Glibc.open($0, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+                    }
+                    return (fd, fd < 0 ? errno : 0)
+                }
+            }
+        }
+        guard fd >= 0 else { throw KernelError(Errno(rawValue: failure)) }
+        return fd
     }
 
     /// A tree on disk may hold device nodes (a tarball unpacked as root keeps them), and opening

@@ -2,36 +2,46 @@
 /// serves both forms: `JSONObjectBuilder` keeps a tree (`show`, renderers, tests),
 /// `JSONBytesWriter` writes compact bytes at once (`list --json`'s records: building each
 /// device's tree only to write and free it was a fifth of its user time, issue 9).
-/// A nil value is no member at all.
+/// A nil value is no member at all. Keys are the schema's own names, program constants that
+/// need no escape (`[a-z0-9_]`, Docs/json-schema.md): the byte writer copies them as they are
+/// (quoting them — a scan and a copy per member — was a tenth of `list --json`'s
+/// instructions), and JSONMembersTests check every key a record can write.
 public protocol JSONMembers {
-    mutating func add(_ key: String, _ value: JSONValue?)
-    mutating func add(_ key: String, _ value: String?)
-    mutating func add(_ key: String, _ value: Int?)
-    mutating func add(_ key: String, _ value: UInt32?)
-    mutating func add(_ key: String, _ value: Bool?)
+    mutating func add(_ key: StaticString, _ value: JSONValue?)
+    mutating func add(_ key: StaticString, _ value: String?)
+    mutating func add(_ key: StaticString, _ value: Int?)
+    mutating func add(_ key: StaticString, _ value: UInt32?)
+    mutating func add(_ key: StaticString, _ value: Bool?)
     /// A sysfs text: the escaped string, plus `<key>_raw_b64` when the bytes were not UTF-8.
-    mutating func add(_ key: String, _ text: SysfsText?)
+    mutating func add(_ key: StaticString, _ text: SysfsText?)
     /// A member whose value is an object written by `members`.
-    mutating func addObject(_ key: String, _ members: (inout Self) -> Void)
+    mutating func addObject(_ key: StaticString, _ members: (inout Self) -> Void)
     /// A member whose value is an array of strings.
-    mutating func addStrings(_ key: String, _ items: [String])
+    mutating func addStrings(_ key: StaticString, _ items: [String])
     /// A member whose value is an array with one object per item, written by `members`.
-    mutating func addObjects<C: Collection>(_ key: String, _ items: C, _ members: (C.Element, inout Self) -> Void)
+    mutating func addObjects<C: Collection>(_ key: StaticString, _ items: C, _ members: (C.Element, inout Self) -> Void)
 }
 
 extension JSONObjectBuilder: JSONMembers {
-    public mutating func addObject(_ key: String, _ members: (inout JSONObjectBuilder) -> Void) {
+    public mutating func add(_ key: StaticString, _ value: JSONValue?) { add(key.description, value) }
+    public mutating func add(_ key: StaticString, _ value: String?) { add(key.description, value) }
+    public mutating func add(_ key: StaticString, _ value: Int?) { add(key.description, value) }
+    public mutating func add(_ key: StaticString, _ value: UInt32?) { add(key.description, value) }
+    public mutating func add(_ key: StaticString, _ value: Bool?) { add(key.description, value) }
+    public mutating func add(_ key: StaticString, _ text: SysfsText?) { add(key.description, text) }
+
+    public mutating func addObject(_ key: StaticString, _ members: (inout JSONObjectBuilder) -> Void) {
         var inner = JSONObjectBuilder()
         members(&inner)
-        add(key, inner.value)
+        add(key.description, inner.value)
     }
 
-    public mutating func addStrings(_ key: String, _ items: [String]) {
-        add(key, JSONValue.array(items.map(JSONValue.string)))
+    public mutating func addStrings(_ key: StaticString, _ items: [String]) {
+        add(key.description, JSONValue.array(items.map(JSONValue.string)))
     }
 
-    public mutating func addObjects<C: Collection>(_ key: String, _ items: C, _ members: (C.Element, inout JSONObjectBuilder) -> Void) {
-        add(key, JSONValue.array(items.map { item in
+    public mutating func addObjects<C: Collection>(_ key: StaticString, _ items: C, _ members: (C.Element, inout JSONObjectBuilder) -> Void) {
+        add(key.description, JSONValue.array(items.map { item in
             var inner = JSONObjectBuilder()
             members(item, &inner)
             return inner.value
@@ -57,55 +67,71 @@ public struct JSONBytesWriter: JSONMembers {
         return JSONFragment(compact: w.bytes)
     }
 
-    private mutating func key(_ key: String) {
+    private mutating func key(_ key: StaticString, suffix: StaticString = "") {
         if members > 0 { bytes.append(UInt8(ascii: ",")); bytes.append(UInt8(ascii: " ")) }
         members += 1
-        JSONValue.quote(key, into: &bytes)
-        bytes.append(UInt8(ascii: ":")); bytes.append(UInt8(ascii: " "))
+        bytes.append(UInt8(ascii: "\""))
+        append(key)
+        append(suffix)
+        bytes.append(UInt8(ascii: "\"")); bytes.append(UInt8(ascii: ":")); bytes.append(UInt8(ascii: " "))
     }
 
-    public mutating func add(_ key: String, _ value: JSONValue?) {
+    private mutating func append(_ part: StaticString) {
+        let utf8 = UnsafeBufferPointer(start: part.utf8Start, count: part.utf8CodeUnitCount)
+        assert(Self.isPlainKey(utf8), "a JSON key that would need an escape: \(part)")
+        bytes.append(contentsOf: utf8)
+    }
+
+    /// The schema's key alphabet: lowercase letters, digits and `_`.
+    static func isPlainKey(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        utf8.allSatisfy { (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5f }
+    }
+
+    public mutating func add(_ key: StaticString, _ value: JSONValue?) {
         guard let value else { return }
         self.key(key)
         value.write(into: &bytes, pretty: false, indent: 0)
     }
 
-    public mutating func add(_ key: String, _ value: String?) {
+    public mutating func add(_ key: StaticString, _ value: String?) {
         guard let value else { return }
         self.key(key)
         JSONValue.quote(value, into: &bytes)
     }
 
-    public mutating func add(_ key: String, _ value: Int?) {
+    public mutating func add(_ key: StaticString, _ value: Int?) {
         guard let value else { return }
         self.key(key)
         bytes.append(contentsOf: String(value).utf8)
     }
 
-    public mutating func add(_ key: String, _ value: UInt32?) {
+    public mutating func add(_ key: StaticString, _ value: UInt32?) {
         guard let value else { return }
         self.key(key)
         bytes.append(contentsOf: String(value).utf8)
     }
 
-    public mutating func add(_ key: String, _ value: Bool?) {
+    public mutating func add(_ key: StaticString, _ value: Bool?) {
         guard let value else { return }
         self.key(key)
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
-    public mutating func add(_ key: String, _ text: SysfsText?) {
+    public mutating func add(_ key: StaticString, _ text: SysfsText?) {
         guard let text else { return }
         add(key, text.value)
-        if let raw = text.rawBase64 { add(key + "_raw_b64", raw) }
+        if let raw = text.rawBase64 {
+            self.key(key, suffix: "_raw_b64")
+            JSONValue.quote(raw, into: &bytes)
+        }
     }
 
-    public mutating func addObject(_ key: String, _ write: (inout JSONBytesWriter) -> Void) {
+    public mutating func addObject(_ key: StaticString, _ write: (inout JSONBytesWriter) -> Void) {
         self.key(key)
         writeObject(write)
     }
 
-    public mutating func addStrings(_ key: String, _ items: [String]) {
+    public mutating func addStrings(_ key: StaticString, _ items: [String]) {
         self.key(key)
         if items.isEmpty { bytes.append(contentsOf: "[]".utf8); return }
         bytes.append(UInt8(ascii: "["))
@@ -116,7 +142,7 @@ public struct JSONBytesWriter: JSONMembers {
         bytes.append(UInt8(ascii: "]"))
     }
 
-    public mutating func addObjects<C: Collection>(_ key: String, _ items: C, _ write: (C.Element, inout JSONBytesWriter) -> Void) {
+    public mutating func addObjects<C: Collection>(_ key: StaticString, _ items: C, _ write: (C.Element, inout JSONBytesWriter) -> Void) {
         self.key(key)
         if items.isEmpty { bytes.append(contentsOf: "[]".utf8); return }
         bytes.append(UInt8(ascii: "["))

@@ -11,9 +11,9 @@ import Testing
 struct JSONMembersTests {
     /// One member call, applied to any sink.
     enum Call {
-        case string(String, String?), int(String, Int?), uint(String, UInt32?), bool(String, Bool?)
-        case text(String, SysfsText?), value(String, JSONValue?), strings(String, [String])
-        case object(String, [Call]), objects(String, [[Call]])
+        case string(StaticString, String?), int(StaticString, Int?), uint(StaticString, UInt32?), bool(StaticString, Bool?)
+        case text(StaticString, SysfsText?), value(StaticString, JSONValue?), strings(StaticString, [String])
+        case object(StaticString, [Call]), objects(StaticString, [[Call]])
 
         func apply<M: JSONMembers>(to o: inout M) {
             switch self {
@@ -32,7 +32,8 @@ struct JSONMembersTests {
     }
 
     static func randomCalls(_ rng: inout SplitMix, depth: Int) -> [Call] {
-        let keys = ["a", "ifname", "k\"q", "ünï", "x\u{1}"]
+        // Keys are the schema's names (JSONMembers); the values carry the bytes to escape.
+        let keys: [StaticString] = ["a", "ifname", "port_guid", "x1", "sm_lid"]
         let strings = ["", "hfi1_0", "tab\there", "quote\"back\\slash", "c1\u{85}", "é"]
         func pick<T>(_ xs: [T]) -> T { xs[Int(rng.next() % UInt64(xs.count))] }
         func maybe<T>(_ v: T) -> T? { rng.next() % 4 == 0 ? nil : v }
@@ -75,6 +76,16 @@ struct JSONMembersTests {
                              .objects("p", [[.int("port", 1)], []]), .text("t", SysfsText(bytes: [0xff]))]
         #expect(String(decoding: Self.bothWays(calls).bytes, as: UTF8.self)
                 == #"{"a": "x", "o": {}, "l": [], "s": [], "p": [{"port": 1}, {}], "t": "\\xff", "t_raw_b64": "/w=="}"#)
+    }
+
+    /// The byte writer copies keys as they are, so a key must be in the schema's alphabet
+    /// (`[a-z0-9_]`); the debug build asserts it on every key written, which the discovered
+    /// records above exercise.
+    @Test func keysAreInTheSchemasAlphabet() {
+        for (key, plain) in [("ifname", true), ("sys_image_guid", true), ("gid0", true), ("k\"q", false),
+                             ("Ifname", false), ("a-b", false), ("ünï", false), ("", true)] {
+            #expect(Array(key.utf8).withUnsafeBufferPointer(JSONBytesWriter.isPlainKey) == plain, "\(key)")
+        }
     }
 
     static let root = Credentials(uid: 0, gid: 0)

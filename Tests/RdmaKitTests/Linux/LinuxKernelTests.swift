@@ -119,6 +119,25 @@ struct LinuxKernelTests {
         #expect(throws: KernelError.self) { _ = try split.readAttribute(in: "/sys/" + dir, named: "board_id", limit: 4096, fewInDirectory: true) }
     }
 
+    /// Live, the split verb joins the two in temporary storage for the open: the same bytes and
+    /// errors as the joined path, on files every Linux sysfs has (drivers/base/cpu.c `online`,
+    /// `possible`), a directory, a missing name and a name that is not plain.
+    @Test func liveAttributesByDirectoryAndNameReadAsTheirJoinedPaths() throws {
+        let kernel = try LinuxKernel.live()
+        let directory = "/sys/devices/system/cpu"
+        for name in ["online", "possible", "cpu0", "no_such_attribute", "cpu0/online", ""] {
+            let a = Result { () throws(KernelError) in try kernel.readAttribute(directory + "/" + name, limit: 4096, fewInDirectory: false) }
+            let b = Result { () throws(KernelError) in try kernel.readAttribute(in: directory, named: name, limit: 4096, fewInDirectory: false) }
+            switch (a, b) {
+            case let (.success(x), .success(y)): #expect(x == y, "\(name)")
+            case let (.failure(x), .failure(y)): #expect(x.errno == y.errno, "\(name): \(x) / \(y)")
+            default: Issue.record("\(name): \(a) / \(b)")
+            }
+        }
+        #expect(String(decoding: try kernel.readAttribute(in: directory, named: "online", limit: 4096, fewInDirectory: false), as: UTF8.self)
+                    .hasPrefix("0"))
+    }
+
     /// A directory below one already open (ports/ → ports/1) is opened relative to it, one
     /// component with O_NOFOLLOW (issue 9); where that name is a link the in-root resolution
     /// takes over, so a link leaving the root is not followed whether or not the parent was

@@ -382,7 +382,8 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     }
 
     /// A tree: `name` opened relative to `directory`'s descriptor, no path joined or split (the
-    /// joined path is made only where a link or a failure needs it). Live: the joined path.
+    /// joined path is made only where a link or a name that is not plain needs it). Live sysfs:
+    /// the two joined in temporary storage for the open. Anything else: the joined path.
     public func readAttribute(in directory: String, named name: String, limit: Int, fewInDirectory: Bool) throws(KernelError) -> [UInt8] {
         let fd: Int32
         if isLive && KernelPath.isWithin(directory, "/sys") {

@@ -412,7 +412,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
                     path[d.count + 1 + n.count] = 0
                     // errno is read right after the call: nothing may run between them.
                     let fd = path.baseAddress!.withMemoryRebound(to: CChar.self, capacity: path.count) {
-                        Glibc.open($0, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+                        Glibc.open($0, liveAttributeFlags | O_CLOEXEC)
                     }
                     return (fd, fd < 0 ? errno : 0)
                 }
@@ -474,12 +474,15 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         }
     }
 
+    /// How a live attribute is opened (openInRoot adds O_CLOEXEC).
+    static let liveAttributeFlags = O_RDONLY | O_NONBLOCK | O_NOCTTY
+
     /// Live sysfs holds only attributes, directories and links (fs/sysfs): an attribute costs
     /// open, read, close and nothing else — a directory answers the read with EISDIR. Anything
     /// outside /sys is opened, then its type checked. O_NONBLOCK: a FIFO where an attribute
     /// should be must not block the open.
     func openLiveRegular(_ path: String) throws(KernelError) -> Int32 {
-        let fd = try openInRoot(path, flags: O_RDONLY | O_NONBLOCK | O_NOCTTY)
+        let fd = try openInRoot(path, flags: Self.liveAttributeFlags)
         if KernelPath.isWithin(path, "/sys") { return fd }
         do { try Self.requireRegular(fd) } catch { Glibc.close(fd); throw error }
         return fd

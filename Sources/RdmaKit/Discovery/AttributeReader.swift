@@ -54,11 +54,6 @@ public struct AttributeReader {
         try bytes(Location(path), policy)
     }
 
-    /// `bytes` of `directory`/`name` (Location).
-    public mutating func bytes(in directory: String, _ name: String, _ policy: Policy) throws(DeviceVanished) -> [UInt8]? {
-        try bytes(Location(directory, name), policy)
-    }
-
     mutating func bytes(_ location: Location, _ policy: Policy) throws(DeviceVanished) -> [UInt8]? {
         do {
             var b = if let name = location.name {

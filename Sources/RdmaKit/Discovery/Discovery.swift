@@ -369,18 +369,19 @@ public struct Discovery: Sendable {
         // attribute is listed once (getdents64) and its regular files opened at once; first
         // opened for the driver link, it is not, and each id then costs an fstatat more
         // (LinuxKernel.openTreeRegular: five syscalls a device for `list --json`, issue 9).
-        // At those levels the ids come from `modalias` when it has the PCI shape
-        // (PCIModaliasIDs), else from their own attributes.
-        var idsFromModalias = false
+        // All four come from `modalias` when it has the PCI shape (PCIModaliasIDs).
         if detail >= .negotiation {
             pci.modalias = try reader.text(in: parent, "modalias")
             if let ids = pci.modalias.flatMap({ PCIModaliasIDs(modalias: $0.value) }) {
                 pci.vendor = ids.vendor; pci.device = ids.device
                 pci.subsystemVendor = ids.subsystemVendor; pci.subsystemDevice = ids.subsystemDevice
-                idsFromModalias = true
             } else {
                 pci.vendor = try reader.hex(in: parent, "vendor").map { UInt16(truncatingIfNeeded: $0) }
+                pci.device = try reader.hex(in: parent, "device").map { UInt16(truncatingIfNeeded: $0) }
+                pci.subsystemVendor = try reader.hex(in: parent, "subsystem_vendor").map { UInt16(truncatingIfNeeded: $0) }
+                pci.subsystemDevice = try reader.hex(in: parent, "subsystem_device").map { UInt16(truncatingIfNeeded: $0) }
             }
+            d.numaNode = try reader.integer(in: parent, "numa_node")
         }
         do {
             d.driver = KernelPath.basename(try kernel.readLink(parent + "/driver"))
@@ -392,18 +393,10 @@ public struct Discovery: Sendable {
             }
         }
         driverFromNetlink(&d)
+        // `list` reads the ids only to name a driver nothing else names.
         if detail < .negotiation && d.driver == nil {
             pci.vendor = try reader.hex(in: parent, "vendor").map { UInt16(truncatingIfNeeded: $0) }
-        }
-        if !idsFromModalias && (detail >= .negotiation || d.driver == nil) {
             pci.device = try reader.hex(in: parent, "device").map { UInt16(truncatingIfNeeded: $0) }
-        }
-        if detail >= .negotiation {
-            if !idsFromModalias {
-                pci.subsystemVendor = try reader.hex(in: parent, "subsystem_vendor").map { UInt16(truncatingIfNeeded: $0) }
-                pci.subsystemDevice = try reader.hex(in: parent, "subsystem_device").map { UInt16(truncatingIfNeeded: $0) }
-            }
-            d.numaNode = try reader.integer(in: parent, "numa_node")
         }
         if d.driver == nil, let id = pci.vendorDevice, let known = knownPCIDrivers[id] {
             d.driver = known

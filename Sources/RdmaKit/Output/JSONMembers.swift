@@ -61,9 +61,7 @@ public struct JSONBytesWriter: JSONMembers {
     /// One object, its members written by `write`.
     public static func object(_ write: (inout JSONBytesWriter) -> Void) -> JSONFragment {
         var w = JSONBytesWriter()
-        w.bytes.append(UInt8(ascii: "{"))
-        write(&w)
-        w.bytes.append(UInt8(ascii: "}"))
+        w.writeObject(write)
         return JSONFragment(compact: w.bytes)
     }
 
@@ -133,22 +131,20 @@ public struct JSONBytesWriter: JSONMembers {
 
     public mutating func addStrings(_ key: StaticString, _ items: [String]) {
         self.key(key)
-        if items.isEmpty { bytes.append(contentsOf: "[]".utf8); return }
-        bytes.append(UInt8(ascii: "["))
-        for (i, item) in items.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")); bytes.append(UInt8(ascii: " ")) }
-            JSONValue.quote(item, into: &bytes)
-        }
-        bytes.append(UInt8(ascii: "]"))
+        writeArray(items) { w, item in JSONValue.quote(item, into: &w.bytes) }
     }
 
     public mutating func addObjects<C: Collection>(_ key: StaticString, _ items: C, _ write: (C.Element, inout JSONBytesWriter) -> Void) {
         self.key(key)
-        if items.isEmpty { bytes.append(contentsOf: "[]".utf8); return }
+        writeArray(items) { w, item in w.writeObject { write(item, &$0) } }
+    }
+
+    /// `[a, b]`, `[]` when empty, as the tree writes it.
+    private mutating func writeArray<C: Collection>(_ items: C, _ element: (inout JSONBytesWriter, C.Element) -> Void) {
         bytes.append(UInt8(ascii: "["))
         for (i, item) in items.enumerated() {
             if i > 0 { bytes.append(UInt8(ascii: ",")); bytes.append(UInt8(ascii: " ")) }
-            writeObject { write(item, &$0) }
+            element(&self, item)
         }
         bytes.append(UInt8(ascii: "]"))
     }

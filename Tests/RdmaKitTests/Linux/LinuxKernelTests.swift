@@ -102,21 +102,26 @@ struct LinuxKernelTests {
             for few in [false, true] {
                 // Separate kernels: what one way caches must not answer for the other.
                 let joined = try LinuxKernel.rooted(at: tree.path), split = try LinuxKernel.rooted(at: tree.path)
-                for name in names {
-                    let a = Result { () throws(KernelError) in try joined.readAttribute(directory + "/" + name, limit: 4096, fewInDirectory: few) }
-                    let b = Result { () throws(KernelError) in try split.readAttribute(in: directory, named: name, limit: 4096, fewInDirectory: few) }
-                    switch (a, b) {
-                    case let (.success(x), .success(y)): #expect(x == y, "\(directory) \(name)")
-                    case let (.failure(x), .failure(y)): #expect(x.errno == y.errno, "\(directory) \(name): \(x) / \(y)")
-                    default: Issue.record("\(directory) \(name): \(a) / \(b)")
-                    }
-                }
+                for name in names { Self.expectSameRead(joined, split, directory, name, fewInDirectory: few) }
             }
         }
         let split = try LinuxKernel.rooted(at: tree.path)
         #expect(try split.readAttribute(in: "/sys/" + dir, named: "fw_ver", limit: 4096, fewInDirectory: false)
                 == (try split.readAttribute(in: "/sys/" + dir, named: "node_guid", limit: 4096, fewInDirectory: false)))
         #expect(throws: KernelError.self) { _ = try split.readAttribute(in: "/sys/" + dir, named: "board_id", limit: 4096, fewInDirectory: true) }
+    }
+
+    /// `directory`/`name` read joined by `joined` and split by `split`: the same bytes, or the
+    /// same errno.
+    static func expectSameRead(_ joined: LinuxKernel, _ split: LinuxKernel, _ directory: String, _ name: String,
+                               fewInDirectory few: Bool) {
+        let a = Result { () throws(KernelError) in try joined.readAttribute(directory + "/" + name, limit: 4096, fewInDirectory: few) }
+        let b = Result { () throws(KernelError) in try split.readAttribute(in: directory, named: name, limit: 4096, fewInDirectory: few) }
+        switch (a, b) {
+        case let (.success(x), .success(y)): #expect(x == y, "\(directory) \(name)")
+        case let (.failure(x), .failure(y)): #expect(x.errno == y.errno, "\(directory) \(name): \(x) / \(y)")
+        default: Issue.record("\(directory) \(name): \(a) / \(b)")
+        }
     }
 
     /// Live, the split verb joins the two in temporary storage for the open: the same bytes and
@@ -126,13 +131,7 @@ struct LinuxKernelTests {
         let kernel = try LinuxKernel.live()
         let directory = "/sys/devices/system/cpu"
         for name in ["online", "possible", "cpu0", "no_such_attribute", "cpu0/online", ""] {
-            let a = Result { () throws(KernelError) in try kernel.readAttribute(directory + "/" + name, limit: 4096, fewInDirectory: false) }
-            let b = Result { () throws(KernelError) in try kernel.readAttribute(in: directory, named: name, limit: 4096, fewInDirectory: false) }
-            switch (a, b) {
-            case let (.success(x), .success(y)): #expect(x == y, "\(name)")
-            case let (.failure(x), .failure(y)): #expect(x.errno == y.errno, "\(name): \(x) / \(y)")
-            default: Issue.record("\(name): \(a) / \(b)")
-            }
+            Self.expectSameRead(kernel, kernel, directory, name, fewInDirectory: false)
         }
         #expect(String(decoding: try kernel.readAttribute(in: directory, named: "online", limit: 4096, fewInDirectory: false), as: UTF8.self)
                     .hasPrefix("0"))

@@ -6,7 +6,8 @@
 #   - a test calls HostPackage.require("NAME") for a NAME the list lacks;
 #   - ../shared/vm/build-base.sh installs a host package the list lacks (the VM stage uses it);
 #   - .ci/kernel/check-driver-ops.sh's "# kernel-packages:" line names one the list lacks;
-#   - a Scripts/bench*.sh "# bench-packages:" or .ci/fleet/*.sh "# packages:" line names one;
+#   - a Scripts/bench*.sh "# bench-packages:", Scripts/build-release.sh or .ci/fleet/*.sh
+#     "# packages:" line names one;
 #   - a listed package is not installed, or a probe file of it is missing;
 #   - a listed package is used by nothing derivable (a stale entry nobody would notice removing).
 set -euo pipefail
@@ -39,6 +40,8 @@ for p in $(sed -n 's/^# kernel-packages: //p' .ci/kernel/check-driver-ops.sh); d
 for f in Scripts/bench*.sh; do
     for p in $(sed -n 's/^# bench-packages: //p' "$f"); do used[$p]="${used[$p]:-}${used[$p]:+, }$f"; done
 done
+# release: the packages the release build names on its "# packages:" line (libstdc++.a).
+for p in $(sed -n 's/^# packages: //p' Scripts/build-release.sh); do used[$p]="${used[$p]:-}${used[$p]:+, }Scripts/build-release.sh"; done
 # fleet: the packages each .ci/fleet script names on its "# packages:" line (the Slurm cluster).
 for f in .ci/fleet/*.sh; do
     for p in $(sed -n 's/^# packages: //p' "$f"); do used[$p]="${used[$p]:-}${used[$p]:+, }$f"; done

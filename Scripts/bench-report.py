@@ -76,7 +76,9 @@ try:
 except OSError:
     filesystem = "disk"
 print()
-print(f"Trees on {filesystem}.")
+described = {"tmpfs": "tmpfs mounted nodev (attributes opened without a look first)",
+             "tmpfs-dev": "tmpfs without nodev (each attribute looked at before it is opened)"}
+print(f"Trees on {described.get(filesystem, filesystem)}.")
 print()
 print("| devices | command | wall ms | vs ibv_devices | vs ibstat | user ms | sys ms | syscalls | per device | instructions | max RSS MiB |")
 print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")

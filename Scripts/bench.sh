@@ -2,18 +2,21 @@
 # The listing benchmark (issue 9; Docs/performance.md). Not a test: a table with ratios against
 # rdma-core's own tools on the same trees, and an exit status that says whether the goals hold.
 #
-# usage: Scripts/bench.sh [-s "1 16 256 1024"] [-r RUNS] [-q] [-b BIN] [-d DYNBIN] [-o DIR] [-F tmpfs|disk]
+# usage: Scripts/bench.sh [-s "1 16 256 1024"] [-r RUNS] [-q] [-b BIN] [-d DYNBIN] [-o DIR] [-F tmpfs|tmpfs-dev|disk]
 #   -s SIZES  tree sizes (hfi1-like devices per tree); 0 = the empty tree is always measured too
 #   -r RUNS   hyperfine runs per command (default 20; fewer on the largest tree)
 #   -q        quick: wall time only (no strace, callgrind or RSS)
 #   -b BIN    the rdmactl to measure (default: the release artifact, a fresh
-#             `swift build -c release --static-swift-stdlib --disable-local-rpath` in .build-static)
+#             Scripts/build-release.sh in .build-static)
 #   -d DYNBIN the dynamically linked build, measured for start-up only (default: a fresh
 #             `swift build -c release` when -b is not given; "-" to skip)
 #   -o DIR    keep the trees and raw results in DIR (default: a temporary directory)
 #   -F FS     where the trees live: tmpfs (default; a file system in memory, as sysfs is —
-#             the trees are made again each run) or disk (DIR's own file system, e.g. ext4,
-#             whose directory reads and atime updates sysfs does not have; Docs/performance.md)
+#             the trees are made again each run — mounted nodev as systemd mounts sysfs, so
+#             rdmactl opens attributes without a look first), tmpfs-dev (the same without nodev:
+#             each attribute looked at before it is opened) or disk (DIR's own file system,
+#             e.g. ext4, whose directory reads and atime updates sysfs does not have;
+#             Docs/performance.md)
 #
 # For each tree T (Scripts/bench-tree.py: N hfi1-like devices cloned from an emulated snapshot),
 # inside a private mount namespace with T/sys bound over /sys and T/dev over /dev (libibverbs
@@ -45,7 +48,7 @@ while getopts "s:r:qb:d:o:F:h" o; do
         *) sed -n '2,29p' "$0"; exit 2 ;;
     esac
 done
-case $FS in tmpfs|disk) ;; *) echo "bench: -F takes tmpfs or disk" >&2; exit 2 ;; esac
+case $FS in tmpfs|tmpfs-dev|disk) ;; *) echo "bench: -F takes tmpfs, tmpfs-dev or disk" >&2; exit 2 ;; esac
 for tool in hyperfine unshare python3 ibv_devices ibstat; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is missing (.ci/install-deps.sh bench)" >&2; exit 2; }
 done
@@ -58,7 +61,7 @@ fi
 if [ -z "$BIN" ]; then
     # The release artifact (.ci/run's "release artifact" stage) is what users run; its own
     # scratch path, so the debug and dynamic builds in .build are left alone.
-    swift build -c release --static-swift-stdlib --disable-local-rpath --scratch-path .build-static --product rdmactl >/dev/null
+    Scripts/build-release.sh --scratch-path .build-static --product rdmactl >/dev/null
     BIN=$PWD/.build-static/release/rdmactl
     if [ -z "$DYNBIN" ]; then
         swift build -c release --product rdmactl >/dev/null
@@ -75,10 +78,13 @@ mkdir -p "$OUT/results"
 # The trees: under $OUT on disk, or on a tmpfs mounted for this run (sysfs is in memory: no
 # block cache, no journal, no htree directories; both rdmactl and rdma-core read the same tree).
 TREES=$OUT
-if [ "$FS" = tmpfs ]; then
-    TREES=$OUT/tmpfs
+if [ "$FS" != disk ]; then
+    TREES=$OUT/$FS
     mkdir -p "$TREES"
-    mount -t tmpfs -o size=4g,mode=0755 rdmactl-bench "$TREES"
+    # nodev: what systemd mounts sysfs with (MS_NOSUID|MS_NOEXEC|MS_NODEV, src/shared/mount-setup.c);
+    # no device node on the mount can be opened, and rdmactl then skips the look before each
+    # attribute's open (Docs/performance.md).
+    mount -t tmpfs -o size=4g,mode=0755$([ "$FS" = tmpfs ] && echo ,nodev) rdmactl-bench "$TREES"
     cleanup=("umount '$TREES'; rmdir '$TREES'" "${cleanup[@]}")
 fi
 strip --strip-debug -o "$OUT/rdmactl.nodebug" "$BIN"

@@ -2,6 +2,7 @@ import CRdmaABI
 import CRdmaSys
 import CUdev
 import Glibc
+import Synchronization
 @_spi(KernelSeam) import RdmaKit
 
 /// The real kernel (DESIGN §2): syscalls, netlink and libudev. The only code in rdmactl that
@@ -57,9 +58,18 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     let handles = Locked<(next: Int, fds: [Int: Int32])>((next: 1, fds: [:]))
     /// Held while `concurrentlyPerform`'s work runs: its workers' slots are that call's.
     let performing = Locked(())
+    /// Whether a tree's attributes are opened without a look first (`openUnlooked`): the root
+    /// is on a mount where no device node can be opened (nodev, or sysfs itself:
+    /// `rdmasys_mount_refuses_device_opens`) and every directory and attribute is opened with
+    /// RESOLVE_NO_XDEV, so on that mount. Cleared for good the first time an open meets another
+    /// mount (EXDEV): one inside the tree may allow device nodes, and from then on the tree is
+    /// read as any other. Directories opened after that are not confined; attributes opened
+    /// after that are looked at first — the store comes before any such directory exists.
+    let unlooked: Atomic<Bool>
 
     init(kind: KernelKind, rootFD: Int32, isLive: Bool, sysPrefix: String, devPrefix: String?,
-         manifest: Pending<LoadedManifest>? = nil) {
+         manifest: Pending<LoadedManifest>? = nil, refusesDeviceOpens: Bool = false) {
+        self.unlooked = Atomic(!isLive && refusesDeviceOpens)
         self.declaredKind = kind; self.rootFD = rootFD; self.isLive = isLive
         self.sysPrefix = sysPrefix; self.declaredDevPrefix = devPrefix; self.manifest = manifest
         self.credentials = Credentials(uid: geteuid(), gid: getegid(), groups: LinuxKernel.supplementaryGroups())
@@ -111,11 +121,12 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             let size = large ? Int(st.st_size) : 0
             let manifest = large ? Pending { readManifest(rootFD: fd, expectedBytes: size) } : Pending(value: readManifest(rootFD: fd))
             return LinuxKernel(kind: .systemRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "sys",
-                               devPrefix: "dev", manifest: manifest)
+                               devPrefix: "dev", manifest: manifest, refusesDeviceOpens: rdmasys_mount_refuses_device_opens(fd) == 1)
         }
         let sysErrno = lastErrno
         if isDirectory("class") {
-            return LinuxKernel(kind: .sysfsRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "", devPrefix: nil)
+            return LinuxKernel(kind: .sysfsRoot(path: path), rootFD: fd, isLive: false, sysPrefix: "", devPrefix: nil,
+                               refusesDeviceOpens: rdmasys_mount_refuses_device_opens(fd) == 1)
         }
         Glibc.close(fd)
         // An O_PATH open needs no permission; the look inside does.
@@ -227,16 +238,45 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     static let userSpaceTops = ["/etc", "/usr", "/proc"]
 
     /// Opens a kernel path inside the root. Live: a plain openat (the root is "/").
-    func openInRoot(_ path: String, flags: Int32) throws(KernelError) -> Int32 {
+    /// `confined`: a directory attributes are read from, kept on the root's mount while they are
+    /// opened unlooked (`unlooked`).
+    func openInRoot(_ path: String, flags: Int32, confined: Bool = false) throws(KernelError) -> Int32 {
         let fd: Int32
         if isLive {
             fd = Glibc.open(path, flags | O_CLOEXEC)
         } else {
             guard let rel = relative(path) else { throw KernelError(.ENOENT) }
-            return try RootResolver.open(rootFD: rootFD, rel, flags: flags)
+            let confinement = confined ? self.confinement : 0
+            do {
+                return try RootResolver.open(rootFD: rootFD, rel, flags: flags, extraResolve: confinement)
+            } catch where confinement != 0 && error.errno == .EXDEV {
+                unlooked.store(false, ordering: .sequentiallyConsistent)
+                return try RootResolver.open(rootFD: rootFD, rel, flags: flags)
+            }
         }
         guard fd >= 0 else { throw KernelError(Errno(rawValue: errno)) }
         return fd
+    }
+
+    /// Whether attributes are opened without a look first now (`unlooked`).
+    /// Without openat2 (the userspace resolver: nothing confined), never.
+    var opensUnlooked: Bool {
+        unlooked.load(ordering: .sequentiallyConsistent) && RootResolver.openat2Available.load(ordering: .relaxed)
+    }
+
+    /// RESOLVE_NO_XDEV while attributes are opened unlooked, else nothing.
+    var confinement: UInt64 { opensUnlooked ? RDMAABI_RESOLVE_NO_XDEV : 0 }
+
+    /// openat2 of a directory below `parent` (plain names, no link followed), kept on the root's
+    /// mount while attributes are opened unlooked; a mount in the way (EXDEV) ends that, and
+    /// the directory is opened again without it. -1 on failure, errno set.
+    func openDirectoryBeneath(_ parent: Int32, _ path: String, flags: Int32) -> Int32 {
+        let confinement = self.confinement
+        let resolve = RDMAABI_RESOLVE_BENEATH | RDMAABI_RESOLVE_NO_SYMLINKS | RDMAABI_RESOLVE_NO_MAGICLINKS
+        let fd = rdmaabi_openat2(parent, path, UInt64(flags | O_DIRECTORY | O_CLOEXEC), 0, resolve | confinement)
+        guard fd < 0, confinement != 0, errno == EXDEV else { return fd }
+        unlooked.store(false, ordering: .sequentiallyConsistent)
+        return rdmaabi_openat2(parent, path, UInt64(flags | O_DIRECTORY | O_CLOEXEC), 0, resolve)
     }
 
     // MARK: sysfs
@@ -258,6 +298,8 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
                let fd = withCachedDirectory(KernelPath.dirname(path), { parent, listing -> Int32 in
                    if let listing, !listing.isSmall { return -1 }
                    if let type = listing?.type(of: name), type != UInt8(RDMASYS_DT_DIR) { return -1 }
+                   // A mount on `name` is crossed by openat: confined, openat2 does not cross it.
+                   if opensUnlooked { return openDirectoryBeneath(parent, name, flags: flags | O_NOFOLLOW) }
                    return openat(parent, name, flags | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }), fd >= 0 {
                 return fd
             }
@@ -267,8 +309,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             let parent = KernelPath.dirname(path), parentName = KernelPath.basename(parent)
             if KernelPath.isPlainName(name), KernelPath.isPlainName(parentName), RootResolver.openat2Available.load(ordering: .relaxed),
                let fd = withCachedDirectory(KernelPath.dirname(parent), { grandparent, _ -> Int32 in
-                   rdmaabi_openat2(grandparent, parentName + "/" + name, UInt64(flags | O_DIRECTORY | O_CLOEXEC), 0,
-                                   RDMAABI_RESOLVE_BENEATH | RDMAABI_RESOLVE_NO_SYMLINKS | RDMAABI_RESOLVE_NO_MAGICLINKS) }), fd >= 0 {
+                   openDirectoryBeneath(grandparent, parentName + "/" + name, flags: flags) }), fd >= 0 {
                 return fd
             }
             // A device's directory, P/infiniband/NAME (a class device sits in a directory named
@@ -281,13 +322,12 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             if parentName == "infiniband", KernelPath.isPlainName(name), RootResolver.openat2Available.load(ordering: .relaxed) {
                 let deviceParent = KernelPath.dirname(parent)
                 if let fd = try? withDirectory(deviceParent, listing: listing, { p, _ -> Int32 in
-                    rdmaabi_openat2(p, "infiniband/" + name, UInt64(flags | O_DIRECTORY | O_CLOEXEC), 0,
-                                    RDMAABI_RESOLVE_BENEATH | RDMAABI_RESOLVE_NO_SYMLINKS | RDMAABI_RESOLVE_NO_MAGICLINKS) }), fd >= 0 {
+                    openDirectoryBeneath(p, "infiniband/" + name, flags: flags) }), fd >= 0 {
                     return fd
                 }
             }
         }
-        return try openInRoot(path, flags: flags | O_DIRECTORY)
+        return try openInRoot(path, flags: flags | O_DIRECTORY, confined: true)
     }
 
     /// A device's directory, P/infiniband/NAME, read for a few attributes (`list`): opened
@@ -301,8 +341,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     func openDeviceDirectoryExactly(_ path: String) -> Int32? {
         guard !isLive, RootResolver.openat2Available.load(ordering: .relaxed), Self.isDeviceDirectory(path),
               let rel = relative(path) else { return nil }
-        let fd = rdmaabi_openat2(rootFD, rel, UInt64(RDMAABI_O_PATH | O_DIRECTORY | O_CLOEXEC), 0,
-                                 RDMAABI_RESOLVE_BENEATH | RDMAABI_RESOLVE_NO_SYMLINKS | RDMAABI_RESOLVE_NO_MAGICLINKS)
+        let fd = openDirectoryBeneath(rootFD, rel, flags: RDMAABI_O_PATH)
         return fd >= 0 ? fd : nil
     }
 
@@ -375,26 +414,47 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     }
 
     public func readAttribute(_ path: String, limit: Int, fewInDirectory: Bool) throws(KernelError) -> [UInt8] {
-        let fd = isLive ? try openLiveRegular(path)
-            : try openTreeRegular(in: KernelPath.dirname(path), named: KernelPath.basename(path), path: path, listing: !fewInDirectory)
+        if isLive {
+            let fd = try openLiveRegular(path)
+            defer { Glibc.close(fd) }
+            return try Self.readAll(fd, limit: limit, regularFile: true)
+        }
+        let (fd, looked) = try openTreeRegular(in: KernelPath.dirname(path), named: KernelPath.basename(path), path: path,
+                                               listing: !fewInDirectory)
         defer { Glibc.close(fd) }
-        return try Self.readAll(fd, limit: limit, regularFile: true)
+        return try Self.readTreeAttribute(fd, looked: looked, limit: limit)
     }
 
     /// A tree: `name` opened relative to `directory`'s descriptor, no path joined or split (the
     /// joined path is made only where a link or a name that is not plain needs it). Live sysfs:
     /// the two joined in temporary storage for the open. Anything else: the joined path.
     public func readAttribute(in directory: String, named name: String, limit: Int, fewInDirectory: Bool) throws(KernelError) -> [UInt8] {
-        let fd: Int32
         if isLive && KernelPath.isWithin(directory, "/sys") {
-            fd = try Self.openLiveSysfsAttribute(directory, name)
+            let fd = try Self.openLiveSysfsAttribute(directory, name)
+            defer { Glibc.close(fd) }
+            return try Self.readAll(fd, limit: limit, regularFile: true)
         } else if !isLive && KernelPath.isPlainName(name) {
-            fd = try openTreeRegular(in: directory, named: name, path: nil, listing: !fewInDirectory)
-        } else {
-            return try readAttribute(directory + "/" + name, limit: limit, fewInDirectory: fewInDirectory)
+            let (fd, looked) = try openTreeRegular(in: directory, named: name, path: nil, listing: !fewInDirectory)
+            defer { Glibc.close(fd) }
+            return try Self.readTreeAttribute(fd, looked: looked, limit: limit)
         }
-        defer { Glibc.close(fd) }
-        return try Self.readAll(fd, limit: limit, regularFile: true)
+        return try readAttribute(directory + "/" + name, limit: limit, fewInDirectory: fewInDirectory)
+    }
+
+    /// Reads a tree's attribute. One opened unlooked (`openUnlooked`) may be a directory or a
+    /// FIFO — never a device node — and where the read fails or finds nothing, which is what
+    /// those answer (EISDIR; EOF or EAGAIN), an fstat says what it is, as the look would have.
+    /// A FIFO with a writer that has written is read like a file: the tree's owner could have
+    /// written those bytes to one.
+    static func readTreeAttribute(_ fd: Int32, looked: Bool, limit: Int) throws(KernelError) -> [UInt8] {
+        if looked { return try readAll(fd, limit: limit, regularFile: true) }
+        let bytes: [UInt8]
+        do { bytes = try readAll(fd, limit: limit, regularFile: true) } catch {
+            try requireRegular(fd)
+            throw error
+        }
+        if bytes.isEmpty { try requireRegular(fd) }
+        return bytes
     }
 
     /// Live sysfs (openLiveRegular): `directory`/`name` joined in temporary storage for the
@@ -436,21 +496,35 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// entry, `offset_readdir`: a quarter of all a rooted `list`'s samples, issue 9).
     /// `path`: `directory`/`name` when the caller has it joined already; nil to join it only
     /// where it is needed.
-    func openTreeRegular(in directory: String, named name: String, path: String?, listing: Bool) throws(KernelError) -> Int32 {
+    /// On a mount where no device node can be opened (`unlooked`) the look is skipped: open,
+    /// read, close, and for a directory read for one attribute and not kept, one open in all
+    /// (`openUnlooked`). `looked` false: what was opened may be no regular file
+    /// (readTreeAttribute).
+    func openTreeRegular(in directory: String, named name: String, path: String?, listing: Bool) throws(KernelError)
+        -> (fd: Int32, looked: Bool) {
         guard KernelPath.isPlainName(name), maps(directory) else {
             let path = path ?? directory + "/" + name
-            return try Self.openRegular(rootFD: rootFD, relative(path), path: path)
+            return (try Self.openRegular(rootFD: rootFD, relative(path), path: path), true)
         }
-        enum Looked { case opened(Int32), failed(Int32), link, notRegular(mode_t) }
+        if !listing, opensUnlooked, !Self.isDeviceDirectory(directory), let opened = openUnlookedOnce(in: directory, named: name) {
+            if opened.fd >= 0 { return (opened.fd, false) }
+            if opened.failure == ENOENT { throw KernelError(.ENOENT) }
+        }
+        enum Looked { case opened(Int32), unlooked(Int32), failed(Int32), link, notRegular(mode_t) }
         // Read a few at a time (`list`), only a device's own directory is read again (its other
         // attributes and links, its parent's links through it): any other is read once. Asked
         // only when the directory is not cached.
         let looked = try withDirectory(directory, listing: listing, keep: listing || Self.isDeviceDirectory(directory)) { directory, regular -> Looked in
-            let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW
+            let flags = Self.treeAttributeFlags
             // Listed as a regular file (d_type): open at once — open, read, close (issue 9).
             if regular?.contains(name) == true {
                 let fd = openat(directory, name, flags)
                 return fd >= 0 ? .opened(fd) : .failed(errno)
+            }
+            if opensUnlooked {
+                let (fd, failure) = openUnlooked(directory, name)
+                if fd >= 0 { return .unlooked(fd) }
+                if failure == ENOENT { return .failed(ENOENT) }
             }
             var st = Glibc.stat()
             guard fstatat(directory, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return .failed(errno) }
@@ -463,15 +537,63 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             }
         }
         switch looked {
-        case .opened(let fd): return fd
+        case .opened(let fd): return (fd, true)
+        case .unlooked(let fd): return (fd, false)
         case .failed(let e): throw KernelError(Errno(rawValue: e))
         case .link:
             let path = path ?? directory + "/" + name
-            return try Self.openRegular(rootFD: rootFD, relative(path), path: path)
+            return (try Self.openRegular(rootFD: rootFD, relative(path), path: path), true)
         case .notRegular(let mode):
             if mode & S_IFMT == S_IFDIR { throw KernelError(.EISDIR) }
             throw KernelError(.EINVAL, .notRegular(Self.nodeType(mode)))
         }
+    }
+
+    /// How a tree's attribute is opened: never a link, never blocking (a FIFO), never taking a
+    /// terminal.
+    static let treeAttributeFlags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW
+
+    /// `path` (plain names) opened for reading below `directory`, a descriptor opened on the
+    /// root's mount, without a look: RESOLVE_NO_XDEV keeps the open on that mount, where a device
+    /// node answers EACCES and nothing else has side effects; no link is followed. nil on any
+    /// failure — the looked way then says what is there (a link, a device node) — except
+    /// ENOENT, which the looked way would answer too (no name on the way is a link, or the
+    /// answer would be ELOOP); EXDEV (a mount on the way) ends unlooked opens for this kernel.
+    /// `failure`: the errno when `fd` is -1.
+    func openUnlooked(_ directory: Int32, _ path: String) -> (fd: Int32, failure: Int32) {
+        let resolve = RDMAABI_RESOLVE_BENEATH | RDMAABI_RESOLVE_NO_SYMLINKS | RDMAABI_RESOLVE_NO_MAGICLINKS | RDMAABI_RESOLVE_NO_XDEV
+        return unlookedResult(rdmaabi_openat2(directory, path, UInt64(Self.treeAttributeFlags), 0, resolve))
+    }
+
+    /// errno read right after the call: nothing may run between them.
+    private func unlookedResult(_ fd: Int32) -> (fd: Int32, failure: Int32) {
+        if fd >= 0 { return (fd, 0) }
+        let failure = errno
+        if failure == EXDEV { unlooked.store(false, ordering: .sequentiallyConsistent) }
+        return (-1, failure)
+    }
+
+    /// An attribute of a directory read for it alone (a port's `state`, a class device's
+    /// `uevent`), opened unlooked in one openat2 instead of the directory's open, the
+    /// attribute's and the directory's close: relative to the directory when it is cached,
+    /// else to an ancestor within two levels that is (a device's directory, for
+    /// `ports/N/state`), else from the root (RESOLVE_IN_ROOT, links inside the root followed
+    /// on the way as the directory's own open follows them; the attribute itself no link).
+    /// As `openUnlooked`; nil when the open was not tried (the root's way: no such tree).
+    func openUnlookedOnce(in directory: String, named name: String) -> (fd: Int32, failure: Int32)? {
+        if !Self.isClassEntry(directory) {
+            var ancestor = directory, below = name
+            for _ in 0..<3 {
+                if let opened = withCachedDirectory(ancestor, { fd, _ in openUnlooked(fd, below) }) { return opened }
+                let up = KernelPath.dirname(ancestor)
+                guard up.count > 1, up != ancestor else { break }
+                below = KernelPath.basename(ancestor) + "/" + below
+                ancestor = up
+            }
+        }
+        guard let rel = relative(directory) else { return nil }
+        let resolve = RDMAABI_RESOLVE_IN_ROOT | RDMAABI_RESOLVE_NO_MAGICLINKS | RDMAABI_RESOLVE_NO_XDEV
+        return unlookedResult(rdmaabi_openat2(rootFD, rel + "/" + name, UInt64(Self.treeAttributeFlags), 0, resolve))
     }
 
     /// How a live attribute is opened (openInRoot adds O_CLOEXEC).

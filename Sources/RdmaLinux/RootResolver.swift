@@ -15,14 +15,17 @@ enum RootResolver {
     /// Cleared the first time openat2 answers ENOSYS.
     static let openat2Available = Atomic<Bool>(true)
 
-    static func open(rootFD: Int32, _ relative: String, flags: Int32) throws(KernelError) -> Int32 {
+    /// `extraResolve`: more RESOLVE_* flags (RESOLVE_NO_XDEV); the userspace resolver ignores them,
+    /// and a caller relying on one must not take what it opens for confined once openat2 is
+    /// unavailable.
+    static func open(rootFD: Int32, _ relative: String, flags: Int32, extraResolve: UInt64 = 0) throws(KernelError) -> Int32 {
         if openat2Available.load(ordering: .relaxed) {
             // openat2(2): with RESOLVE_IN_ROOT a ".." walked while anything on the system renames
             // or mounts fails with EAGAIN ("the caller may choose to retry"): retry a few times,
             // then resolve in userspace, which has no such race check.
             for _ in 0..<maxRetries {
                 let fd = rdmaabi_openat2(rootFD, relative, UInt64(flags | O_CLOEXEC), 0,
-                                         RDMAABI_RESOLVE_IN_ROOT | RDMAABI_RESOLVE_NO_MAGICLINKS)
+                                         RDMAABI_RESOLVE_IN_ROOT | RDMAABI_RESOLVE_NO_MAGICLINKS | extraResolve)
                 if fd >= 0 { return fd }
                 let e = errno
                 if e == EAGAIN || e == EINTR { continue }

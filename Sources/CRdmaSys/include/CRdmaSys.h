@@ -17,6 +17,9 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/statvfs.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <linux/sched.h>
 
@@ -134,6 +137,12 @@ static inline int rdmasys_unshare_files(void) {
     return (int)syscall(SYS_unshare, CLONE_FILES);
 }
 
+/* unshare(2) with any flags (the tests' private mount namespaces: CLONE_NEWNS moves only the
+ * calling thread, kernel/fork.c ksys_unshare). */
+static inline int rdmasys_unshare(int flags) {
+    return (int)syscall(SYS_unshare, flags);
+}
+
 /* getdents64(2) straight into a caller's buffer: one call returns a page of entries with their
  * d_type, where opendir/readdir add an fcntl and an fstat per directory. Records are
  * struct linux_dirent64 (d_ino u64, d_off s64, d_reclen u16, d_type u8, d_name[]). */
@@ -148,6 +157,24 @@ static const unsigned char RDMASYS_DT_DIR = DT_DIR;
 /* glibc's struct dirent on LP64 is the kernel's linux_dirent64 (fs/readdir.c) field for field. */
 _Static_assert(sizeof(void *) != 8 || (offsetof(struct dirent, d_reclen) == 16 && offsetof(struct dirent, d_type) == 18 &&
                offsetof(struct dirent, d_name) == 19), "struct dirent is not linux_dirent64 here");
+
+/* Whether no device node can be opened on the file system `fd` is on, through the mount it
+ * was reached by: 1 yes, 0 no, -1 fstatfs failed (an O_PATH descriptor will do, Linux 3.12+).
+ * Yes on a mount with MS_NODEV — statfs reports the mount's flags in f_flags since 2.6.36
+ * (fs/statfs.c flags_by_mnt: MNT_NODEV -> ST_NODEV), and opening a block or character device
+ * there fails with EACCES before any driver's open runs (fs/namei.c may_open -> may_open_dev)
+ * — and on sysfs, whose kernfs nodes are only directories, attributes and links
+ * (fs/kernfs/inode.c kernfs_init_inode). */
+#if defined(ST_NODEV) || defined(__USE_GNU)
+#define RDMASYS_ST_NODEV ST_NODEV
+#else
+#define RDMASYS_ST_NODEV 4 /* glibc <bits/statvfs.h> without _GNU_SOURCE hides it; include/linux/statfs.h */
+#endif
+static inline int rdmasys_mount_refuses_device_opens(int fd) {
+    struct statfs st;
+    if (fstatfs(fd, &st) != 0) return -1;
+    return ((st.f_flags & RDMASYS_ST_NODEV) != 0 || st.f_type == SYSFS_MAGIC) ? 1 : 0;
+}
 
 /* ioctl(2) is variadic in glibc. */
 static inline int rdmaabi_ioctl_ptr(int fd, unsigned long request, void *arg) { return ioctl(fd, request, arg); }

@@ -506,7 +506,8 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             let path = path ?? directory + "/" + name
             return (try Self.openRegular(rootFD: rootFD, relative(path), path: path), true)
         }
-        if !listing, opensUnlooked, !Self.isDeviceDirectory(directory), let opened = openUnlookedOnce(in: directory, named: name) {
+        let unlooked = opensUnlooked
+        if !listing, unlooked, !Self.isDeviceDirectory(directory), let opened = openUnlookedOnce(in: directory, named: name) {
             if opened.fd >= 0 { return (opened.fd, false) }
             if opened.failure == ENOENT { throw KernelError(.ENOENT) }
         }
@@ -514,7 +515,9 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         // Read a few at a time (`list`), only a device's own directory is read again (its other
         // attributes and links, its parent's links through it): any other is read once. Asked
         // only when the directory is not cached.
-        let looked = try withDirectory(directory, listing: listing, keep: listing || Self.isDeviceDirectory(directory)) { directory, regular -> Looked in
+        // Unlooked, a listing would only name what needs no look: the directory is kept
+        // unlisted (a getdents64 fewer a directory: eight a device for a full record).
+        let looked = try withDirectory(directory, listing: listing && !unlooked, keep: listing || Self.isDeviceDirectory(directory)) { directory, regular -> Looked in
             let flags = Self.treeAttributeFlags
             // Listed as a regular file (d_type): open at once — open, read, close (issue 9).
             if regular?.contains(name) == true {
@@ -725,33 +728,42 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
 
     public func readLink(_ path: String) throws(KernelError) -> String {
         let directory = KernelPath.dirname(path)
-        // A link target fits in a page (PATH_MAX); read it into uninitialised stack-like
-        // storage rather than a zero-filled array per call (discovery reads three a device).
+        // A link target is read into uninitialised storage rather than a zero-filled array per
+        // call (discovery reads six a device): 256 bytes, on the stack — a sysfs target is well
+        // under that — and only a target that fills them is read again into a page (PATH_MAX;
+        // 4 KiB of temporary storage was a heap allocation per link, issue 9).
         var target = ""
         var failure: Int32 = 0
-        try withUnsafeTemporaryAllocation(of: CChar.self, capacity: 4096) { (buffer) throws(KernelError) in
-            let n: Int
-            if isLive {
-                n = readlink(path, buffer.baseAddress!, 4096)
-                if n < 0 { failure = errno }
-            } else {
-                // errno is read right after the call: nothing may run between them.
-                let name = KernelPath.basename(path)
-                let directoryCache = directoryCache
-                let count: Int, e: Int32
-                if let (fd, prefix, key) = directoryCache.withLock({ $0.takeForLink(in: directory) }) {
-                    (count, e) = (readlinkat(fd, prefix.isEmpty ? name : prefix + name, buffer.baseAddress!, 4096), errno)
-                    directoryCache.withLock { $0.give(key) }
+        var capacity = 256
+        while true {
+            let filled = try withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { (buffer) throws(KernelError) -> Bool in
+                let n: Int
+                if isLive {
+                    n = readlink(path, buffer.baseAddress!, capacity)
+                    if n < 0 { failure = errno }
                 } else {
-                    (count, e) = try withDirectory(directory) { fd, _ in (readlinkat(fd, name, buffer.baseAddress!, 4096), errno) }
+                    // errno is read right after the call: nothing may run between them.
+                    let name = KernelPath.basename(path)
+                    let directoryCache = directoryCache
+                    let count: Int, e: Int32
+                    if let (fd, prefix, key) = directoryCache.withLock({ $0.takeForLink(in: directory) }) {
+                        (count, e) = (readlinkat(fd, prefix.isEmpty ? name : prefix + name, buffer.baseAddress!, capacity), errno)
+                        directoryCache.withLock { $0.give(key) }
+                    } else {
+                        (count, e) = try withDirectory(directory) { fd, _ in (readlinkat(fd, name, buffer.baseAddress!, capacity), errno) }
+                    }
+                    n = count
+                    if n < 0 { failure = e }
                 }
-                n = count
-                if n < 0 { failure = e }
+                guard n >= 0 else { return false }
+                if n == capacity && capacity < 4096 { return true }
+                target = UnsafeRawBufferPointer(start: buffer.baseAddress, count: n).withMemoryRebound(to: UInt8.self) {
+                    String(decoding: $0, as: UTF8.self)
+                }
+                return false
             }
-            guard n >= 0 else { return }
-            target = UnsafeRawBufferPointer(start: buffer.baseAddress, count: n).withMemoryRebound(to: UInt8.self) {
-                String(decoding: $0, as: UTF8.self)
-            }
+            if !filled { break }
+            capacity = 4096
         }
         guard failure == 0 else { throw KernelError(Errno(rawValue: failure)) }
         guard let resolved = KernelPath.resolve(target, against: directory),

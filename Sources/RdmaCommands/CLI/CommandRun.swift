@@ -23,6 +23,11 @@ struct CommandRun {
     /// command is done (`Runner.execute`) — asked for earlier, a rooted kernel would wait there
     /// for the snapshot manifest it decodes beside discovery (LinuxKernel.manifest).
     var openedKernel: (any Kernel)?
+    /// What the command built and no longer needs — a thousand devices' records — held with the
+    /// run until the process exits (`CommandContext.finish`), which frees it at once: released
+    /// when the command returned, it cost a 1,024-device `list` 3.3 M instructions on one thread
+    /// after its output was made (issue 9).
+    var keptUntilExit: [Any] = []
 
     init(context: CommandContext, globals: GlobalSettings, command: String) {
         self.context = context; self.globals = globals; self.command = command

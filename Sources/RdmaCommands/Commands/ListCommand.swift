@@ -25,6 +25,7 @@ struct ListCommand: ParsableCommand, RdmactlRunnable {
         let kernel = try run.openKernel()
         let detail: DiscoveryDetail = run.globals.json ? .record : .summary
         let result = try Discovery(kernel: kernel).run(source: run.selection!.source, detail: detail)
+        run.keptUntilExit.append(result)
         run.warnings += result.warnings
         run.sourceName = result.source.rawValue
         if run.globals.json {

@@ -13,8 +13,22 @@ struct TextTable {
         let cells: [String]
         let widths: [Int]
         init(_ cells: [String]) {
-            self.cells = cells.map(terminalSafe)
-            widths = self.cells.map(displayWidth)
+            var cells = cells
+            var widths: [Int] = []
+            widths.reserveCapacity(cells.count)
+            for i in cells.indices {
+                // Printable ASCII, nearly every cell: nothing to escape, and as wide as it is long
+                // (one look at the bytes where terminalSafe and displayWidth took one each).
+                var probe = cells[i]
+                if let n = probe.withUTF8({ b in b.allSatisfy { $0 >= 0x20 && $0 < 0x7f } ? b.count : nil }) {
+                    widths.append(n)
+                } else {
+                    cells[i] = terminalSafe(cells[i])
+                    widths.append(displayWidth(cells[i]))
+                }
+            }
+            self.cells = cells
+            self.widths = widths
         }
     }
 
@@ -75,7 +89,15 @@ enum DeviceTable {
     }
 
     @Sendable static func row(_ d: RdmaDevice) -> TextTable.Row {
-        let ports = d.ports.map { "\($0.number):\($0.state?.name ?? "?")" }.joined(separator: " ")
+        // Appended in place: an interpolated string per port, then a join, cost more than the
+        // rest of the row.
+        var ports = ""
+        for i in d.ports.indices {
+            if i > 0 { ports.append(" ") }
+            ports.append(String(d.ports[i].number))
+            ports.append(":")
+            ports.append(d.ports[i].state?.name ?? "?")
+        }
         let facets = FacetCatalogue.standard.offeredNames(of: d).joined(separator: ",")
         return TextTable.Row([d.name.value, d.driver ?? "-", d.nodeType?.iproute2Name ?? "-",
                               d.nodeGUID?.sysfs ?? "-", ports.isEmpty ? "-" : ports, d.uverbs?.path ?? "-",

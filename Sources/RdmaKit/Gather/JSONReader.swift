@@ -49,13 +49,20 @@ public struct JSONReader {
 
     public var atEnd: Bool { mutating get { skipSpace(); return offset >= end } }
 
+    /// On the buffer, with the offset in a local: stepping `self.offset` through the array cost
+    /// fourteen instructions a byte, and a pretty-printed manifest is half indentation (issue 9).
     mutating func skipSpace() {
-        while offset < end {
-            switch bytes[offset] {
-            case 0x20, 0x0a, 0x0d, 0x09: offset += 1
-            default: return
+        var o = offset
+        let end = self.end
+        bytes.withUnsafeBufferPointer { b in
+            while o < end {
+                switch b[o] {
+                case 0x20, 0x0a, 0x0d, 0x09: o += 1
+                default: return
+                }
             }
         }
+        offset = o
     }
 
     private func fail(_ reason: String) -> Failure { Failure(offset: offset, reason: reason) }
@@ -120,11 +127,25 @@ public struct JSONReader {
         offset += n
     }
 
+    /// An integer's value is accumulated as its digits are read (`Int64`, else `UInt64`, as
+    /// parsing its text would give; one that fits neither keeps its text): a String made and
+    /// parsed per number was a fifth of a manifest's decoding (issue 9).
     private mutating func number() throws(Failure) -> JSONValue {
         let start = offset
-        if bytes[offset] == UInt8(ascii: "-") { offset += 1 }
+        let negative = bytes[offset] == UInt8(ascii: "-")
+        if negative { offset += 1 }
         let digitsStart = offset
-        while offset < end, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) { offset += 1 }
+        var magnitude: UInt64 = 0
+        var overflow = false
+        while offset < end {
+            let digit = bytes[offset] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            let (times10, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt64(digit))
+            overflow = overflow || o1 || o2
+            magnitude = sum
+            offset += 1
+        }
         guard offset > digitsStart else { throw fail("bad number") }
         if bytes[digitsStart] == UInt8(ascii: "0"), offset - digitsStart > 1 { throw fail("leading zero") }
         var integral = true
@@ -142,12 +163,12 @@ public struct JSONReader {
             guard offset > e else { throw fail("bad exponent") }
         }
         if !integral && fractionsAsNull { return .null }
-        let text = String(decoding: bytes[start..<offset], as: UTF8.self)
-        if integral {
-            if let i = Int64(text) { return .int(i) }
-            if let u = UInt64(text) { return .uint(u) }
+        if integral && !overflow {
+            if !negative { return magnitude <= UInt64(Int64.max) ? .int(Int64(magnitude)) : .uint(magnitude) }
+            if magnitude <= UInt64(Int64.max) { return .int(-Int64(magnitude)) }
+            if magnitude == UInt64(Int64.max) + 1 { return .int(Int64.min) }
         }
-        return .string(text)
+        return .string(String(decoding: bytes[start..<offset], as: UTF8.self))
     }
 
     /// A string at `offset` (on its opening quote). The common case — no escapes — is one
@@ -156,18 +177,25 @@ public struct JSONReader {
         offset += 1
         let start = offset
         var ascii = true
-        while offset < end {
-            let b = bytes[offset]
-            if b == UInt8(ascii: "\"") {
-                let s = try make(start, offset, ascii: ascii)
-                offset += 1
-                return s
+        // The plain run scanned on the buffer with a local offset (as skipSpace).
+        var o = offset
+        let end = self.end
+        let stop: UInt8? = bytes.withUnsafeBufferPointer { b in
+            while o < end {
+                let c = b[o]
+                if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { return c }
+                if c >= 0x80 { ascii = false }
+                o += 1
             }
-            if b == UInt8(ascii: "\\") { break }
-            if b < 0x20 { throw fail("control byte in a string") }
-            if b >= 0x80 { ascii = false }
-            offset += 1
+            return nil
         }
+        offset = o
+        if stop == UInt8(ascii: "\"") {
+            let s = try make(start, offset, ascii: ascii)
+            offset += 1
+            return s
+        }
+        if let stop, stop < 0x20 { throw fail("control byte in a string") }
         var out = Array(bytes[start..<offset])
         while offset < end {
             let b = bytes[offset]
@@ -275,10 +303,21 @@ extension JSONReader {
     mutating func nextKey(first: inout Bool, among keys: [StaticString]) throws(Failure) -> Int? {
         guard try atNextKey(first: &first) else { return nil }
         let start = offset + 1
-        var i = start
-        while i < end, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20, bytes[i] < 0x80 { i += 1 }
+        let end = self.end
+        // Scanned on the buffer (as skipSpace): up to the closing quote, or anything that is
+        // not plain ASCII.
+        let (i, plain) = bytes.withUnsafeBufferPointer { b -> (Int, Bool) in
+            var i = start
+            while i < end {
+                let c = b[i]
+                if c == UInt8(ascii: "\"") { return (i, true) }
+                if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { return (i, false) }
+                i += 1
+            }
+            return (i, false)
+        }
         let found: Int
-        if i < end, bytes[i] == UInt8(ascii: "\"") {
+        if plain {
             let length = i - start
             found = bytes.withUnsafeBufferPointer { b in
                 keys.firstIndex { key in key.utf8CodeUnitCount == length && b.hasBytes(key, at: start) } ?? -1

@@ -13,12 +13,16 @@ public struct GUID: Sendable, Equatable, Hashable {
     }
 
     public var sysfs: String {
-        var out = [UInt8](repeating: UInt8(ascii: ":"), count: 19)
-        for i in 0..<16 {
-            let nibble = Int(truncatingIfNeeded: (value >> UInt64(60 - 4 * i)) & 0xf)
-            out[i + i / 4] = hexDigits[nibble]
+        // Written straight into the string's storage: no array between (a listing formats one
+        // a device, issue 9).
+        String(unsafeUninitializedCapacity: 19) { out in
+            for i in 0..<19 { out[i] = UInt8(ascii: ":") }
+            for i in 0..<16 {
+                let nibble = UInt8(truncatingIfNeeded: (value >> UInt64(60 - 4 * i)) & 0xf)
+                out[i + i / 4] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+            }
+            return 19
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 

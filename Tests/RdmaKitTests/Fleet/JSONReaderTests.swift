@@ -23,6 +23,18 @@ struct JSONReaderTests {
         #expect(try r.next() == nil)
     }
 
+    /// Integers read digit by digit give what parsing their text gives (RFC 8259 §6 leaves the
+    /// range to the reader; this one keeps Int64, then UInt64, then the text): every edge of
+    /// both ranges, and beyond them.
+    @Test(arguments: ["0", "-0", "7", "-7", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
+                      "-9223372036854775809", "18446744073709551615", "18446744073709551616", "-18446744073709551616",
+                      "99999999999999999999999", "1230", "-1230"])
+    func integersReadAsTheirText(_ text: String) throws {
+        let expected: JSONValue = Int64(text).map { .int($0) } ?? UInt64(text).map { .uint($0) } ?? .string(text)
+        #expect(try JSONReader.parse(text) == expected)
+        #expect(try JSONReader.parse("[" + text + ", 1]") == .array([expected, .int(1)]))
+    }
+
     @Test(arguments: ["", "{", "{\"a\" 1}", "[1,]", "\"\\ud800\"", "01", "{} x", "\"a\u{01}\"", "tru",
                       String(repeating: "[", count: 200) + String(repeating: "]", count: 200)])
     func refusesMalformedInput(_ text: String) {

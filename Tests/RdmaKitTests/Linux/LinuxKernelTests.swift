@@ -111,6 +111,25 @@ struct LinuxKernelTests {
         #expect(throws: KernelError.self) { _ = try split.readAttribute(in: "/sys/" + dir, named: "board_id", limit: 4096, fewInDirectory: true) }
     }
 
+    /// A link target is read into 256 bytes first and again into a page only when it fills
+    /// them: targets of 255, 256, 257 and 3,000 bytes (each "./" repeated, then a name) read
+    /// whole, live and in a tree.
+    @Test func longLinkTargetsReadWhole() throws {
+        let tree = TempTree.copy(of: "rxe-sysfs", label: "longlinks")
+        let live = try LinuxKernel.live()
+        for length in [255, 256, 257, 3000] {
+            let name = "node_guid"
+            let padding = String(repeating: "./", count: (length - name.count) / 2) + (((length - name.count) % 2 == 1) ? "/" : "")
+            let target = padding + name
+            #expect(target.utf8.count == length)
+            tree.symlink("devices/virtual/infiniband/rxe0/long\(length)", to: target)
+            let rooted = try LinuxKernel.rooted(at: tree.path)
+            #expect(try rooted.readLink("/sys/devices/virtual/infiniband/rxe0/long\(length)") == "/sys/devices/virtual/infiniband/rxe0/node_guid")
+            #expect(try live.readLink(tree.path + "/devices/virtual/infiniband/rxe0/long\(length)")
+                    == tree.path + "/devices/virtual/infiniband/rxe0/node_guid")
+        }
+    }
+
     /// `directory`/`name` read joined by `joined` and split by `split`: the same bytes, or the
     /// same errno.
     static func expectSameRead(_ joined: LinuxKernel, _ split: LinuxKernel, _ directory: String, _ name: String,

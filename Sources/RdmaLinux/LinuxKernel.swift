@@ -507,7 +507,13 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             return (try Self.openRegular(rootFD: rootFD, relative(path), path: path), true)
         }
         let unlooked = opensUnlooked
-        if !listing, unlooked, !Self.isDeviceDirectory(directory), let opened = openUnlookedOnce(in: directory, named: name) {
+        // Unlooked, a directory is opened for its attributes only when it is a device's own
+        // (kept: its links are read through it); any other costs no open and no close, each
+        // attribute one walk from an open ancestor or the root. Measured on tmpfs, a longer walk
+        // costs about what the directory's open and close did (a full record 112,951 → 98,664
+        // syscalls at 1,024 devices, its time the same within 1 %, 60 alternating pairs).
+        if unlooked, !Self.isDeviceDirectory(directory),
+           let opened = openUnlookedOnce(in: directory, named: name) {
             if opened.fd >= 0 { return (opened.fd, false) }
             if opened.failure == ENOENT { throw KernelError(.ENOENT) }
         }
@@ -576,17 +582,17 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         return (-1, failure)
     }
 
-    /// An attribute of a directory read for it alone (a port's `state`, a class device's
-    /// `uevent`), opened unlooked in one openat2 instead of the directory's open, the
+    /// An attribute of a directory that is not a device's own (a port's `state`, a class
+    /// device's `uevent`), opened unlooked in one openat2 instead of the directory's open, the
     /// attribute's and the directory's close: relative to the directory when it is cached,
-    /// else to an ancestor within two levels that is (a device's directory, for
-    /// `ports/N/state`), else from the root (RESOLVE_IN_ROOT, links inside the root followed
+    /// else to an ancestor within three levels that is (a device's directory, for
+    /// `ports/N/state` and `ports/N/gids/0`), else from the root (RESOLVE_IN_ROOT, links inside the root followed
     /// on the way as the directory's own open follows them; the attribute itself no link).
     /// As `openUnlooked`; nil when the open was not tried (the root's way: no such tree).
     func openUnlookedOnce(in directory: String, named name: String) -> (fd: Int32, failure: Int32)? {
         if !Self.isClassEntry(directory) {
             var ancestor = directory, below = name
-            for _ in 0..<3 {
+            for _ in 0..<4 {
                 if let opened = withCachedDirectory(ancestor, { fd, _ in openUnlooked(fd, below) }) { return opened }
                 let up = KernelPath.dirname(ancestor)
                 guard up.count > 1, up != ancestor else { break }

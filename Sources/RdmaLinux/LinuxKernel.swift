@@ -497,8 +497,8 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// `path`: `directory`/`name` when the caller has it joined already; nil to join it only
     /// where it is needed.
     /// On a mount where no device node can be opened (`unlooked`) the look is skipped: open,
-    /// read, close, and for a directory read for one attribute and not kept, one open in all
-    /// (`openUnlooked`). `looked` false: what was opened may be no regular file
+    /// read, close, with no directory opened but a device's own (`openUnlooked`,
+    /// `openUnlookedOnce`). `looked` false: what was opened may be no regular file
     /// (readTreeAttribute).
     func openTreeRegular(in directory: String, named name: String, path: String?, listing: Bool) throws(KernelError)
         -> (fd: Int32, looked: Bool) {
@@ -586,8 +586,9 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// device's `uevent`), opened unlooked in one openat2 instead of the directory's open, the
     /// attribute's and the directory's close: relative to the directory when it is cached,
     /// else to an ancestor within three levels that is (a device's directory, for
-    /// `ports/N/state` and `ports/N/gids/0`), else from the root (RESOLVE_IN_ROOT, links inside the root followed
-    /// on the way as the directory's own open follows them; the attribute itself no link).
+    /// `ports/N/state` and `ports/N/gids/0`), else from the root (RESOLVE_IN_ROOT, links inside
+    /// the root followed on the way as the directory's own open follows them; the attribute
+    /// itself no link).
     /// As `openUnlooked`; nil when the open was not tried (the root's way: no such tree).
     func openUnlookedOnce(in directory: String, named name: String) -> (fd: Int32, failure: Int32)? {
         if !Self.isClassEntry(directory) {
@@ -595,7 +596,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             for _ in 0..<4 {
                 if let opened = withCachedDirectory(ancestor, { fd, _ in openUnlooked(fd, below) }) { return opened }
                 let up = KernelPath.dirname(ancestor)
-                guard up.count > 1, up != ancestor else { break }
+                guard up != "/", up != ancestor else { break }
                 below = KernelPath.basename(ancestor) + "/" + below
                 ancestor = up
             }

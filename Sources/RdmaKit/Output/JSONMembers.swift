@@ -65,19 +65,44 @@ public struct JSONBytesWriter: JSONMembers {
         return JSONFragment(compact: w.bytes)
     }
 
+    /// `, "key": ` made in temporary storage and appended once: a byte at a time, each append
+    /// checking the array's uniqueness and capacity, it cost 260 instructions a member (issue 9).
     private mutating func key(_ key: StaticString, suffix: StaticString = "") {
-        if members > 0 { bytes.append(UInt8(ascii: ",")); bytes.append(UInt8(ascii: " ")) }
+        let separator = members > 0
         members += 1
-        bytes.append(UInt8(ascii: "\""))
-        append(key)
-        append(suffix)
-        bytes.append(UInt8(ascii: "\"")); bytes.append(UInt8(ascii: ":")); bytes.append(UInt8(ascii: " "))
+        let k = key.utf8CodeUnitCount, x = suffix.utf8CodeUnitCount
+        assert(Self.isPlainKey(UnsafeBufferPointer(start: key.utf8Start, count: k)), "a JSON key that would need an escape: \(key)")
+        assert(Self.isPlainKey(UnsafeBufferPointer(start: suffix.utf8Start, count: x)), "a JSON key that would need an escape: \(suffix)")
+        let count = (separator ? 2 : 0) + k + x + 4
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { out in
+            var i = 0
+            if separator { out[0] = UInt8(ascii: ","); out[1] = UInt8(ascii: " "); i = 2 }
+            out[i] = UInt8(ascii: "\""); i += 1
+            UnsafeMutableBufferPointer(rebasing: out[i..<(i + k)]).update(fromContentsOf: UnsafeBufferPointer(start: key.utf8Start, count: k))
+            i += k
+            if x > 0 {
+                UnsafeMutableBufferPointer(rebasing: out[i..<(i + x)]).update(fromContentsOf: UnsafeBufferPointer(start: suffix.utf8Start, count: x))
+                i += x
+            }
+            out[i] = UInt8(ascii: "\""); out[i + 1] = UInt8(ascii: ":"); out[i + 2] = UInt8(ascii: " ")
+            bytes.append(contentsOf: UnsafeBufferPointer(out))
+        }
     }
 
-    private mutating func append(_ part: StaticString) {
-        let utf8 = UnsafeBufferPointer(start: part.utf8Start, count: part.utf8CodeUnitCount)
-        assert(Self.isPlainKey(utf8), "a JSON key that would need an escape: \(part)")
-        bytes.append(contentsOf: utf8)
+    /// An integer's decimal digits, written without a String between.
+    private mutating func appendDecimal(_ value: Int) {
+        let negative = value < 0
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var i = 20
+            repeat {
+                i -= 1
+                digits[i] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if negative { i -= 1; digits[i] = UInt8(ascii: "-") }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i..<20]))
+        }
     }
 
     /// The schema's key alphabet: lowercase letters, digits and `_`.
@@ -100,13 +125,13 @@ public struct JSONBytesWriter: JSONMembers {
     public mutating func add(_ key: StaticString, _ value: Int?) {
         guard let value else { return }
         self.key(key)
-        bytes.append(contentsOf: String(value).utf8)
+        appendDecimal(value)
     }
 
     public mutating func add(_ key: StaticString, _ value: UInt32?) {
         guard let value else { return }
         self.key(key)
-        bytes.append(contentsOf: String(value).utf8)
+        appendDecimal(Int(value))
     }
 
     public mutating func add(_ key: StaticString, _ value: Bool?) {

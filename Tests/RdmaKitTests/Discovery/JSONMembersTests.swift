@@ -78,6 +78,16 @@ struct JSONMembersTests {
                 == #"{"a": "x", "o": {}, "l": [], "s": [], "p": [{"port": 1}, {}], "t": "\\xff", "t_raw_b64": "/w=="}"#)
     }
 
+    /// Integers are written digit by digit, without a String: the edges of both types, by hand.
+    @Test func integersAtTheirEdges() {
+        let calls: [Call] = [.int("a", 0), .int("b", -1), .int("c", Int.min), .int("d", Int.max), .uint("e", UInt32.max),
+                             .uint("f", 0), .int("g", 10)]
+        #expect(String(decoding: Self.bothWays(calls).bytes, as: UTF8.self)
+                == #"{"a": 0, "b": -1, "c": -9223372036854775808, "d": 9223372036854775807, "e": 4294967295, "f": 0, "g": 10}"#)
+        let (tree, bytes) = Self.bothWays(calls)
+        #expect(tree == bytes)
+    }
+
     /// The byte writer copies keys as they are, so a key must be in the schema's alphabet
     /// (`[a-z0-9_]`); the debug build asserts it on every key written, which the discovered
     /// records above exercise.

@@ -16,7 +16,9 @@
 # Values must match rdma -j byte for byte: node_type "ca", state "ACTIVE", physical_state "LINK_UP",
 # node_guid "0000:00ff:fe00:0001", netdev "dummy0"; link_layer "Ethernet" (sysfs spelling).
 # Then, all in the same boot (issue 8), each against the kernel or rdma-core, not rdmactl itself:
-#   every source and a snapshot replayed with --root: driver rdma_rxe, ifindex, identity agree;
+#   every source and a snapshot replayed with --root: driver rdma_rxe, ifindex, identity agree; the
+#     snapshot copied to a nodev tmpfs (read without a look first) answers the same, and /sys read
+#     as a SYSFS_PATH-style root (sysfs: also without a look) gives --source sysfs's devices and ports;
 #   open-ops uverbs/umad/rdma_cm through GET_CHARDEV (ABI = sysfs abi_version), psm2 → 69 with the
 #     real uverbs fd's ENOTTY, as nobody umad → 77 and uverbs → 0;
 #   show rxe0/1 (three sources) against ibv_devinfo -v (GID table and types, sm_sl, cap_mask,
@@ -91,6 +93,10 @@ sec auto ./rdmactl list --json
 # one device, one answer: a snapshot keeps what netlink said, --root replays it.
 sec snapshot ./rdmactl snapshot /tmp/rxe-snap
 sec root ./rdmactl --root /tmp/rxe-snap list --json
+# The same tree where no device node can be opened (nodev: attributes opened without a look), and
+# the kernel's own sysfs as a SYSFS_PATH-style root (sysfs holds no device nodes: the same way).
+sec root-nodev sh -c 'mkdir -p /tmp/nodev && mount -t tmpfs -o nodev rdmactl-nodev /tmp/nodev && cp -a /tmp/rxe-snap /tmp/nodev/snap && ./rdmactl --root /tmp/nodev/snap list --json'
+sec root-sys ./rdmactl --root /sys list --json
 sec rdma-dev rdma -j dev show
 sec rdma-link rdma -j link show
 sec link-layer linklayers
@@ -313,7 +319,7 @@ def netdev_name(v):
     return v
 
 check("[snapshot] captured", rcs.get("snapshot") == 0, sections.get("snapshot.stderr", "")[:1000])
-for src in ("sysfs", "udev", "netlink", "auto", "root"):
+for src in ("sysfs", "udev", "netlink", "auto", "root", "root-nodev"):
     print(f"check-rxe: --source {src}")
     env = section_json(src)
     if env is None:
@@ -333,10 +339,10 @@ for src in ("sysfs", "udev", "netlink", "auto", "root"):
         # auto = netlink where the kernel has it (DESIGN §3).
         check("[auto] resolves to netlink", env.get("source") == "netlink", f"got {fmt(env.get('source'))}")
         env = dict(env, source="auto")
-    if src == "root":
+    if src in ("root", "root-nodev"):
         # a tree on disk is read as sysfs; its netlink facts come from the snapshot's record.
-        check("[root] reads the tree as sysfs", env.get("source") == "sysfs", f"got {fmt(env.get('source'))}")
-        env = dict(env, source="root")
+        check(f"[{src}] reads the tree as sysfs", env.get("source") == "sysfs", f"got {fmt(env.get('source'))}")
+        env = dict(env, source=src)
     check(f"[{src}] schema", env.get("schema") == "rdmactl/1", f"got {fmt(env.get('schema'))}, want \"rdmactl/1\"")
     check(f"[{src}] command", env.get("command") == "list", f"got {fmt(env.get('command'))}, want \"list\"")
     check(f"[{src}] source", env.get("source") == src, f"got {fmt(env.get('source'))}, want {fmt(src)}")
@@ -372,6 +378,27 @@ for src in ("sysfs", "udev", "netlink", "auto", "root"):
                 got = netdev_name(p.get(key)) if key == "netdev" else p.get(key)
                 want = rp.get(key)
                 check(f"[{src}] {name}/{pn}.{key}", got == want, f"rdmactl {fmt(got)} != rdma {fmt(want)}")
+
+# ---- /sys itself as a SYSFS_PATH-style root: no netlink and no snapshot record behind it, so no
+# driver for rxe (it has no device link); its devices, GUIDs, node types and ports are rdma's.
+print("check-rxe: --root /sys")
+env = section_json("root-sys")
+if env is not None:
+    check("[root-sys] ok", env.get("ok") is True and env.get("source") == "sysfs",
+          f"ok={fmt(env.get('ok'))} source={fmt(env.get('source'))} error={fmt(env.get('error'))}")
+    devs = {get(d, "ifname", "name"): d for d in (get(env.get("data") or {}, "devices") or []) if isinstance(d, dict)}
+    check("[root-sys] device set", sorted(map(str, devs)) == sorted(ref), f"rdmactl {sorted(map(str, devs))} vs rdma {sorted(ref)}")
+    for name, rd in sorted(ref.items()):
+        d = devs.get(name)
+        if d is None:
+            continue
+        for key in ("node_guid", "node_type"):
+            check(f"[root-sys] {name}.{key}", d.get(key) == rd.get(key), f"rdmactl {fmt(d.get(key))} != rdma {fmt(rd.get(key))}")
+        myports = {get(q, "port", "index", "port_index"): q for q in d.get("ports") or [] if isinstance(q, dict)}
+        for pn, rp in sorted(rd["ports"].items()):
+            q = myports.get(pn) or {}
+            for key in ("state", "physical_state", "link_layer"):
+                check(f"[root-sys] {name}/{pn}.{key}", q.get(key) == rp.get(key), f"rdmactl {fmt(q.get(key))} != rdma {fmt(rp.get(key))}")
 
 # ---- open-ops on the real kernel: expectations from the kernel itself (sysfs abi_version, the
 # node's st_rdev and mode) and DESIGN §4/§6 exit codes, not from rdmactl.

@@ -127,21 +127,19 @@ static inline int rdmaabi_openat2(int dirfd, const char *path, unsigned long lon
     return (int)syscall(RDMAABI_SYS_OPENAT2_NR, dirfd, path, &how, sizeof(how));
 }
 
+/* unshare(2); the syscall is used directly: glibc declares unshare() only under _GNU_SOURCE.
+ * The tests' private mount namespaces pass CLONE_NEWNS, which moves only the calling thread
+ * (kernel/fork.c ksys_unshare). */
+static inline int rdmasys_unshare(int flags) {
+    return (int)syscall(SYS_unshare, flags);
+}
+
 /* unshare(2) CLONE_FILES: the calling thread gets a copy of the process's descriptor table
  * (kernel/fork.c unshare_fd). A discovery worker opens and closes thousands of descriptors;
  * in a table two threads share, every open and close takes its `file_lock` and every
  * descriptor look-up counts the file (fs/file.c alloc_fd, __fget_light: the light path only
- * for a table no other thread uses). The syscall is used directly: glibc declares unshare()
- * only under _GNU_SOURCE. */
-static inline int rdmasys_unshare_files(void) {
-    return (int)syscall(SYS_unshare, CLONE_FILES);
-}
-
-/* unshare(2) with any flags (the tests' private mount namespaces: CLONE_NEWNS moves only the
- * calling thread, kernel/fork.c ksys_unshare). */
-static inline int rdmasys_unshare(int flags) {
-    return (int)syscall(SYS_unshare, flags);
-}
+ * for a table no other thread uses). */
+static inline int rdmasys_unshare_files(void) { return rdmasys_unshare(CLONE_FILES); }
 
 /* getdents64(2) straight into a caller's buffer: one call returns a page of entries with their
  * d_type, where opendir/readdir add an fcntl and an fstat per directory. Records are

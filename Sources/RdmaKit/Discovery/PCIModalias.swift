@@ -22,13 +22,7 @@ struct PCIModaliasIDs: Equatable {
             guard utf8.count >= 8 else { return nil }
             var value: UInt32 = 0
             for b in utf8.prefix(8) {
-                let digit: UInt8
-                switch b {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = b - UInt8(ascii: "0")
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = b - UInt8(ascii: "A") + 10
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = b - UInt8(ascii: "a") + 10
-                default: return nil
-                }
+                guard let digit = hexValue(b) else { return nil }
                 value = value << 4 | UInt32(digit)
             }
             utf8 = utf8.dropFirst(8)

@@ -77,7 +77,8 @@ func colonHexString(_ words: [UInt16]) -> String {
     return String(decoding: out, as: UTF8.self)
 }
 
-private func hexValue(_ c: UInt8) -> UInt8? {
+/// A hex digit's value, either case (GUIDs, GIDs, PCI modalias fields).
+func hexValue(_ c: UInt8) -> UInt8? {
     switch c {
     case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
     case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10

@@ -348,7 +348,60 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// P/infiniband/NAME: where sysfs puts an ib device's directory, in a directory named for
     /// its class under its parent (drivers/base/core.c get_device_parent).
     static func isDeviceDirectory(_ path: String) -> Bool {
-        KernelPath.isPlainName(KernelPath.basename(path)) && KernelPath.basename(KernelPath.dirname(path)) == "infiniband"
+        // basename(path) plain and basename(dirname(path)) "infiniband", on the bytes: asked for
+        // every attribute a tree reads, it made three Strings a call that way (issue 9).
+        var path = path
+        return path.withUTF8(isDeviceDirectory)
+    }
+
+    private static func isDeviceDirectory(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let slash = UInt8(ascii: "/")
+        var end = b.count
+        while end > 0, b[end - 1] == slash { end -= 1 }                 // basename: trailing "/"s off
+        var start = end
+        while start > 0, b[start - 1] != slash { start -= 1 }
+        guard start > 0, isPlainComponent(b, start, end) else { return false }
+        var cut = start - 1
+        while cut > 0, b[cut - 1] == slash { cut -= 1 }                 // dirname: the "/"s before it off
+        var groupStart = cut
+        while groupStart > 0, b[groupStart - 1] != slash { groupStart -= 1 }
+        return isInfinibandGroup(b, groupStart, cut)
+    }
+
+    /// `directory` = DEVICE/REST, DEVICE a device's directory ("…/infiniband/NAME") and REST one
+    /// to three components: DEVICE, and REST. nil for anything else.
+    static func deviceDirectory(above directory: String) -> (String, Substring)? {
+        var path = directory
+        let split: Int? = path.withUTF8 { b in
+            // Each "/" from the end that leaves at most three components below: is what is
+            // before it a device's directory?
+            var end = b.count, levels = 0
+            while levels < 3 {
+                var slash = end - 1
+                while slash >= 0, b[slash] != UInt8(ascii: "/") { slash -= 1 }
+                guard slash > 0, slash < end - 1 else { return nil }
+                levels += 1
+                let device = UnsafeBufferPointer(rebasing: b[0..<slash])
+                if device.last != UInt8(ascii: "/"), isDeviceDirectory(device) { return slash }
+                end = slash
+            }
+            return nil
+        }
+        guard let split else { return nil }
+        let utf8 = directory.utf8
+        let cut = utf8.index(utf8.startIndex, offsetBy: split)
+        return (String(directory[..<cut]), directory[directory.utf8.index(after: cut)...])
+    }
+
+    private static func isInfinibandGroup(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        let group: StaticString = "infiniband"
+        return end - start == group.utf8CodeUnitCount && memcmp(b.baseAddress! + start, group.utf8Start, group.utf8CodeUnitCount) == 0
+    }
+
+    /// A component that is a plain name: not empty, not "." or "..".
+    private static func isPlainComponent(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        let n = end - start, dot = UInt8(ascii: ".")
+        return n > 0 && !(n == 1 && b[start] == dot) && !(n == 2 && b[start] == dot && b[start + 1] == dot)
     }
 
     /// "/sys/class/C/NAME": an entry of a class directory, which sysfs makes a link to the
@@ -439,6 +492,66 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             return try Self.readTreeAttribute(fd, looked: looked, limit: limit)
         }
         return try readAttribute(directory + "/" + name, limit: limit, fewInDirectory: fewInDirectory)
+    }
+
+    public func readAttributeText(in directory: String, named name: String?, limit: Int, fewInDirectory: Bool) throws(KernelError) -> SysfsText {
+        guard let name else {
+            if isLive {
+                let fd = try openLiveRegular(directory)
+                defer { Glibc.close(fd) }
+                return try Self.readText(fd, looked: true, limit: limit)
+            }
+            let (fd, looked) = try openTreeRegular(in: KernelPath.dirname(directory), named: KernelPath.basename(directory),
+                                                   path: directory, listing: !fewInDirectory)
+            defer { Glibc.close(fd) }
+            return try Self.readText(fd, looked: looked, limit: limit)
+        }
+        if isLive && KernelPath.isWithin(directory, "/sys") {
+            let fd = try Self.openLiveSysfsAttribute(directory, name)
+            defer { Glibc.close(fd) }
+            return try Self.readText(fd, looked: true, limit: limit)
+        } else if !isLive && KernelPath.isPlainName(name) {
+            let (fd, looked) = try openTreeRegular(in: directory, named: name, path: nil, listing: !fewInDirectory)
+            defer { Glibc.close(fd) }
+            return try Self.readText(fd, looked: looked, limit: limit)
+        }
+        return try readAttributeText(in: directory + "/" + name, named: nil, limit: limit, fewInDirectory: fewInDirectory)
+    }
+
+    /// `readTreeAttribute` as text, one trailing newline removed. The first read takes up to 256
+    /// bytes into temporary storage, as `readAll`'s first does into an array; fewer are the whole
+    /// of a regular file (as there) and become the text with no array made. A longer attribute
+    /// keeps those bytes and reads on with `readAll`.
+    static func readText(_ fd: Int32, looked: Bool, limit: Int) throws(KernelError) -> SysfsText {
+        enum FirstRead { case whole(SysfsText, empty: Bool), longer([UInt8]), failed(KernelError) }
+        let first = 256
+        let read = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: first) { buffer -> FirstRead in
+            var n: Int
+            repeat { n = Glibc.read(fd, buffer.baseAddress, first) } while n < 0 && errno == EINTR
+            if n < 0 { return .failed(KernelError(Errno(rawValue: errno))) }
+            if n > limit { return .failed(KernelError(.EFBIG, .tooLarge(limit: limit))) }
+            if n == first { return .longer(Array(buffer)) }
+            var end = n
+            if end > 0 && buffer[end - 1] == 0x0a { end -= 1 }
+            return .whole(SysfsText(utf8: UnsafeBufferPointer(rebasing: buffer[0..<end])), empty: n == 0)
+        }
+        switch read {
+        case .whole(let text, let empty):
+            // Nothing read may be a FIFO or a directory, which the look would have refused.
+            if empty && !looked { try requireRegular(fd) }
+            return text
+        case .failed(let error):
+            if !looked { try requireRegular(fd) }
+            throw error
+        case .longer(var bytes):
+            do { bytes += try readAll(fd, limit: limit - first, regularFile: true) } catch {
+                if !looked { try requireRegular(fd) }
+                // Too large for what was left of the bound is too large for the bound.
+                throw error.errno == .EFBIG ? KernelError(.EFBIG, .tooLarge(limit: limit)) : error
+            }
+            if bytes.last == 0x0a { bytes.removeLast() }
+            return SysfsText(bytes: bytes)
+        }
     }
 
     /// Reads a tree's attribute. One opened unlooked (`openUnlooked`) may be a directory or a
@@ -592,6 +705,13 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// As `openUnlooked`; nil when the open was not tried (the root's way: no such tree).
     func openUnlookedOnce(in directory: String, named name: String) -> (fd: Int32, failure: Int32)? {
         if !Self.isClassEntry(directory) {
+            // A port's attribute: its device's directory first, found on the path's bytes (one
+            // cache look-up, where walking up from the port tried two that miss, with a path
+            // made for each, issue 9).
+            if let (device, rest) = Self.deviceDirectory(above: directory),
+               let opened = withCachedDirectory(device, { fd, _ in openUnlooked(fd, rest + "/" + name) }) {
+                return opened
+            }
             var ancestor = directory, below = name
             for _ in 0..<4 {
                 if let opened = withCachedDirectory(ancestor, { fd, _ in openUnlooked(fd, below) }) { return opened }

@@ -106,7 +106,7 @@ private func emit(_ run: CommandRun, failure: RdmaError?, json: Bool, pretty: Bo
     if json {
         let envelope = Envelope(command: run.command, host: context.hostIdentity, source: run.sourceName, kernel: run.kernelName, data: run.data,
                                 warnings: run.warnings, error: failure)
-        context.out(envelope.json.serialized(pretty: pretty) + "\n")
+        context.stdout(envelope.json.document(pretty: pretty))
     } else {
         if let raw = run.rawStdout {
             context.stdout(raw)
@@ -166,7 +166,7 @@ private func reportUsage(_ usage: RdmaError, json: Bool, pretty: Bool, context: 
                          command: String = "rdmactl", text: String? = nil, help: String? = nil) -> Int32 {
     if json {
         let envelope = Envelope(command: command, host: context.hostIdentity, source: nil, data: nil, warnings: [], error: usage)
-        context.out(envelope.json.serialized(pretty: pretty) + "\n")
+        context.stdout(envelope.json.document(pretty: pretty))
     } else {
         context.err((text ?? formatError(usage)) + (help.map { $0 + "\n" } ?? ""))
     }

@@ -173,6 +173,6 @@ struct MonitorOutput {
     private func write(_ data: JSONValue) {
         let envelope = Envelope(command: MonitorCommand.name, host: run.context.hostIdentity, source: run.sourceName,
                                 kernel: run.kernelName, data: data, warnings: [], error: nil)
-        run.context.out(envelope.json.serialized(pretty: false) + "\n")
+        run.context.stdout(envelope.json.document(pretty: false))
     }
 }

@@ -64,29 +64,45 @@ public struct AttributeReader {
             if b.last == 0x0a { b.removeLast() }
             return b
         } catch {
-            let path = location.path
-            switch (error.errno, policy) {
-            case (.ENODEV, _), (.ELOOP, _):
-                throw DeviceVanished(path: path, errno: error.errno)
-            case (.ENOENT, .optional), (.ENOENT, .optionalEINVALMeansAbsent),
-                 (.EINVAL, .optionalEINVALMeansAbsent):
-                return nil
-            case (.ENOENT, .required):
-                warn(Diagnostic("MISSING_ATTRIBUTE", path: path, "\(path): missing", errno: error.errno))
-                return nil
-            default:
-                warn(Diagnostic("UNREADABLE_ATTRIBUTE", path: path, "\(path): \(error)", errno: error.errno))
-                return nil
-            }
+            try absent(error, at: location, policy)
+            return nil
+        }
+    }
+
+    /// `bytes` as text (`Kernel.readAttributeText`: no array between).
+    mutating func text(_ location: Location, _ policy: Policy) throws(DeviceVanished) -> SysfsText? {
+        do {
+            return try kernel.readAttributeText(in: location.directory, named: location.name, limit: attributeReadLimit,
+                                                fewInDirectory: fewPerDirectory)
+        } catch {
+            try absent(error, at: location, policy)
+            return nil
+        }
+    }
+
+    /// What a failed read means under `policy`: the device went away (thrown), or the attribute
+    /// is absent — silently, or with a warning when it had to be there or could not be read.
+    private mutating func absent(_ error: KernelError, at location: Location, _ policy: Policy) throws(DeviceVanished) {
+        let path = location.path
+        switch (error.errno, policy) {
+        case (.ENODEV, _), (.ELOOP, _):
+            throw DeviceVanished(path: path, errno: error.errno)
+        case (.ENOENT, .optional), (.ENOENT, .optionalEINVALMeansAbsent),
+             (.EINVAL, .optionalEINVALMeansAbsent):
+            return
+        case (.ENOENT, .required):
+            warn(Diagnostic("MISSING_ATTRIBUTE", path: path, "\(path): missing", errno: error.errno))
+        default:
+            warn(Diagnostic("UNREADABLE_ATTRIBUTE", path: path, "\(path): \(error)", errno: error.errno))
         }
     }
 
     public mutating func text(_ path: String, _ policy: Policy = .optional) throws(DeviceVanished) -> SysfsText? {
-        try bytes(Location(path), policy).map(SysfsText.init(bytes:))
+        try text(Location(path), policy)
     }
 
     public mutating func text(in directory: String, _ name: String, _ policy: Policy = .optional) throws(DeviceVanished) -> SysfsText? {
-        try bytes(Location(directory, name), policy).map(SysfsText.init(bytes:))
+        try text(Location(directory, name), policy)
     }
 
     /// Parses an attribute with `parse`; a value it rejects is a MALFORMED_ATTRIBUTE warning.
@@ -103,7 +119,7 @@ public struct AttributeReader {
 
     mutating func parsed<T>(_ location: Location, _ policy: Policy, what: String,
                             _ parse: (String) -> T?) throws(DeviceVanished) -> T? {
-        guard let text = try bytes(location, policy).map(SysfsText.init(bytes:)) else { return nil }
+        guard let text = try text(location, policy) else { return nil }
         if let value = parse(text.value) { return value }
         let shown = text.value.count > 64 ? String(text.value.prefix(64)) + "…" : text.value
         let path = location.path

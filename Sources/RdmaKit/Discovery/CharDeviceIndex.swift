@@ -266,22 +266,32 @@ struct CharDeviceIndex {
         guard !readsNothing(kind, detail) else { return cdev }
         var numberFromUevent = false
         if let uevent = (try? reader.text(in: dir, "uevent")) ?? nil {
-            let fields = ueventValues(uevent.value, keys: ["DEVNAME=", "MAJOR=", "MINOR="])
-            for devname in fields[0] {
-                // On the bytes: a Character-wise split of each name was a tenth of this function.
-                if !devname.isEmpty, devname.utf8.first != 0x2f,
-                   !devname.utf8.split(separator: 0x2f, omittingEmptySubsequences: false).contains(where: { $0.elementsEqual("..".utf8) }) {
-                    cdev.path = "/dev/" + devname
-                } else {
-                    reader.warn(Diagnostic("MALFORMED_ATTRIBUTE", path: dir + "/uevent",
-                                           "\(dir)/uevent: DEVNAME \"\(terminalSafe(devname))\" does not name a node under /dev"))
-                }
-            }
             // MAJOR= and MINOR= come from the same dev_t as the `dev` attribute (drivers/base/
             // core.c: dev_uevent and dev_show both print dev->devt), so when uevent has them
             // `dev` is not read: three syscalls a class device (issue 9).
-            // The last definition wins, as for DEVNAME above.
-            if let major = fields[1].last.flatMap({ UInt32($0) }), let minor = fields[2].last.flatMap({ UInt32($0) }) {
+            // The last definition of each wins, DEVNAME's as MAJOR's and MINOR's.
+            var major: UInt32??, minor: UInt32??
+            forEachUeventLine(uevent.value) { key, value in
+                if key.hasBytes("MAJOR"), key.count == 5 {
+                    major = UInt32(String(decoding: value, as: UTF8.self))
+                } else if key.hasBytes("MINOR"), key.count == 5 {
+                    minor = UInt32(String(decoding: value, as: UTF8.self))
+                } else if key.hasBytes("DEVNAME"), key.count == 7 {
+                    if isNodeNameUnderDev(value) {
+                        cdev.path = String(unsafeUninitializedCapacity: 5 + value.count) { out in
+                            let dev: StaticString = "/dev/"
+                            UnsafeMutableBufferPointer(rebasing: out[0..<5]).update(fromContentsOf: UnsafeBufferPointer(start: dev.utf8Start, count: 5))
+                            _ = UnsafeMutableBufferPointer(rebasing: out[5...]).update(fromContentsOf: value)
+                            return 5 + value.count
+                        }
+                    } else {
+                        let devname = String(decoding: value, as: UTF8.self)
+                        reader.warn(Diagnostic("MALFORMED_ATTRIBUTE", path: dir + "/uevent",
+                                               "\(dir)/uevent: DEVNAME \"\(terminalSafe(devname))\" does not name a node under /dev"))
+                    }
+                }
+            }
+            if let major = major ?? nil, let minor = minor ?? nil {
                 cdev.major = major; cdev.minor = minor
                 numberFromUevent = true
             }
@@ -318,23 +328,50 @@ struct CharDeviceIndex {
     }
 }
 
-/// The values of each of `keys` in a uevent file's lines, scanning the bytes once.
-func ueventValues(_ uevent: String, keys: [StaticString]) -> [[String]] {
+/// Each `KEY=value` line of a uevent file (drivers/base/core.c dev_uevent, `add_uevent_var`):
+/// `body(key, value)` on the bytes either side of the line's first `=`, in file order; a line
+/// without one is skipped. One scan, nothing made: a uevent is read for every class device, and
+/// collecting its values as arrays of Strings cost 3,000 instructions a file (issue 9).
+func forEachUeventLine(_ uevent: String, _ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Void) {
     var text = uevent
-    return text.withUTF8 { bytes in
-        var found = [[String]](repeating: [], count: keys.count)
+    text.withUTF8 { bytes in
         var lineStart = 0
         while lineStart < bytes.count {
-            var lineEnd = lineStart
-            while lineEnd < bytes.count, bytes[lineEnd] != 0x0a { lineEnd += 1 }
-            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
-            for (k, key) in keys.enumerated() where line.hasBytes(key) {
-                found[k].append(String(decoding: UnsafeBufferPointer(rebasing: line[key.utf8CodeUnitCount...]), as: UTF8.self))
+            var lineEnd = lineStart, equals = -1
+            while lineEnd < bytes.count, bytes[lineEnd] != 0x0a {
+                if equals < 0, bytes[lineEnd] == UInt8(ascii: "=") { equals = lineEnd }
+                lineEnd += 1
+            }
+            if equals >= 0 {
+                body(UnsafeBufferPointer(rebasing: bytes[lineStart..<equals]), UnsafeBufferPointer(rebasing: bytes[(equals + 1)..<lineEnd]))
             }
             lineStart = lineEnd + 1
         }
-        return found
     }
+}
+
+/// The values of each of `keys` (`"KEY="`) in a uevent file's lines, in file order.
+func ueventValues(_ uevent: String, keys: [StaticString]) -> [[String]] {
+    var found = [[String]](repeating: [], count: keys.count)
+    forEachUeventLine(uevent) { key, value in
+        for (k, wanted) in keys.enumerated()
+        where wanted.utf8CodeUnitCount == key.count + 1 && key.hasBytes(UnsafeBufferPointer(start: wanted.utf8Start, count: key.count)) {
+            found[k].append(String(decoding: value, as: UTF8.self))
+        }
+    }
+    return found
+}
+
+/// Whether a uevent DEVNAME names a node under /dev: not empty, not absolute, no `..` component
+/// (devtmpfs creates the node at that path below /dev, drivers/base/devtmpfs.c).
+func isNodeNameUnderDev(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let first = name.first, first != UInt8(ascii: "/") else { return false }
+    var componentStart = 0
+    for i in 0...name.count where i == name.count || name[i] == UInt8(ascii: "/") {
+        if i - componentStart == 2, name[componentStart] == UInt8(ascii: "."), name[componentStart + 1] == UInt8(ascii: ".") { return false }
+        componentStart = i + 1
+    }
+    return true
 }
 
 /// Parses a `dev` attribute: "231:192".

@@ -77,13 +77,8 @@ public struct PCIParent: Sendable, Equatable {
     /// "8086:24f0", as lspci prints it.
     public var vendorDevice: String? {
         guard let vendor, let device else { return nil }
-        return hex4(vendor) + ":" + hex4(device)
+        return colonHexString([vendor, device])
     }
-}
-
-func hex4(_ v: UInt16) -> String {
-    let d = String(v, radix: 16)
-    return String(repeating: "0", count: 4 - d.count) + d
 }
 
 /// One port (`ports/N`).

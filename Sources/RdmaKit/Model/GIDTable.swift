@@ -19,15 +19,16 @@ public struct GIDAddress: Sendable, Equatable, Hashable {
         interfaceID = words[4..<8].reduce(0) { $0 << 16 | UInt64($1) }
     }
 
-    var words: [UInt16] {
-        (0..<8).map { i in
-            let half = i < 4 ? subnetPrefix : interfaceID
-            return UInt16(truncatingIfNeeded: half >> UInt64(48 - 16 * (i % 4)))
+    var words: [UInt16] { Array(wordSequence) }
+
+    private var wordSequence: LazyMapSequence<Range<Int>, UInt16> {
+        (0..<8).lazy.map { [subnetPrefix, interfaceID] i in
+            UInt16(truncatingIfNeeded: (i < 4 ? subnetPrefix : interfaceID) >> UInt64(48 - 16 * (i % 4)))
         }
     }
 
     /// The sysfs form, `%pI6`.
-    public var sysfs: String { colonHexString(words) }
+    public var sysfs: String { colonHexString(wordSequence) }
 
     /// ibv_devinfo skips a GID when this is true: rdma-core libibverbs/examples/devinfo.c
     /// `null_gid` looks at raw[8..15] only (unchanged since 2005), so an IB entry the SM left
@@ -131,5 +132,5 @@ public struct PKeyEntry: Sendable, Equatable {
     public init(index: Int, pkey: UInt16) { self.index = index; self.pkey = pkey }
 
     /// "0xffff", as sysfs prints it.
-    public var text: String { "0x" + hex(UInt64(pkey), width: 4) }
+    public var text: String { hex(UInt64(pkey), width: 4, prefix: "0x") }
 }

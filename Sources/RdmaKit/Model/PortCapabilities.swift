@@ -9,18 +9,26 @@ public struct PortCapabilities: Sendable, Equatable {
     public init(mask: UInt32) { self.mask = mask }
 
     /// "0x00010000", as sysfs prints it.
-    public var text: String { "0x" + hex(UInt64(mask), width: 8) }
+    public var text: String { hex(UInt64(mask), width: 8, prefix: "0x") }
 
     /// iproute2's names of the set bits, low bit first.
     public var names: [String] {
-        (0..<32).compactMap { bit in
-            mask & (1 << UInt32(bit)) == 0 ? nil : (Self.names[UInt32(1) << UInt32(bit)] ?? "UNKNOWN")
+        var out: [String] = []
+        out.reserveCapacity(mask.nonzeroBitCount)
+        var rest = mask
+        while rest != 0 {
+            out.append(Self.nameOfBit[rest.trailingZeroBitCount])
+            rest &= rest - 1
         }
+        return out
     }
 
     /// Bit → iproute2 name. The bits are the UAPI's IB_UVERBS_PCF_* (= the kernel's IB_PORT_*);
     /// iproute2's spellings are kept as users script against them, its typos included
     /// (LINK_SPPED_WIDTH, MULT_PKER_TRAP). Bits 0, 13 and 15 have no UAPI constant.
+    /// `names` by bit number, looked up without hashing (a record names a port's bits).
+    private static let nameOfBit: [String] = (0..<32).map { names[UInt32(1) << UInt32($0)] ?? "UNKNOWN" }
+
     static let names: [UInt32: String] = [
         1 << 0: "RESERVED",
         RDMAABI_IB_UVERBS_PCF_SM: "SM",

@@ -26,8 +26,6 @@ public struct GUID: Sendable, Equatable, Hashable {
     }
 }
 
-private let hexDigits = Array("0123456789abcdef".utf8)
-
 /// `count` colon-separated groups of 1–4 hex digits (sysfs GUIDs and GIDs), each passed to
 /// `group` in order; false on anything else. Works on the bytes: no split, no substrings.
 func colonHexGroups(_ bytes: String.UTF8View, count: Int, _ group: (UInt16) -> Void) -> Bool {
@@ -64,17 +62,6 @@ func colonHexWords(_ text: String, count: Int) -> [UInt16]? {
         words.append(w)
     }
     return words
-}
-
-/// `words` as `%04x` groups joined by ":" (sysfs GUIDs and GIDs).
-func colonHexString(_ words: [UInt16]) -> String {
-    var out: [UInt8] = []
-    out.reserveCapacity(words.count * 5)
-    for (i, w) in words.enumerated() {
-        if i > 0 { out.append(UInt8(ascii: ":")) }
-        for shift in stride(from: 12, through: 0, by: -4) { out.append(hexDigits[Int(w >> UInt16(shift) & 0xf)]) }
-    }
-    return String(decoding: out, as: UTF8.self)
 }
 
 /// A hex digit's value, either case (GUIDs, GIDs, PCI modalias fields).

@@ -54,10 +54,10 @@ extension PCIParent {
     func writeMembers<M: JSONMembers>(into o: inout M) {
         o.add("address", address)
         o.add("vendor_device", vendorDevice)
-        o.add("vendor", vendor.map { "0x" + hex4($0) })
-        o.add("device", device.map { "0x" + hex4($0) })
-        o.add("subsystem_vendor", subsystemVendor.map { "0x" + hex4($0) })
-        o.add("subsystem_device", subsystemDevice.map { "0x" + hex4($0) })
+        o.add("vendor", vendor.map { hex(UInt64($0), width: 4, prefix: "0x") })
+        o.add("device", device.map { hex(UInt64($0), width: 4, prefix: "0x") })
+        o.add("subsystem_vendor", subsystemVendor.map { hex(UInt64($0), width: 4, prefix: "0x") })
+        o.add("subsystem_device", subsystemDevice.map { hex(UInt64($0), width: 4, prefix: "0x") })
         o.add("modalias", modalias)
     }
 }
@@ -145,7 +145,7 @@ extension CharDevice {
         o.add("name", name)
         o.add("port", port)
         o.add("path", path)
-        if let major, let minor { o.add("dev", "\(major):\(minor)") }
+        if let major, let minor { o.add("dev", devNumberText(major, minor)) }
         o.add("present", nodePresent)
         if let node {
             o.add("mode", octalMode(node.mode))
@@ -161,8 +161,11 @@ extension CharDevice {
 
 /// "0666".
 public func octalMode(_ mode: UInt32) -> String {
-    let s = String(mode & 0o7777, radix: 8)
-    return String(repeating: "0", count: max(0, 4 - s.count)) + s
+    // The permission bits are at most 0o7777: always four octal digits, written in place.
+    String(unsafeUninitializedCapacity: 4) { out in
+        for i in 0..<4 { out[i] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: mode >> UInt32(9 - 3 * i) & 7) }
+        return 4
+    }
 }
 
 extension Diagnostic {

@@ -1,5 +1,65 @@
-/// `%0<width>x` / `%0<width>X`, as the kernel's printf formats and rdmactl's output write hex.
-public func hex(_ value: UInt64, width: Int, uppercase: Bool = false) -> String {
-    let digits = String(value, radix: 16, uppercase: uppercase)
-    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+/// Numbers as the kernel's printf formats print them, written straight into a String's storage:
+/// through `String(_:radix:)`, padding and `+` each took 400–2,500 instructions, and a
+/// `list --json` record formats some twenty (issue 9). Every result here is ASCII and at most
+/// 15 bytes but a GID, so nearly all are small strings, stored without an allocation.
+
+/// `%0<width>x` / `%0<width>X` after `prefix` ("0x" where sysfs prints one).
+public func hex(_ value: UInt64, width: Int, uppercase: Bool = false, prefix: StaticString = "") -> String {
+    var digits = 1
+    var rest = value >> 4
+    while rest != 0 { digits += 1; rest >>= 4 }
+    digits = max(digits, width)
+    let p = prefix.utf8CodeUnitCount
+    return String(unsafeUninitializedCapacity: p + digits) { out in
+        for i in 0..<p { out[i] = prefix.utf8Start[i] }
+        var v = value
+        for i in stride(from: p + digits - 1, through: p, by: -1) {
+            out[i] = hexDigit(UInt8(truncatingIfNeeded: v & 0xf), uppercase: uppercase)
+            v >>= 4
+        }
+        return p + digits
+    }
+}
+
+@inline(__always)
+func hexDigit(_ nibble: UInt8, uppercase: Bool = false) -> UInt8 {
+    nibble < 10 ? UInt8(ascii: "0") + nibble : (uppercase ? UInt8(ascii: "A") : UInt8(ascii: "a")) + nibble - 10
+}
+
+/// `words` as `%04x` groups joined by ":" (sysfs GUIDs and GIDs, `%pI6`).
+func colonHexString<C: Collection<UInt16>>(_ words: C) -> String {
+    let n = words.count
+    guard n > 0 else { return "" }
+    return String(unsafeUninitializedCapacity: n * 5 - 1) { out in
+        var i = 0
+        for w in words {
+            if i > 0 { out[i] = UInt8(ascii: ":"); i += 1 }
+            for shift in stride(from: 12, through: 0, by: -4) {
+                out[i] = hexDigit(UInt8(truncatingIfNeeded: w >> UInt16(shift) & 0xf)); i += 1
+            }
+        }
+        return i
+    }
+}
+
+/// "231:192": a device number as sysfs `dev` prints it (`%u:%u`, drivers/base/core.c dev_show).
+func devNumberText(_ major: UInt32, _ minor: UInt32) -> String {
+    String(unsafeUninitializedCapacity: 21) { out in
+        var i = writeDecimal(major, into: out, at: 0)
+        out[i] = UInt8(ascii: ":"); i += 1
+        return writeDecimal(minor, into: out, at: i)
+    }
+}
+
+/// Writes `value`'s decimal digits at `start`; returns the index after them.
+private func writeDecimal(_ value: UInt32, into out: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
+    var digits = 1
+    var rest = value / 10
+    while rest > 0 { digits += 1; rest /= 10 }
+    var v = value
+    for i in stride(from: start + digits - 1, through: start, by: -1) {
+        out[i] = UInt8(ascii: "0") + UInt8(v % 10)
+        v /= 10
+    }
+    return start + digits
 }

@@ -51,57 +51,107 @@ extension JSONObjectBuilder: JSONMembers {
 
 /// Writes an object's members as `JSONValue.write(pretty: false)` would write the tree: `{"k": v,
 /// "k2": v2}`, `[a, b]`, `{}` and `[]` when empty (JSONMembersTests compares the two).
+/// The bytes go to storage of its own, not an `[UInt8]`: `Array.append(contentsOf:)` checks
+/// uniqueness and capacity and copies generically, about 90 instructions a call, and a record
+/// is some 150 appends (issue 9). Only `object` makes one, and frees it when the record is
+/// copied out, so a writer lives exactly as long as the closure it is lent to.
 public struct JSONBytesWriter: JSONMembers {
-    public private(set) var bytes: [UInt8] = []
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
     /// Members written so far in the object being written (the separator before the next).
     private var members = 0
 
-    public init() { bytes.reserveCapacity(1024) }
-
-    /// One object, its members written by `write`.
-    public static func object(_ write: (inout JSONBytesWriter) -> Void) -> JSONFragment {
-        var w = JSONBytesWriter()
-        w.writeObject(write)
-        return JSONFragment(compact: w.bytes)
+    private init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
     }
 
-    /// `, "key": ` made in temporary storage and appended once: a byte at a time, each append
-    /// checking the array's uniqueness and capacity, it cost 260 instructions a member (issue 9).
+    /// One object, its members written by `write`. Room for a whole hfi1 record (some 2.2 KB)
+    /// up front: growing from 1 KB twice per device copied each record twice.
+    public static func object(_ write: (inout JSONBytesWriter) -> Void) -> JSONFragment {
+        var w = JSONBytesWriter(capacity: 3072)
+        defer { w.base.deallocate() }
+        w.writeObject(write)
+        return JSONFragment(compact: Array(UnsafeBufferPointer(start: w.base, count: w.count)))
+    }
+
+    /// Makes room for `n` more bytes and returns where they go; the caller fills exactly `n`.
+    @inline(__always)
+    private mutating func claim(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        if count + n > capacity { grow(to: count + n) }
+        defer { count += n }
+        return base + count
+    }
+
+    private mutating func grow(to needed: Int) {
+        let larger = Swift.max(capacity * 2, needed)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.update(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = larger
+    }
+
+    @inline(__always)
+    private mutating func append(_ byte: UInt8) { claim(1).pointee = byte }
+
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let start = bytes.baseAddress, bytes.count > 0 else { return }
+        claim(bytes.count).update(from: start, count: bytes.count)
+    }
+
+    private mutating func append(_ text: StaticString) {
+        claim(text.utf8CodeUnitCount).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+    }
+
+    /// `, "key": `, written straight into the storage.
     private mutating func key(_ key: StaticString, suffix: StaticString = "") {
         let separator = members > 0
         members += 1
         let k = key.utf8CodeUnitCount, x = suffix.utf8CodeUnitCount
         assert(Self.isPlainKey(UnsafeBufferPointer(start: key.utf8Start, count: k)), "a JSON key that would need an escape: \(key)")
         assert(Self.isPlainKey(UnsafeBufferPointer(start: suffix.utf8Start, count: x)), "a JSON key that would need an escape: \(suffix)")
-        let count = (separator ? 2 : 0) + k + x + 4
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { out in
-            var i = 0
-            if separator { out[0] = UInt8(ascii: ","); out[1] = UInt8(ascii: " "); i = 2 }
-            out[i] = UInt8(ascii: "\""); i += 1
-            UnsafeMutableBufferPointer(rebasing: out[i..<(i + k)]).update(fromContentsOf: UnsafeBufferPointer(start: key.utf8Start, count: k))
-            i += k
-            if x > 0 {
-                UnsafeMutableBufferPointer(rebasing: out[i..<(i + x)]).update(fromContentsOf: UnsafeBufferPointer(start: suffix.utf8Start, count: x))
-                i += x
-            }
-            out[i] = UInt8(ascii: "\""); out[i + 1] = UInt8(ascii: ":"); out[i + 2] = UInt8(ascii: " ")
-            bytes.append(contentsOf: UnsafeBufferPointer(out))
-        }
+        var out = claim((separator ? 2 : 0) + k + x + 4)
+        if separator { out[0] = UInt8(ascii: ","); out[1] = UInt8(ascii: " "); out += 2 }
+        out[0] = UInt8(ascii: "\""); out += 1
+        out.update(from: key.utf8Start, count: k); out += k
+        if x > 0 { out.update(from: suffix.utf8Start, count: x); out += x }
+        out[0] = UInt8(ascii: "\""); out[1] = UInt8(ascii: ":"); out[2] = UInt8(ascii: " ")
     }
 
     /// An integer's decimal digits, written without a String between.
     private mutating func appendDecimal(_ value: Int) {
-        let negative = value < 0
         var magnitude = value.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var i = 20
-            repeat {
-                i -= 1
-                digits[i] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            if negative { i -= 1; digits[i] = UInt8(ascii: "-") }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i..<20]))
+        var digits = 1
+        var rest = magnitude / 10
+        while rest > 0 { digits += 1; rest /= 10 }
+        let negative = value < 0
+        let out = claim(digits + (negative ? 1 : 0))
+        if negative { out[0] = UInt8(ascii: "-") }
+        var i = digits + (negative ? 1 : 0)
+        repeat {
+            i -= 1
+            out[i] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+    }
+
+    /// A string as a JSON literal: nearly every string needs no escape, so it is one scan and one
+    /// copy; one that does is escaped by `JSONValue.quote`, the writer both sinks share.
+    private mutating func quoted(_ s: String) {
+        var utf8 = s
+        utf8.withUTF8 { bytes in
+            if !JSONValue.anyNeedsEscape(bytes) {
+                let out = claim(bytes.count + 2)
+                out[0] = UInt8(ascii: "\"")
+                if let start = bytes.baseAddress { (out + 1).update(from: start, count: bytes.count) }
+                out[bytes.count + 1] = UInt8(ascii: "\"")
+            } else {
+                var escaped: [UInt8] = []
+                JSONValue.quote(s, into: &escaped)
+                escaped.withUnsafeBufferPointer { append($0) }
+            }
         }
     }
 
@@ -113,13 +163,15 @@ public struct JSONBytesWriter: JSONMembers {
     public mutating func add(_ key: StaticString, _ value: JSONValue?) {
         guard let value else { return }
         self.key(key)
-        value.write(into: &bytes, pretty: false, indent: 0)
+        var written: [UInt8] = []
+        value.write(into: &written, pretty: false, indent: 0)
+        written.withUnsafeBufferPointer { append($0) }
     }
 
     public mutating func add(_ key: StaticString, _ value: String?) {
         guard let value else { return }
         self.key(key)
-        JSONValue.quote(value, into: &bytes)
+        quoted(value)
     }
 
     public mutating func add(_ key: StaticString, _ value: Int?) {
@@ -137,7 +189,7 @@ public struct JSONBytesWriter: JSONMembers {
     public mutating func add(_ key: StaticString, _ value: Bool?) {
         guard let value else { return }
         self.key(key)
-        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        append(value ? "true" : "false")
     }
 
     public mutating func add(_ key: StaticString, _ text: SysfsText?) {
@@ -145,7 +197,7 @@ public struct JSONBytesWriter: JSONMembers {
         add(key, text.value)
         if let raw = text.rawBase64 {
             self.key(key, suffix: "_raw_b64")
-            JSONValue.quote(raw, into: &bytes)
+            quoted(raw)
         }
     }
 
@@ -156,7 +208,7 @@ public struct JSONBytesWriter: JSONMembers {
 
     public mutating func addStrings(_ key: StaticString, _ items: [String]) {
         self.key(key)
-        writeArray(items) { w, item in JSONValue.quote(item, into: &w.bytes) }
+        writeArray(items) { w, item in w.quoted(item) }
     }
 
     public mutating func addObjects<C: Collection>(_ key: StaticString, _ items: C, _ write: (C.Element, inout JSONBytesWriter) -> Void) {
@@ -166,21 +218,23 @@ public struct JSONBytesWriter: JSONMembers {
 
     /// `[a, b]`, `[]` when empty, as the tree writes it.
     private mutating func writeArray<C: Collection>(_ items: C, _ element: (inout JSONBytesWriter, C.Element) -> Void) {
-        bytes.append(UInt8(ascii: "["))
-        for (i, item) in items.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")); bytes.append(UInt8(ascii: " ")) }
+        append(UInt8(ascii: "["))
+        var first = true
+        for item in items {
+            if !first { append(", ") }
+            first = false
             element(&self, item)
         }
-        bytes.append(UInt8(ascii: "]"))
+        append(UInt8(ascii: "]"))
     }
 
     /// `{…}` with its own member count; an object with no member is `{}`, as the tree writes it.
     private mutating func writeObject(_ write: (inout JSONBytesWriter) -> Void) {
         let outer = members
         members = 0
-        bytes.append(UInt8(ascii: "{"))
+        append(UInt8(ascii: "{"))
         write(&self)
-        bytes.append(UInt8(ascii: "}"))
+        append(UInt8(ascii: "}"))
         members = outer
     }
 }

@@ -27,6 +27,12 @@ public struct SysfsText: Sendable, Equatable, CustomStringConvertible {
 
     public init(_ string: String) { value = string; raw = nil }
 
+    /// `init(bytes:)` of bytes lent for the call: ASCII (nearly every attribute) becomes the
+    /// String at once, without an array; anything else takes the array's way.
+    public init(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        if isASCII(bytes) { self.init(String(decoding: bytes, as: UTF8.self)) } else { self.init(bytes: Array(bytes)) }
+    }
+
     public var rawBase64: String? { raw.map(base64) }
     public var description: String { value }
 

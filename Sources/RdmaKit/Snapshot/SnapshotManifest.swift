@@ -93,7 +93,7 @@ public struct SnapshotManifest: Sendable, Equatable {
             ("device_nodes_captured", deviceNodesCaptured.map(JSONValue.bool)), ("nodes", .array(nodeValues)),
             ("netlink_devices", netlinkValues),
         ])
-        return Array(document.serialized(pretty: true).utf8) + [0x0a]
+        return document.document(pretty: true)
     }
 
     /// Reads a manifest with RdmaKit's strict JSON reader: every required member present with

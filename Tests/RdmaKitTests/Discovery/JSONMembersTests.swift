@@ -88,6 +88,22 @@ struct JSONMembersTests {
         #expect(tree == bytes)
     }
 
+    /// The eight-bytes-at-a-time scan for bytes to escape finds exactly what the definition does
+    /// (`"`, `\\`, C0, DEL, and 0xC2, a C1's lead byte: JSONValue.quote), at every length and
+    /// offset around a word, next to the values either side of each.
+    @Test func theWordScanFindsWhatTheByteTestFinds() {
+        var rng = SplitMix(seed: 7)
+        let near: [UInt8] = [0x00, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7e, 0x7f, 0x80, 0xc1, 0xc2, 0xc3, 0xff]
+        for round in 0..<20_000 {
+            let n = Int(rng.next() % 40), odds = UInt64(1 + round % 40)
+            let bytes = (0..<n).map { _ in
+                rng.next() % odds == 0 ? near[Int(rng.next() % UInt64(near.count))] : UInt8(0x24 + rng.next() % 0x38)
+            }
+            let expected = bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c || $0 == 0x7f || $0 == 0xc2 }
+            #expect(bytes.withUnsafeBufferPointer(JSONValue.anyNeedsEscape) == expected, "\(bytes)")
+        }
+    }
+
     /// The byte writer copies keys as they are, so a key must be in the schema's alphabet
     /// (`[a-z0-9_]`); the debug build asserts it on every key written, which the discovered
     /// records above exercise.

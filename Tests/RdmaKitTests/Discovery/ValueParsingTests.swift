@@ -141,6 +141,17 @@ struct ValueParsingTests {
         #expect(ueventValues("", keys: ["DEVNAME="]) == [[]])
         // Several keys in one scan, each with every definition in file order.
         #expect(ueventValues("MAJOR=231\nMINOR=192\nMAJOR=7\nMAJOR", keys: ["MINOR=", "MAJOR=", "X="]) == [["192"], ["231", "7"], []])
+        // A value may hold `=`: the key ends at the first (add_uevent_var prints "%s=%s").
+        #expect(ueventValues("DEVNAME=a=b\nDEVNAME==", keys: ["DEVNAME="]) == [["a=b", "="]])
+    }
+
+    /// A DEVNAME names a node below /dev (drivers/base/devtmpfs.c creates it there): relative,
+    /// not empty, no `..` component; `..` inside a longer name is a name.
+    @Test(arguments: [("infiniband/uverbs0", true), ("hfi1_0", true), ("", false), ("/dev/x", false), ("..", false),
+                      ("a/..", false), ("../a", false), ("a/../b", false), ("..a", true), ("a/..b/c", true),
+                      ("a//b", true), ("a/.", true), ("...", true)])
+    func ueventNodeNames(_ name: String, _ underDev: Bool) {
+        #expect(Array(name.utf8).withUnsafeBufferPointer(isNodeNameUnderDev) == underDev)
     }
 
     @Test func kernelPaths() {

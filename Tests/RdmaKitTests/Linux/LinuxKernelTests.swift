@@ -141,6 +141,49 @@ struct LinuxKernelTests {
         case let (.failure(x), .failure(y)): #expect(x.errno == y.errno, "\(directory) \(name): \(x) / \(y)")
         default: Issue.record("\(directory) \(name): \(a) / \(b)")
         }
+        // The text verb, both ways, answers the bytes as text (one newline removed), or the error.
+        let texts = [Result { () throws(KernelError) in try joined.readAttributeText(in: directory + "/" + name, named: nil, limit: 4096, fewInDirectory: few) },
+                     Result { () throws(KernelError) in try split.readAttributeText(in: directory, named: name, limit: 4096, fewInDirectory: few) }]
+        for text in texts { expectText(text, isRead: a, "\(directory) \(name)") }
+    }
+
+    /// `text` is `read`'s bytes as SysfsText, one trailing newline removed, or its errno.
+    static func expectText(_ text: Result<SysfsText, KernelError>, isRead read: Result<[UInt8], KernelError>, _ what: String) {
+        switch (text, read) {
+        case let (.success(t), .success(bytes)):
+            #expect(t == SysfsText(bytes: bytes.last == 0x0a ? Array(bytes.dropLast()) : bytes), "\(what)")
+        case let (.failure(x), .failure(y)): #expect(x.errno == y.errno && x.detail == y.detail, "\(what): \(x) / \(y)")
+        default: Issue.record("\(what): \(text) / \(read)")
+        }
+    }
+
+    /// An attribute is read as text into 256 bytes first, and on with the array's reads only
+    /// when it fills them: files around that edge and the 64 KiB bound (DESIGN §3), with and
+    /// without their newline, ASCII, UTF-8 and not UTF-8, read as text answer their bytes.
+    @Test func attributesReadAsTextAnswerTheirBytes() throws {
+        let tree = TempTree.copy(of: "rxe-sysfs", label: "text")
+        let dir = "devices/virtual/infiniband/rxe0"
+        var files: [String] = []
+        for size in [0, 1, 2, 254, 255, 256, 257, 300, 1025, 4096, 65_536, 65_537] {
+            for (kind, fill) in [("ascii", [UInt8(0x61)]), ("utf8", Array("é".utf8)), ("bad", [UInt8(0xff)])] {
+                for newline in [false, true] where size > 0 || !newline {
+                    var bytes = Array(repeatElement(fill, count: size / fill.count + 1).joined().prefix(size))
+                    if newline { bytes[bytes.count - 1] = 0x0a }
+                    let name = "t_\(size)_\(kind)_\(newline)"
+                    tree.write(dir + "/" + name, bytes)
+                    files.append(name)
+                }
+            }
+        }
+        for few in [false, true] {
+            let kernel = try LinuxKernel.rooted(at: tree.path)
+            for name in files {
+                let read = Result { () throws(KernelError) in try kernel.readAttribute(in: "/sys/" + dir, named: name, limit: attributeReadLimit, fewInDirectory: few) }
+                let text = Result { () throws(KernelError) in try kernel.readAttributeText(in: "/sys/" + dir, named: name, limit: attributeReadLimit, fewInDirectory: few) }
+                Self.expectText(text, isRead: read, name)
+                if name.hasPrefix("t_65537") { #expect(throws: KernelError.self) { try text.get() } }
+            }
+        }
     }
 
     /// Live, the split verb joins the two in temporary storage for the open: the same bytes and
@@ -326,6 +369,28 @@ struct LinuxKernelTests {
         #expect(kernel.relative("/sys") == ".")
         #expect(kernel.relative("/system") == nil)
         #expect(kernel.maps("/sys/\u{301}x") && !kernel.maps("/sysx"))
+    }
+
+    /// A device's directory is told on the path's bytes as dirname and basename tell it
+    /// ("…/infiniband/NAME", NAME plain), and a port's directory finds its device's above it.
+    @Test func deviceDirectoriesAreToldOnTheirBytes() {
+        let paths = ["/sys/devices/pci0000:00/0000:00:02.0/infiniband/hfi1_0", "/sys/class/infiniband/rxe0",
+                     "/sys/class/infiniband/rxe0/", "/sys/class/infiniband//rxe0", "/sys/class/infiniband/..",
+                     "/sys/class/infiniband/.", "infiniband/x", "/infiniband/x", "/infiniband", "infiniband", "/",
+                     "", "/sys/class/infinibandx/rxe0", "/sys/class/xinfiniband/rxe0", "/sys/class/infiniband_verbs/uverbs0",
+                     "//infiniband//x//", "/sys/class/infiniband/rxe0/ports"]
+        for path in paths {
+            let byName = KernelPath.isPlainName(KernelPath.basename(path)) && KernelPath.basename(KernelPath.dirname(path)) == "infiniband"
+            #expect(LinuxKernel.isDeviceDirectory(path) == byName, "\(path)")
+        }
+        let device = "/sys/devices/pci0000:00/0000:00:02.0/infiniband/hfi1_0"
+        #expect(LinuxKernel.deviceDirectory(above: device + "/ports/1").map { "\($0.0)|\($0.1)" } == device + "|ports/1")
+        #expect(LinuxKernel.deviceDirectory(above: device + "/ports/1/gids").map { "\($0.0)|\($0.1)" } == device + "|ports/1/gids")
+        #expect(LinuxKernel.deviceDirectory(above: device + "/ports").map { "\($0.0)|\($0.1)" } == device + "|ports")
+        #expect(LinuxKernel.deviceDirectory(above: device + "/a/b/c/d") == nil)    // more than three levels below
+        #expect(LinuxKernel.deviceDirectory(above: device) == nil)
+        #expect(LinuxKernel.deviceDirectory(above: device + "/ports/") == nil)
+        #expect(LinuxKernel.deviceDirectory(above: "/sys/class/infiniband_mad/umad0") == nil)
     }
 
     /// `subdirectoryCount` of a directory, both ways: fstatat on its parent's open descriptor and

@@ -683,6 +683,10 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// answer would be ELOOP); EXDEV (a mount on the way) ends unlooked opens for this kernel.
     /// `failure`: the errno when `fd` is -1.
     func openUnlooked(_ directory: Int32, _ path: String) -> (fd: Int32, failure: Int32) {
+        path.withCString { openUnlooked(directory, $0) }
+    }
+
+    func openUnlooked(_ directory: Int32, _ path: UnsafePointer<CChar>) -> (fd: Int32, failure: Int32) {
         let resolve = RDMAABI_RESOLVE_BENEATH | RDMAABI_RESOLVE_NO_SYMLINKS | RDMAABI_RESOLVE_NO_MAGICLINKS | RDMAABI_RESOLVE_NO_XDEV
         return unlookedResult(rdmaabi_openat2(directory, path, UInt64(Self.treeAttributeFlags), 0, resolve))
     }
@@ -709,7 +713,9 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             // cache look-up, where walking up from the port tried two that miss, with a path
             // made for each, issue 9).
             if let (device, rest) = Self.deviceDirectory(above: directory),
-               let opened = withCachedDirectory(device, { fd, _ in openUnlooked(fd, rest + "/" + name) }) {
+               let opened = withCachedDirectory(device, { fd, _ in
+                   Self.withJoinedPath(nil, rest, name) { openUnlooked(fd, $0) }
+               }) {
                 return opened
             }
             var ancestor = directory, below = name
@@ -721,9 +727,55 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
                 ancestor = up
             }
         }
-        guard let rel = relative(directory) else { return nil }
         let resolve = RDMAABI_RESOLVE_IN_ROOT | RDMAABI_RESOLVE_NO_MAGICLINKS | RDMAABI_RESOLVE_NO_XDEV
+        // A class device's attribute (sys/class/C/NAME/name): relative(directory) and the name
+        // joined in temporary storage, not in two Strings (issue 9).
+        if KernelPath.isWithin(directory, "/sys") {
+            var utf8 = directory
+            return utf8.withUTF8 { d in
+                var start = 4
+                while start < d.count, d[start] == UInt8(ascii: "/") { start += 1 }
+                let rest = UnsafeBufferPointer(rebasing: d[start...])
+                return Self.withJoinedPath(sysPrefix.isEmpty ? nil : sysPrefix, rest, name) {
+                    unlookedResult(rdmaabi_openat2(rootFD, $0, UInt64(Self.treeAttributeFlags), 0, resolve))
+                }
+            }
+        }
+        guard let rel = relative(directory) else { return nil }
         return unlookedResult(rdmaabi_openat2(rootFD, rel + "/" + name, UInt64(Self.treeAttributeFlags), 0, resolve))
+    }
+
+    /// `prefix/middle/name` ("." for an empty prefix and middle, as `relative` makes it; no
+    /// prefix: `middle/name`), NUL-terminated in temporary storage, for `body`.
+    static func withJoinedPath<R>(_ prefix: String?, _ middle: Substring, _ name: String,
+                                  _ body: (UnsafePointer<CChar>) -> R) -> R {
+        var middle = middle
+        return middle.withUTF8 { withJoinedPath(prefix, $0, name, body) }
+    }
+
+    static func withJoinedPath<R>(_ prefix: String?, _ middle: UnsafeBufferPointer<UInt8>, _ name: String,
+                                  _ body: (UnsafePointer<CChar>) -> R) -> R {
+        var prefix = prefix ?? "", name = name
+        return prefix.withUTF8 { p in
+            name.withUTF8 { n in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: p.count + middle.count + n.count + 3) { out in
+                    var i = 0
+                    func put(_ b: UnsafeBufferPointer<UInt8>) {
+                        guard let base = b.baseAddress, b.count > 0 else { return }
+                        (out.baseAddress! + i).update(from: base, count: b.count)
+                        i += b.count
+                    }
+                    put(p)
+                    if p.count > 0 && middle.count > 0 { out[i] = UInt8(ascii: "/"); i += 1 }
+                    put(middle)
+                    if p.count == 0 && middle.count == 0 { out[i] = UInt8(ascii: "."); i += 1 }
+                    out[i] = UInt8(ascii: "/"); i += 1
+                    put(n)
+                    out[i] = 0
+                    return out.baseAddress!.withMemoryRebound(to: CChar.self, capacity: i + 1) { body($0) }
+                }
+            }
+        }
     }
 
     /// How a live attribute is opened (openInRoot adds O_CLOEXEC).

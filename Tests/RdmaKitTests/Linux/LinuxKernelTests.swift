@@ -369,6 +369,16 @@ struct LinuxKernelTests {
         #expect(kernel.relative("/sys") == ".")
         #expect(kernel.relative("/system") == nil)
         #expect(kernel.maps("/sys/\u{301}x") && !kernel.maps("/sysx"))
+        // The joined form an unlooked open uses: what relative() and "/" + name make.
+        func joined(_ prefix: String?, _ middle: String, _ name: String) -> String {
+            LinuxKernel.withJoinedPath(prefix, Substring(middle), name) { String(cString: $0) }
+        }
+        #expect(joined("sys", "class/infiniband_verbs/uverbs0", "ibdev") == "sys/class/infiniband_verbs/uverbs0/ibdev")
+        #expect(joined(nil, "class/x", "uevent") == "class/x/uevent")
+        #expect(joined("sys", "", "abi_version") == "sys/abi_version")
+        #expect(joined(nil, "", "abi_version") == "./abi_version")
+        #expect(joined(nil, "ports/1", "gids/0") == "ports/1/gids/0")
+        #expect(joined(nil, "é", "\u{301}") == "é/\u{301}")
     }
 
     /// A device's directory is told on the path's bytes as dirname and basename tell it

@@ -116,17 +116,23 @@ if 256 in sizes and 1024 in sizes:
     goal("list's slope 256→1,024 / ibv_devices's", mine / theirs if theirs > 0 else None, 1.0)
 # The list goal measured the other way (bench-paired.py): alternating pairs, medians. Shown,
 # not a verdict: the goals keep hyperfine's means, as the table does.
-for n in sizes:
+def paired_line(path, what):
     try:
-        paired = json.load(open(f"{results}/paired.{n}.json"))
+        paired = json.load(open(path))
     except OSError:
-        continue
+        return
     mine, theirs = paired["commands"]
-    print(f"info list at {n} devices / ibv_devices, {paired['runs']} alternating pairs: "
+    print(f"info {what}, {paired['runs']} alternating pairs: "
           f"median wall {mine['wall']['median']:.1f} / {theirs['wall']['median']:.1f} ms = "
           f"{mine['wall']['median'] / theirs['wall']['median']:.2f} "
           f"(quartiles {mine['wall']['p25']:.1f}–{mine['wall']['p75']:.1f} / {theirs['wall']['p25']:.1f}–{theirs['wall']['p75']:.1f}); "
           f"median CPU {mine['cpu']['median']:.1f} / {theirs['cpu']['median']:.1f} ms")
+
+
+for n in sizes:
+    paired_line(f"{results}/paired.{n}.json", f"list at {n} devices / ibv_devices")
+# The list --json goal the same way (largest tree only).
+paired_line(f"{results}/paired-json.{big}.json", f"list --json at {big} devices / ibstat")
 # The syscall floor (syscall-floor.py): each command's file syscalls replayed from C on its
 # threads, medians of 10. What a command takes beyond it is its own user space.
 floors = {}

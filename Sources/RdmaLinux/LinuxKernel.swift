@@ -467,55 +467,48 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     }
 
     public func readAttribute(_ path: String, limit: Int, fewInDirectory: Bool) throws(KernelError) -> [UInt8] {
-        if isLive {
-            let fd = try openLiveRegular(path)
-            defer { Glibc.close(fd) }
-            return try Self.readAll(fd, limit: limit, regularFile: true)
+        try withOpenedAttribute(in: path, named: nil, fewInDirectory: fewInDirectory) { fd, looked throws(KernelError) in
+            try Self.readTreeAttribute(fd, looked: looked, limit: limit)
         }
-        let (fd, looked) = try openTreeRegular(in: KernelPath.dirname(path), named: KernelPath.basename(path), path: path,
-                                               listing: !fewInDirectory)
-        defer { Glibc.close(fd) }
-        return try Self.readTreeAttribute(fd, looked: looked, limit: limit)
     }
 
-    /// A tree: `name` opened relative to `directory`'s descriptor, no path joined or split (the
-    /// joined path is made only where a link or a name that is not plain needs it). Live sysfs:
-    /// the two joined in temporary storage for the open. Anything else: the joined path.
     public func readAttribute(in directory: String, named name: String, limit: Int, fewInDirectory: Bool) throws(KernelError) -> [UInt8] {
-        if isLive && KernelPath.isWithin(directory, "/sys") {
-            let fd = try Self.openLiveSysfsAttribute(directory, name)
-            defer { Glibc.close(fd) }
-            return try Self.readAll(fd, limit: limit, regularFile: true)
-        } else if !isLive && KernelPath.isPlainName(name) {
-            let (fd, looked) = try openTreeRegular(in: directory, named: name, path: nil, listing: !fewInDirectory)
-            defer { Glibc.close(fd) }
-            return try Self.readTreeAttribute(fd, looked: looked, limit: limit)
+        try withOpenedAttribute(in: directory, named: name, fewInDirectory: fewInDirectory) { fd, looked throws(KernelError) in
+            try Self.readTreeAttribute(fd, looked: looked, limit: limit)
         }
-        return try readAttribute(directory + "/" + name, limit: limit, fewInDirectory: fewInDirectory)
     }
 
     public func readAttributeText(in directory: String, named name: String?, limit: Int, fewInDirectory: Bool) throws(KernelError) -> SysfsText {
-        guard let name else {
-            if isLive {
-                let fd = try openLiveRegular(directory)
-                defer { Glibc.close(fd) }
-                return try Self.readText(fd, looked: true, limit: limit)
+        try withOpenedAttribute(in: directory, named: name, fewInDirectory: fewInDirectory) { fd, looked throws(KernelError) in
+            try Self.readText(fd, looked: looked, limit: limit)
+        }
+    }
+
+    /// `directory`/`name` (`directory` itself when `name` is nil) opened for reading the way this
+    /// kernel opens an attribute, `body` given the descriptor and whether it was looked at before
+    /// it was opened (live: always, as sysfs holds no device nodes), then closed.
+    /// A tree: `name` opened relative to `directory`'s descriptor, no path joined or split (the
+    /// joined path is made only where a link or a name that is not plain needs it). Live sysfs:
+    /// the two joined in temporary storage for the open. Anything else: the joined path.
+    private func withOpenedAttribute<R>(in directory: String, named name: String?, fewInDirectory: Bool,
+                                        _ body: (Int32, Bool) throws(KernelError) -> R) throws(KernelError) -> R {
+        let fd: Int32, looked: Bool
+        if let name {
+            if isLive && KernelPath.isWithin(directory, "/sys") {
+                (fd, looked) = (try Self.openLiveSysfsAttribute(directory, name), true)
+            } else if !isLive && KernelPath.isPlainName(name) {
+                (fd, looked) = try openTreeRegular(in: directory, named: name, path: nil, listing: !fewInDirectory)
+            } else {
+                return try withOpenedAttribute(in: directory + "/" + name, named: nil, fewInDirectory: fewInDirectory, body)
             }
-            let (fd, looked) = try openTreeRegular(in: KernelPath.dirname(directory), named: KernelPath.basename(directory),
-                                                   path: directory, listing: !fewInDirectory)
-            defer { Glibc.close(fd) }
-            return try Self.readText(fd, looked: looked, limit: limit)
+        } else if isLive {
+            (fd, looked) = (try openLiveRegular(directory), true)
+        } else {
+            (fd, looked) = try openTreeRegular(in: KernelPath.dirname(directory), named: KernelPath.basename(directory),
+                                               path: directory, listing: !fewInDirectory)
         }
-        if isLive && KernelPath.isWithin(directory, "/sys") {
-            let fd = try Self.openLiveSysfsAttribute(directory, name)
-            defer { Glibc.close(fd) }
-            return try Self.readText(fd, looked: true, limit: limit)
-        } else if !isLive && KernelPath.isPlainName(name) {
-            let (fd, looked) = try openTreeRegular(in: directory, named: name, path: nil, listing: !fewInDirectory)
-            defer { Glibc.close(fd) }
-            return try Self.readText(fd, looked: looked, limit: limit)
-        }
-        return try readAttributeText(in: directory + "/" + name, named: nil, limit: limit, fewInDirectory: fewInDirectory)
+        defer { Glibc.close(fd) }
+        return try body(fd, looked)
     }
 
     /// `readTreeAttribute` as text, one trailing newline removed. The first read takes up to 256

@@ -350,18 +350,6 @@ func forEachUeventLine(_ uevent: String, _ body: (_ key: UnsafeBufferPointer<UIn
     }
 }
 
-/// The values of each of `keys` (`"KEY="`) in a uevent file's lines, in file order.
-func ueventValues(_ uevent: String, keys: [StaticString]) -> [[String]] {
-    var found = [[String]](repeating: [], count: keys.count)
-    forEachUeventLine(uevent) { key, value in
-        for (k, wanted) in keys.enumerated()
-        where wanted.utf8CodeUnitCount == key.count + 1 && key.hasBytes(UnsafeBufferPointer(start: wanted.utf8Start, count: key.count)) {
-            found[k].append(String(decoding: value, as: UTF8.self))
-        }
-    }
-    return found
-}
-
 /// Whether a uevent DEVNAME names a node under /dev: not empty, not absolute, no `..` component
 /// (devtmpfs creates the node at that path below /dev, drivers/base/devtmpfs.c).
 func isNodeNameUnderDev(_ name: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -26,9 +26,6 @@ public struct PortCapabilities: Sendable, Equatable {
     /// Bit → iproute2 name. The bits are the UAPI's IB_UVERBS_PCF_* (= the kernel's IB_PORT_*);
     /// iproute2's spellings are kept as users script against them, its typos included
     /// (LINK_SPPED_WIDTH, MULT_PKER_TRAP). Bits 0, 13 and 15 have no UAPI constant.
-    /// `names` by bit number, looked up without hashing (a record names a port's bits).
-    private static let nameOfBit: [String] = (0..<32).map { names[UInt32(1) << UInt32($0)] ?? "UNKNOWN" }
-
     static let names: [UInt32: String] = [
         1 << 0: "RESERVED",
         RDMAABI_IB_UVERBS_PCF_SM: "SM",
@@ -63,4 +60,7 @@ public struct PortCapabilities: Sendable, Equatable {
         RDMAABI_IB_UVERBS_PCF_MCAST_FDB_TOP_SUP: "MULT_FDB",
         RDMAABI_IB_UVERBS_PCF_HIERARCHY_INFO_SUP: "HIERARCHY_INFO",
     ]
+
+    /// `names` by bit number, looked up without hashing (a record names a port's bits).
+    private static let nameOfBit: [String] = (0..<32).map { names[UInt32(1) << UInt32($0)] ?? "UNKNOWN" }
 }

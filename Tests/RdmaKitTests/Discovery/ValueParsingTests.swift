@@ -133,6 +133,18 @@ struct ValueParsingTests {
         #expect(terminalSafe("a\u{7f}") == "a\\x7f")
     }
 
+    /// The values of each of `keys` (`"KEY="`) in a uevent file's lines, in file order, as
+    /// `forEachUeventLine` hands them over.
+    private func ueventValues(_ uevent: String, keys: [String]) -> [[String]] {
+        var found = [[String]](repeating: [], count: keys.count)
+        forEachUeventLine(uevent) { key, value in
+            for (k, wanted) in keys.enumerated() where String(decoding: key, as: UTF8.self) + "=" == wanted {
+                found[k].append(String(decoding: value, as: UTF8.self))
+            }
+        }
+        return found
+    }
+
     /// DEVNAME from a uevent file: the key only at a line start (lib/kobject_uevent.c writes
     /// one KEY=VALUE per line).
     @Test func ueventKeyAtLineStart() {
@@ -152,6 +164,36 @@ struct ValueParsingTests {
                       ("a//b", true), ("a/.", true), ("...", true)])
     func ueventNodeNames(_ name: String, _ underDev: Bool) {
         #expect(Array(name.utf8).withUnsafeBufferPointer(isNodeNameUnderDev) == underDev)
+    }
+
+    /// Numbers as the kernel's printf formats print them (Hex.swift), against Swift's own
+    /// formatting padded by hand: `%0Nx`/`%0NX` with a prefix, `%u:%u`, four octal digits of the
+    /// permission bits, `%04x` groups; capability names by bit, unknown bits named UNKNOWN.
+    @Test func numbersFormattedInPlace() {
+        func padded(_ v: UInt64, _ width: Int, _ upper: Bool) -> String {
+            let d = String(v, radix: 16, uppercase: upper)
+            return String(repeating: "0", count: max(0, width - d.count)) + d
+        }
+        for v: UInt64 in [0, 1, 0xf, 0x10, 0xffff, 0x1_0000, 0xdead_beef, UInt64.max] {
+            for width in [0, 1, 4, 8, 17] {
+                #expect(hex(v, width: width) == padded(v, width, false))
+                #expect(hex(v, width: width, uppercase: true, prefix: "0x") == "0x" + padded(v, width, true))
+            }
+        }
+        for (major, minor) in [(UInt32(0), UInt32(0)), (231, 192), (UInt32.max, 7)] {
+            #expect(devNumberText(major, minor) == "\(major):\(minor)")
+        }
+        for mode: UInt32 in [0, 0o666, 0o20666, 0o7777, 0o104755, 0o1] {
+            let s = String(mode & 0o7777, radix: 8)
+            #expect(octalMode(mode) == String(repeating: "0", count: 4 - s.count) + s)
+        }
+        #expect(colonHexString([0xfe80, 0, 0x11, 0xabcd]) == "fe80:0000:0011:abcd")
+        #expect(colonHexString([UInt16]()) == "")
+        #expect(GIDAddress(subnetPrefix: 0xfe80_0000_0000_0000, interfaceID: 0x0011_7501_0179_e4a0).sysfs
+                == "fe80:0000:0000:0000:0011:7501:0179:e4a0")
+        #expect(PortCapabilities(mask: 0).names == [])
+        #expect(PortCapabilities(mask: 0x8000_0003).names
+                == [PortCapabilities.names[1]!, PortCapabilities.names[2]!, PortCapabilities.names[0x8000_0000] ?? "UNKNOWN"])
     }
 
     @Test func kernelPaths() {

@@ -516,51 +516,54 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// of a regular file (as there) and become the text with no array made. A longer attribute
     /// keeps those bytes and reads on with `readAll`.
     static func readText(_ fd: Int32, looked: Bool, limit: Int) throws(KernelError) -> SysfsText {
-        enum FirstRead { case whole(SysfsText, empty: Bool), longer([UInt8]), failed(KernelError) }
-        let first = 256
-        let read = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: first) { buffer -> FirstRead in
-            var n: Int
-            repeat { n = Glibc.read(fd, buffer.baseAddress, first) } while n < 0 && errno == EINTR
-            if n < 0 { return .failed(KernelError(Errno(rawValue: errno))) }
-            if n > limit { return .failed(KernelError(.EFBIG, .tooLarge(limit: limit))) }
-            if n == first { return .longer(Array(buffer)) }
-            var end = n
-            if end > 0 && buffer[end - 1] == 0x0a { end -= 1 }
-            return .whole(SysfsText(utf8: UnsafeBufferPointer(rebasing: buffer[0..<end])), empty: n == 0)
-        }
-        switch read {
-        case .whole(let text, let empty):
-            // Nothing read may be a FIFO or a directory, which the look would have refused.
-            if empty && !looked { try requireRegular(fd) }
-            return text
-        case .failed(let error):
-            if !looked { try requireRegular(fd) }
-            throw error
-        case .longer(var bytes):
-            do { bytes += try readAll(fd, limit: limit - first, regularFile: true) } catch {
-                if !looked { try requireRegular(fd) }
-                // Too large for what was left of the bound is too large for the bound.
-                throw error.errno == .EFBIG ? KernelError(.EFBIG, .tooLarge(limit: limit)) : error
+        try checkingUnlooked(fd, looked: looked) { () throws(KernelError) -> (SysfsText, empty: Bool) in
+            enum FirstRead { case whole(SysfsText, empty: Bool), longer([UInt8]), failed(KernelError) }
+            let first = 256
+            let read = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: first) { buffer -> FirstRead in
+                var n: Int
+                repeat { n = Glibc.read(fd, buffer.baseAddress, first) } while n < 0 && errno == EINTR
+                if n < 0 { return .failed(KernelError(Errno(rawValue: errno))) }
+                if n > limit { return .failed(KernelError(.EFBIG, .tooLarge(limit: limit))) }
+                if n == first { return .longer(Array(buffer)) }
+                let end = n > 0 && buffer[n - 1] == 0x0a ? n - 1 : n
+                return .whole(SysfsText(utf8: UnsafeBufferPointer(rebasing: buffer[0..<end])), empty: n == 0)
             }
-            if bytes.last == 0x0a { bytes.removeLast() }
-            return SysfsText(bytes: bytes)
+            switch read {
+            case .whole(let text, let empty): return (text, empty)
+            case .failed(let error): throw error
+            case .longer(var bytes):
+                do throws(KernelError) { bytes += try readAll(fd, limit: limit - first, regularFile: true) } catch {
+                    // Too large for what was left of the bound is too large for the bound.
+                    throw error.errno == .EFBIG ? KernelError(.EFBIG, .tooLarge(limit: limit)) : error
+                }
+                if bytes.last == 0x0a { bytes.removeLast() }
+                return (SysfsText(bytes: bytes), false)
+            }
         }
     }
 
-    /// Reads a tree's attribute. One opened unlooked (`openUnlooked`) may be a directory or a
-    /// FIFO — never a device node — and where the read fails or finds nothing, which is what
-    /// those answer (EISDIR; EOF or EAGAIN), an fstat says what it is, as the look would have.
-    /// A FIFO with a writer that has written is read like a file: the tree's owner could have
-    /// written those bytes to one.
+    /// Reads a tree's attribute (`checkingUnlooked`).
     static func readTreeAttribute(_ fd: Int32, looked: Bool, limit: Int) throws(KernelError) -> [UInt8] {
-        if looked { return try readAll(fd, limit: limit, regularFile: true) }
-        let bytes: [UInt8]
-        do { bytes = try readAll(fd, limit: limit, regularFile: true) } catch {
-            try requireRegular(fd)
+        try checkingUnlooked(fd, looked: looked) { () throws(KernelError) -> ([UInt8], empty: Bool) in
+            let bytes = try readAll(fd, limit: limit, regularFile: true)
+            return (bytes, bytes.isEmpty)
+        }
+    }
+
+    /// `read` of an attribute's descriptor, under the rule for one opened unlooked
+    /// (`openUnlooked`): it may be a directory or a FIFO — never a device node — and where the
+    /// read fails or finds nothing (`empty`), which is what those answer (EISDIR; EOF or
+    /// EAGAIN), an fstat says what it is, as the look would have. A FIFO with a writer that has
+    /// written is read like a file: the tree's owner could have written those bytes to one.
+    private static func checkingUnlooked<R>(_ fd: Int32, looked: Bool,
+                                            _ read: () throws(KernelError) -> (R, empty: Bool)) throws(KernelError) -> R {
+        let result: (R, empty: Bool)
+        do { result = try read() } catch {
+            if !looked { try requireRegular(fd) }
             throw error
         }
-        if bytes.isEmpty { try requireRegular(fd) }
-        return bytes
+        if result.empty && !looked { try requireRegular(fd) }
+        return result.0
     }
 
     /// Live sysfs (openLiveRegular): `directory`/`name` joined in temporary storage for the
@@ -670,11 +673,11 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
 
     /// `path` (plain names) opened for reading below `directory`, a descriptor opened on the
     /// root's mount, without a look: RESOLVE_NO_XDEV keeps the open on that mount, where a device
-    /// node answers EACCES and nothing else has side effects; no link is followed. nil on any
-    /// failure — the looked way then says what is there (a link, a device node) — except
-    /// ENOENT, which the looked way would answer too (no name on the way is a link, or the
-    /// answer would be ELOOP); EXDEV (a mount on the way) ends unlooked opens for this kernel.
-    /// `failure`: the errno when `fd` is -1.
+    /// node answers EACCES and nothing else has side effects; no link is followed. `fd` -1 and
+    /// `failure` the errno on any failure: callers then take the looked way, which says what is
+    /// there (a link, a device node), except after ENOENT, which the looked way would answer
+    /// too (no name on the way is a link, or the answer would be ELOOP); EXDEV (a mount on the
+    /// way) ends unlooked opens for this kernel.
     func openUnlooked(_ directory: Int32, _ path: String) -> (fd: Int32, failure: Int32) {
         path.withCString { openUnlooked(directory, $0) }
     }

@@ -49,27 +49,8 @@ public struct AttributeReader {
         var path: String { name.map { directory + "/" + $0 } ?? directory }
     }
 
-    /// The raw bytes of an attribute with one trailing newline removed.
-    public mutating func bytes(_ path: String, _ policy: Policy) throws(DeviceVanished) -> [UInt8]? {
-        try bytes(Location(path), policy)
-    }
-
-    mutating func bytes(_ location: Location, _ policy: Policy) throws(DeviceVanished) -> [UInt8]? {
-        do {
-            var b = if let name = location.name {
-                try kernel.readAttribute(in: location.directory, named: name, limit: attributeReadLimit, fewInDirectory: fewPerDirectory)
-            } else {
-                try kernel.readAttribute(location.directory, limit: attributeReadLimit, fewInDirectory: fewPerDirectory)
-            }
-            if b.last == 0x0a { b.removeLast() }
-            return b
-        } catch {
-            try absent(error, at: location, policy)
-            return nil
-        }
-    }
-
-    /// `bytes` as text (`Kernel.readAttributeText`: no array between).
+    /// An attribute as text, one trailing newline removed (`Kernel.readAttributeText`: no array
+    /// between), or nil when it is absent or broken (`absent`).
     mutating func text(_ location: Location, _ policy: Policy) throws(DeviceVanished) -> SysfsText? {
         do {
             return try kernel.readAttributeText(in: location.directory, named: location.name, limit: attributeReadLimit,

@@ -18,8 +18,7 @@ public struct GUID: Sendable, Equatable, Hashable {
         String(unsafeUninitializedCapacity: 19) { out in
             for i in 0..<19 { out[i] = UInt8(ascii: ":") }
             for i in 0..<16 {
-                let nibble = UInt8(truncatingIfNeeded: (value >> UInt64(60 - 4 * i)) & 0xf)
-                out[i + i / 4] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+                out[i + i / 4] = hexDigit(UInt8(truncatingIfNeeded: (value >> UInt64(60 - 4 * i)) & 0xf))
             }
             return 19
         }

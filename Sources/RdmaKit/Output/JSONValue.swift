@@ -193,14 +193,11 @@ public enum JSONValue: Sendable, Equatable {
         return false
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     /// "\u00XX" for a code point below U+0100.
     private static func unicodeEscape(_ v: UInt32, into out: inout [UInt8]) {
-        let digits = hexDigits
         out.append(contentsOf: #"\u00"#.utf8)
-        out.append(digits[Int(v >> 4 & 0xf)])
-        out.append(digits[Int(v & 0xf)])
+        out.append(hexDigit(UInt8(truncatingIfNeeded: v >> 4 & 0xf)))
+        out.append(hexDigit(UInt8(truncatingIfNeeded: v & 0xf)))
     }
 }
 

@@ -809,10 +809,15 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     static func requireRegular(_ fd: Int32) throws(KernelError) {
         var st = Glibc.stat()
         guard fstat(fd, &st) == 0 else { throw KernelError(Errno(rawValue: errno)) }
-        switch st.st_mode & S_IFMT {
-        case S_IFREG: return
-        case S_IFDIR: throw KernelError(.EISDIR)
-        default: throw KernelError(.EINVAL, .notRegular(nodeType(st.st_mode)))
+        if let error = notRegularError(st.st_mode) { throw error }
+    }
+
+    /// What reading a file of `mode` as an attribute answers when it is no regular file.
+    static func notRegularError(_ mode: mode_t) -> KernelError? {
+        switch mode & S_IFMT {
+        case S_IFREG: nil
+        case S_IFDIR: KernelError(.EISDIR)
+        default: KernelError(.EINVAL, .notRegular(nodeType(mode)))
         }
     }
 

@@ -174,6 +174,28 @@ static inline int rdmasys_mount_refuses_device_opens(int fd) {
     return ((st.f_flags & RDMASYS_ST_NODEV) != 0 || st.f_type == SYSFS_MAGIC) ? 1 : 0;
 }
 
+/* One attribute of a batch (rdmasys_read_attributes), filled in by the call. */
+struct rdmasys_attribute_read {
+    int open_errno;  /* 0: opened; else why the open failed (nothing else is set) */
+    int read_errno;  /* 0, or why the first read failed */
+    int length;      /* bytes the first read gave (slot bytes at most, in the batch's buffer) */
+    int fd;          /* -1; the descriptor, left open, when the first read filled the slot: the
+                        caller reads the rest and closes it */
+    int stat_errno;  /* with `check`, after a failed or empty read: 0, or why the fstat failed */
+    unsigned int mode; /* with `check`, after a failed or empty read: the file's st_mode */
+};
+
+/* Reads `count` attributes, each open, read, close: the `prefix_length` bytes at `prefix` (a
+ * directory; none: `dirfd` itself), a "/" after a prefix, then the next of `names` (one run of
+ * NUL-terminated names), opened relative to `dirfd` with `flags` — through openat2 with `resolve`
+ * when it is not 0, else openat — and read once into `buffer` + i * `slot`. `check`: after a
+ * failed or empty read, an fstat says what was opened (a tree's attribute opened without a look
+ * first may be a directory or a FIFO). The loop a discovery makes thirty times a device, in one
+ * call from Swift (issue 9: the same syscalls as one attribute at a time). */
+void rdmasys_read_attributes(int dirfd, const char *prefix, size_t prefix_length, const char *names, int count,
+                             int flags, unsigned long long resolve, int check,
+                             struct rdmasys_attribute_read *reads, char *buffer, unsigned int slot);
+
 /* ioctl(2) is variadic in glibc. */
 static inline int rdmaabi_ioctl_ptr(int fd, unsigned long request, void *arg) { return ioctl(fd, request, arg); }
 static inline int rdmaabi_ioctl_ulong(int fd, unsigned long request, unsigned long arg) {

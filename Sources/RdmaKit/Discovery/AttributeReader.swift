@@ -31,6 +31,30 @@ public struct AttributeReader {
         public var errno: Errno = .ENODEV
     }
 
+    /// Attributes read ahead (`readAhead`), a directory's at a time, each answer taken by the
+    /// read of it that follows; a batch goes when all of it was taken.
+    private var ahead: [Ahead] = []
+    /// Batches kept at most: a device's directory waits while its PCI parent's is read.
+    private static let batchesAhead = 4
+
+    private struct Ahead {
+        let directory: String
+        let names: AttributeNames
+        let answers: [Result<SysfsText, KernelError>]
+        /// Bit i: answer i was taken.
+        var taken: UInt64 = 0
+        /// Where the next read is looked for first: the reads come in the names' order.
+        var next = 0
+        var isEmpty: Bool { taken.nonzeroBitCount == answers.count }
+
+        /// The index of `name` among the names not taken yet, nil when there is none.
+        func index(of name: String) -> Int? {
+            if next < answers.count, taken & (1 << next) == 0, names.names[next] == name { return next }
+            for i in answers.indices where taken & (1 << i) == 0 && names.names[i] == name { return i }
+            return nil
+        }
+    }
+
     public mutating func warn(_ diagnostic: Diagnostic) { warnings.append(diagnostic) }
     mutating func dropLastWarning() { warnings.removeLast() }
     /// Forgets the warnings after the first `count` (a way of reading that is given up).
@@ -51,8 +75,38 @@ public struct AttributeReader {
 
     /// An attribute as text, one trailing newline removed (`Kernel.readAttributeText`: no array
     /// between), or nil when it is absent or broken (`absent`).
+    /// Reads `names` of `directory` at once (`Kernel.readAttributeTexts`: one call where the
+    /// kernel can), for the reads of them that follow — `text(in: directory, name)` with the
+    /// same directory and name, each answered once and judged by its own policy then, so
+    /// warnings come in the order they did. Only what the caller is about to read: an answer
+    /// never taken was read and is not shown (a device that vanished half-way, an orphan class
+    /// device); beyond `batchesAhead` batches the oldest is dropped.
+    public mutating func readAhead(in directory: String, _ names: AttributeNames) {
+        // `Ahead.taken` has a bit each: a longer list is read one by one, as it is asked for.
+        guard names.count <= 64 else { return }
+        let answers = kernel.readAttributeTexts(in: directory, named: names, limit: attributeReadLimit,
+                                                fewInDirectory: fewPerDirectory)
+        if ahead.count == Self.batchesAhead { ahead.removeFirst() }
+        ahead.append(Ahead(directory: directory, names: names, answers: answers))
+    }
+
+    /// The answer read ahead for `location`, taken; nil when none is waiting.
+    private mutating func takeAhead(_ location: Location) -> Result<SysfsText, KernelError>? {
+        guard let name = location.name, !ahead.isEmpty else { return nil }
+        for b in ahead.indices.reversed() where ahead[b].directory == location.directory {
+            guard let i = ahead[b].index(of: name) else { continue }
+            let answer = ahead[b].answers[i]
+            ahead[b].taken |= 1 << i
+            ahead[b].next = i + 1
+            if ahead[b].isEmpty { ahead.remove(at: b) }
+            return answer
+        }
+        return nil
+    }
+
     mutating func text(_ location: Location, _ policy: Policy) throws(DeviceVanished) -> SysfsText? {
         do {
+            if let answer = takeAhead(location) { return try answer.get() }
             return try kernel.readAttributeText(in: location.directory, named: location.name, limit: attributeReadLimit,
                                                 fewInDirectory: fewPerDirectory)
         } catch {

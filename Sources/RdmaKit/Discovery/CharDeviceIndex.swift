@@ -53,6 +53,10 @@ struct CharDeviceIndex {
         // Not reading them also means a broken `ibdev` or `port` of such a node is reported by
         // `list --json`, `show` and `facets`, not `list`.
         let parents = detail == .summary ? Self.uniqueParents(aloneUnder) : [:]
+        // Where every known device is wanted (a listing), a class device whose `ibdev` names one
+        // is read on whatever it names, so its attributes are read at once (readAhead); `show`
+        // reads further only the class devices of the one device it shows.
+        let readsAhead = knownDevices.isSubset(of: wanted)
         // Every class device is read on its own, all of them in one pass on the kernel's
         // threads (issue 9: a pass per class was two more waits for the slowest thread),
         // results and warnings put together in natural order, class by class.
@@ -79,9 +83,10 @@ struct CharDeviceIndex {
                 if let owner = Self.ownerByLink(dir, entry, group: "infiniband_verbs", parents, kernel: r.kernel) {
                     return .uverbs(owner, Self.charDevice(.uverbs, entry, dir, of: owner, reader: &r, detail: detail), abi: nil)
                 }
+                if readsAhead { r.readAhead(in: dir, detail >= .negotiation ? Self.uverbsFacts : Self.uverbsSummaryFacts) }
                 guard let ibdev = Self.owner(dir, knownDevices, reader: &r), wanted.contains(ibdev) else { return .none }
                 let cdev = Self.charDevice(.uverbs, entry, dir, of: ibdev, reader: &r, detail: detail)
-                let abi = detail >= .negotiation ? (try? r.integer(dir + "/abi_version")) ?? nil : nil
+                let abi = detail >= .negotiation ? (try? r.integer(in: dir, "abi_version")) ?? nil : nil
                 return .uverbs(ibdev, cdev, abi: abi)
             case .mad(let entry):
                 // `list` shows only whether a device has umad/issm nodes (FACETS): attributed by
@@ -93,9 +98,10 @@ struct CharDeviceIndex {
                     cdev.portNotRead = true
                     return .mad(owner, cdev)
                 }
+                if readsAhead { r.readAhead(in: dir, Self.readsNothing(.umad, detail) ? Self.madSummaryFacts : Self.madFacts) }
                 guard let ibdev = Self.owner(dir, knownDevices, reader: &r), wanted.contains(ibdev) else { return .none }
                 var cdev = Self.charDevice(entry.hasBytePrefix("umad") ? .umad : .issm, entry, dir, of: ibdev, reader: &r, detail: detail)
-                cdev.port = (try? r.integer(dir + "/port", .required)) ?? nil
+                cdev.port = (try? r.integer(in: dir, "port", .required)) ?? nil
                 return .mad(ibdev, cdev)
             case .hfi1(let entry, let unit):
                 return .hfi1(unit, Self.charDevice(.hfi1, entry, Self.hfi1Class + "/" + entry, of: "hfi1_\(unit)", reader: &r, detail: detail))
@@ -120,6 +126,15 @@ struct CharDeviceIndex {
             }
         }
     }
+
+    /// A class device's attributes as the pass reads them when its `ibdev` must be read
+    /// (`AttributeReader.readAhead`; an orphan's are read and not shown): `ibdev`, then
+    /// `charDevice`'s `uevent` (not a umad's or issm's in `list`, readsNothing), then the ABI
+    /// or port.
+    static let uverbsFacts = AttributeNames(["ibdev", "uevent", "abi_version"])
+    static let uverbsSummaryFacts = AttributeNames(["ibdev", "uevent"])
+    static let madFacts = AttributeNames(["ibdev", "uevent", "port"])
+    static let madSummaryFacts = AttributeNames(["ibdev", "port"])
 
     /// A class entry in the index's pass: to be read, or known without a read.
     enum ClassItem {

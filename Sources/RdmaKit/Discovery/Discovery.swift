@@ -298,6 +298,13 @@ public struct Discovery: Sendable {
         let dir = entry.path
         var d = RdmaDevice(name: SysfsText(entry.name), sysfsPath: dir)
         d.index = entry.index
+        // What follows reads these of the device's directory, in this order: read at once.
+        let fromNetlink = entry.nodeType != nil || entry.nodeGUID != nil || entry.systemImageGUID != nil
+        if detail >= .negotiation {
+            reader.readAhead(in: dir, fromNetlink ? Self.deviceFacts : Self.deviceIdentityAndFacts)
+        } else if !fromNetlink {
+            reader.readAhead(in: dir, Self.deviceIdentity)
+        }
         if let kind = entry.nodeType {
             d.nodeType = kind
         } else {
@@ -332,6 +339,19 @@ public struct Discovery: Sendable {
         }
         return d
     }
+
+    /// A device directory's attributes as `readDevice` reads them (`AttributeReader.readAhead`):
+    /// `list`'s two, a negotiation's and record's facts after them, the identity left out when
+    /// netlink's dump gave it.
+    static let deviceIdentity = AttributeNames(["node_type", "node_guid"])
+    static let deviceFacts = AttributeNames(["fw_ver", "board_id", "hw_rev", "nctxts", "nfreectxts"])
+    static let deviceIdentityAndFacts = AttributeNames(deviceIdentity.names + ["sys_image_guid"] + deviceFacts.names)
+    /// A PCI parent's, beside the driver link: every id from `modalias` (PCIModaliasIDs).
+    static let pciFacts = AttributeNames(["modalias", "numa_node"])
+    /// A port's, by detail (readPorts, readPortBasics, readPortDetail).
+    static let portNegotiationFacts = AttributeNames(["state", "phys_state", "lid", "sm_lid", "lid_mask_count", "rate", "link_layer"])
+    static let portRecordFacts = AttributeNames(portNegotiationFacts.names + ["sm_sl", "cap_mask", "gids/0"])
+    static let portFullFacts = AttributeNames(portNegotiationFacts.names + ["sm_sl", "cap_mask"])
 
     /// The `device` link: a PCI parent with its ids and driver, or none for a virtual device.
     func readParent(of d: inout RdmaDevice, detail: DiscoveryDetail, reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) {
@@ -371,6 +391,7 @@ public struct Discovery: Sendable {
         // (LinuxKernel.openTreeRegular: five syscalls a device for `list --json`, issue 9).
         // All four come from `modalias` when it has the PCI shape (PCIModaliasIDs).
         if detail >= .negotiation {
+            reader.readAhead(in: parent, Self.pciFacts)
             pci.modalias = try reader.text(in: parent, "modalias")
             if let ids = pci.modalias.flatMap({ PCIModaliasIDs(modalias: $0.value) }) {
                 pci.vendor = ids.vendor; pci.device = ids.device
@@ -511,6 +532,12 @@ public struct Discovery: Sendable {
             }
             let p = portsDir + "/" + name
             var port = Port(number: number)
+            switch detail {
+            case .summary: break
+            case .negotiation: reader.readAhead(in: p, Self.portNegotiationFacts)
+            case .record: reader.readAhead(in: p, Self.portRecordFacts)
+            case .full: reader.readAhead(in: p, Self.portFullFacts)
+            }
             port.state = try reader.parsed(in: p, "state", .required, what: "a port state (\"4: ACTIVE\")", PortState.init(sysfs:))
             if counted != nil, port.state == nil, reader.warnings.last?.errno == .ENOENT {
                 // Counted ports the tree does not have as numbered: list ports/ after all.

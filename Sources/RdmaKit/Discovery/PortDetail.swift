@@ -17,7 +17,7 @@ extension Discovery {
     func readPortBasics(_ p: String, into port: inout Port, reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) {
         port.smSL = try reader.integer(in: p, "sm_sl")
         port.capabilities = try reader.hex(in: p, "cap_mask").map { PortCapabilities(mask: UInt32(truncatingIfNeeded: $0)) }
-        port.gid0 = try reader.text(p + "/gids/0")
+        port.gid0 = try reader.text(in: p, "gids/0")
         // An InfiniBand port's GIDs have no netdev: the read can only answer EINVAL
         // (core/sysfs.c `_show_port_gid_attr` on a NULL ndev), so it is not made.
         if port.linkLayer?.value != "InfiniBand" {

@@ -67,6 +67,14 @@ public protocol Kernel: AnyObject, Sendable {
     /// instructions a read took in user space, issue 9).
     func readAttributeText(in directory: String, named name: String?, limit: Int, fewInDirectory: Bool) throws(KernelError) -> SysfsText
 
+    /// `readAttributeText` of each of `names` in `directory`, in order: the same texts and
+    /// errors, each attribute read once. A kernel may read them in one call below the seam
+    /// (issue 9: a tree's device directory, port and class device are read attribute after
+    /// attribute, and the way down to each open — the reader's policy, the root's checks, the
+    /// directory's look-up — cost more user time than the open, read and close themselves).
+    func readAttributeTexts(in directory: String, named names: AttributeNames, limit: Int,
+                            fewInDirectory: Bool) -> [Result<SysfsText, KernelError>]
+
     /// Where the symbolic link at `path` points, as a normalised absolute kernel path resolved
     /// against the link's directory. `EINVAL` when `path` is not a link; `.leavesRoot` when the
     /// target climbs above the root.
@@ -195,6 +203,14 @@ extension Kernel {
         }
         if bytes.last == 0x0a { bytes.removeLast() }
         return SysfsText(bytes: bytes)
+    }
+
+    /// One `readAttributeText` after another.
+    public func readAttributeTexts(in directory: String, named names: AttributeNames, limit: Int,
+                                   fewInDirectory: Bool) -> [Result<SysfsText, KernelError>] {
+        names.names.map { name in
+            Result { () throws(KernelError) in try readAttributeText(in: directory, named: name, limit: limit, fewInDirectory: fewInDirectory) }
+        }
     }
 
     /// An attribute read with the project-wide bound (DESIGN §3: 64 KiB; never trust st_size).

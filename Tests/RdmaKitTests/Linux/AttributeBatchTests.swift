@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+import RdmaKit
+@testable import RdmaLinux
+import RdmaEmulator
+import Glibc
+import CRdmaSys
+
+/// `Kernel.readAttributeTexts` (a directory's attributes in one call into C, issue 9) answers
+/// exactly what one `readAttributeText` after another answers — the reference being the looked
+/// way of a tree that allows device nodes, which looks at each entry before it opens it — for
+/// every kind of entry where an attribute should be, and reads each attribute once.
+@Suite("Attribute batches")
+struct AttributeBatchTests {
+    static let rxe = UnlookedAttributeTests.rxe
+    /// Plain paths only (a batch takes nothing else): a file, links in and out of the tree, a
+    /// directory, a FIFO, a character device, nothing, a port's attribute two levels down, an
+    /// attribute longer than the batch's slot, an empty one.
+    static let names = ["node_guid", "fw_ver", "hw_rev", "ports", "board_id", "sys_image_guid", "no_such_attribute",
+                        "ports/1/state", "node_type", "long_attribute", "empty_attribute", "gids/0"]
+    static let directories = ["/sys/" + rxe, "/sys/class/infiniband/rxe0", "/sys/" + rxe + "/ports/1", "/sys/class/infiniband_verbs/uverbs0"]
+    /// Longer than `LinuxKernel.batchSlot`.
+    static let long = String(repeating: "0123456789", count: 60)
+
+    static func decorate(_ root: String) {
+        UnlookedAttributeTests.decorate(root)
+        let dir = root + "/" + rxe
+        FileManager.default.createFile(atPath: dir + "/long_attribute", contents: Data((long + "\n").utf8))
+        FileManager.default.createFile(atPath: dir + "/empty_attribute", contents: Data())
+    }
+
+    /// The batch's answers against `reference`'s single reads, name by name.
+    static func expectBatch(_ kernel: any Kernel, matches reference: any Kernel, _ directory: String, limit: Int = 4096,
+                            fewInDirectory few: Bool, _ sourceLocation: SourceLocation = #_sourceLocation) {
+        let batch = kernel.readAttributeTexts(in: directory, named: AttributeNames(names), limit: limit, fewInDirectory: few)
+        #expect(batch.count == names.count, sourceLocation: sourceLocation)
+        for (name, answer) in zip(names, batch) {
+            let single = Result { () throws(KernelError) in try reference.readAttributeText(in: directory, named: name, limit: limit, fewInDirectory: few) }
+            let what = "\(directory) \(name) few: \(few)"
+            switch (answer, single) {
+            case let (.success(x), .success(y)): #expect(x == y, "\(what)", sourceLocation: sourceLocation)
+            case let (.failure(x), .failure(y)):
+                #expect(x.errno == y.errno && x.detail == y.detail, "\(what): \(x) / \(y)", sourceLocation: sourceLocation)
+            default: Issue.record("\(what): \(answer) / \(single)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    /// Whatever /tmp is here (a tree looked at or not), the batch is the single reads.
+    @Test func aTreesBatchIsItsSingleReads() throws {
+        let tree = TempTree.copy(of: "rxe-sysfs", label: "batch")
+        Self.decorate(tree.path)
+        for few in [false, true] {
+            for directory in Self.directories {
+                Self.expectBatch(try LinuxKernel.rooted(at: tree.path), matches: try LinuxKernel.rooted(at: tree.path), directory, fewInDirectory: few)
+            }
+        }
+        // Too large for the bound: EFBIG, as the single read says.
+        let kernel = try LinuxKernel.rooted(at: tree.path)
+        let answer = kernel.readAttributeTexts(in: "/sys/" + Self.rxe, named: AttributeNames(["long_attribute"]), limit: 300, fewInDirectory: false)
+        #expect(throws: KernelError(.EFBIG, .tooLarge(limit: 300))) { try answer[0].get() }
+        // The emulator's is its default: the single reads.
+        let emulated = EmulatedKernel(devices: .default, credentials: Credentials(uid: 0, gid: 0))
+        let port = "/sys/class/infiniband/hfi1_0/ports/1"
+        let read = emulated.readAttributeTexts(in: port, named: AttributeNames(["state", "gids/0", "nothing"]), limit: 4096, fewInDirectory: false)
+        #expect(try read[0].get() == emulated.readAttributeText(in: port, named: "state", limit: 4096, fewInDirectory: false))
+        #expect(try read[1].get() == emulated.readAttributeText(in: port + "/gids/0", named: nil, limit: 4096, fewInDirectory: false))
+        #expect(throws: KernelError(.ENOENT)) { try read[2].get() }
+    }
+
+    /// On a nodev tmpfs, where the batch opens without a look: every answer is the looked way's
+    /// on a copy that allows devices, each attribute is opened once (inotify: one IN_OPEN, the
+    /// long one included, read on from the same descriptor), the device node never; and live
+    /// sysfs's batch (the tree bound over /sys) is live sysfs's single reads.
+    @Test(.enabled(if: geteuid() == 0, "mounts need root"))
+    func aNodevTreesBatchAnswersAsTheLookedWay() throws {
+        let lookedTree = TempTree.copy(of: "rxe-sysfs", label: "looked"), mountTree = TempTree("nodev")
+        let lookedPath = lookedTree.path, mountPoint = mountTree.path
+        Self.decorate(lookedPath)
+        try UnlookedAttributeTests.inPrivateMountNamespace {
+            try UnlookedAttributeTests.mountTmpfs(at: mountPoint, nodev: true)
+            try UnlookedAttributeTests.shell("cp -a '\(lookedPath)/.' '\(mountPoint)/'")
+            let device = mountPoint + "/" + Self.rxe
+            let node = try OpenWatch(device + "/sys_image_guid")
+            let guid = try OpenWatch(device + "/node_guid"), long = try OpenWatch(device + "/long_attribute")
+            for few in [false, true] {
+                for directory in Self.directories {
+                    let reference = try LinuxKernel.rooted(at: lookedPath), unlooked = try LinuxKernel.rooted(at: mountPoint)
+                    #expect(!reference.opensUnlooked && unlooked.opensUnlooked)
+                    Self.expectBatch(unlooked, matches: reference, directory, fewInDirectory: few)
+                    #expect(unlooked.opensUnlooked)
+                }
+            }
+            #expect(node.opens() == 0, "a device node in a nodev tree was opened")
+            _ = guid.opens(); _ = long.opens()
+            let unlooked = try LinuxKernel.rooted(at: mountPoint)
+            _ = unlooked.readAttributeTexts(in: "/sys/" + Self.rxe, named: AttributeNames(["node_guid", "long_attribute"]),
+                                            limit: 4096, fewInDirectory: false)
+            #expect(guid.opens() == 1 && long.opens() == 1, "an attribute of a batch was opened more than once")
+
+            guard mount(mountPoint, "/sys", nil, UInt(MS_BIND), nil) == 0 else { throw POSIXError(.init(rawValue: errno)!) }
+            let live = try LinuxKernel.live()
+            for directory in Self.directories {
+                Self.expectBatch(live, matches: live, directory, fewInDirectory: false)
+            }
+            #expect(node.opens() == 0, "a device node in a nodev tree was opened")
+        }
+    }
+
+    /// A mount inside a nodev tree ends unlooked opens for the batch as for the single read:
+    /// the device node on it is looked at, not opened, and the kernel goes on looked.
+    @Test(.enabled(if: geteuid() == 0, "mounts need root"))
+    func aMountInsideTheTreeEndsTheBatchsUnlookedOpens() throws {
+        let mountTree = TempTree("nodev-batch")
+        let mountPoint = mountTree.path, fixture = fixturePath("rxe-sysfs")
+        try UnlookedAttributeTests.inPrivateMountNamespace {
+            try UnlookedAttributeTests.mountTmpfs(at: mountPoint, nodev: true)
+            try UnlookedAttributeTests.shell("cp -a '\(fixture)/.' '\(mountPoint)/'")
+            let port = mountPoint + "/" + Self.rxe + "/ports/1"
+            try UnlookedAttributeTests.mountTmpfs(at: port, nodev: false)
+            guard mknod(port + "/state", S_IFCHR | 0o644, UnlookedAttributeTests.devNull) == 0 else { throw POSIXError(.init(rawValue: errno)!) }
+            let watch = try OpenWatch(port + "/state")
+            let kernel = try LinuxKernel.rooted(at: mountPoint)
+            #expect(kernel.opensUnlooked)
+            let answers = kernel.readAttributeTexts(in: "/sys/" + Self.rxe, named: AttributeNames(["node_guid", "ports/1/state", "node_type"]),
+                                                    limit: 4096, fewInDirectory: false)
+            #expect(try answers[0].get().value.utf8.count == 19)
+            #expect(throws: KernelError(.EINVAL, .notRegular(.characterDevice))) { try answers[1].get() }
+            #expect(try answers[2].get().value.hasSuffix("CA"))
+            #expect(!kernel.opensUnlooked)
+            #expect(watch.opens() == 0, "a device node on a mount inside the tree was opened")
+        }
+    }
+}

@@ -33,21 +33,26 @@ extension LinuxKernel {
         // a device node could be opened each is looked at first, attribute by attribute.
         guard opensUnlooked, maps(directory) else { return oneByOne() }
         let flags = Self.treeAttributeFlags
-        let beneath = RDMAABI_RESOLVE_BENEATH | RDMAABI_RESOLVE_NO_SYMLINKS | RDMAABI_RESOLVE_NO_MAGICLINKS | RDMAABI_RESOLVE_NO_XDEV
+        // Below an open directory by plain names only (no "." or "..", not absolute), no link
+        // followed and no mount crossed: every step goes down, so the walk cannot leave the
+        // directory, and RESOLVE_BENEATH would add nothing but its cost — a scoped walk takes a
+        // reference on the directory it starts from and checks, when it ends, that it is still
+        // below it (fs/namei.c complete_walk: path_is_under), for every attribute (issue 9).
+        let below = RDMAABI_RESOLVE_NO_SYMLINKS | RDMAABI_RESOLVE_NO_MAGICLINKS | RDMAABI_RESOLVE_NO_XDEV
         // From where `openTreeRegular` opens each: a device's own directory, kept; a directory
         // below one (a port) from the device's cached descriptor; anything else from the root.
         if Self.isDeviceDirectory(directory) {
             let read = try? withDirectory(directory, keep: true) { fd, _ in
-                batch(fd, prefix: UnsafeBufferPointer(start: nil, count: 0), names, directory: directory, limit: limit, flags: flags, resolve: beneath,
+                batch(fd, prefix: UnsafeBufferPointer(start: nil, count: 0), names, directory: directory, limit: limit, flags: flags, resolve: below,
                       unlooked: true, fewInDirectory: fewInDirectory)
             }
             return read ?? oneByOne()
         }
-        if !Self.isClassEntry(directory), let (device, rest) = Self.deviceDirectory(above: directory),
+        if !Self.isClassEntry(directory), let (device, rest) = Self.deviceDirectory(above: directory), AttributeNames.isPlainPath(rest),
            let read = withCachedDirectory(device, { fd, _ in
                var rest = rest
                return rest.withUTF8 { rest in
-                   batch(fd, prefix: rest, names, directory: directory, limit: limit, flags: flags, resolve: beneath,
+                   batch(fd, prefix: rest, names, directory: directory, limit: limit, flags: flags, resolve: below,
                          unlooked: true, fewInDirectory: fewInDirectory)
                }
            }) {

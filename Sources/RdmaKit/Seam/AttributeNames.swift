@@ -14,10 +14,29 @@ public struct AttributeNames: Sendable {
         var bytes: [UInt8] = []
         for name in names { bytes += Array(name.utf8); bytes.append(0) }
         nulTerminated = bytes
-        arePlainPaths = names.allSatisfy { name in
-            !name.utf8.contains(0) && name.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { KernelPath.isPlainName(String($0)) }
-        }
+        arePlainPaths = names.allSatisfy { Self.isPlainPath($0) }
     }
+
+    /// Plain names (KernelPath.isPlainName) joined by single "/"s, no NUL: a path that only goes
+    /// down from where it starts.
+    public static func isPlainPath(_ path: some StringProtocol) -> Bool {
+        // On the bytes, nothing made: asked for every port a batch reads.
+        var length = 0, dots = 0   // the current component's bytes, and how many are "."
+        for byte in path.utf8 {
+            if byte == 0 { return false }
+            if byte == UInt8(ascii: "/") {
+                guard isPlainComponent(length, dots) else { return false }
+                length = 0; dots = 0
+            } else {
+                length += 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
+            }
+        }
+        return isPlainComponent(length, dots)
+    }
+
+    /// Not empty, not "." or "..".
+    private static func isPlainComponent(_ length: Int, _ dots: Int) -> Bool { length > 0 && !(length == dots && length <= 2) }
 
     public var count: Int { names.count }
 }

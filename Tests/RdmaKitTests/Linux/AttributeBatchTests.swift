@@ -46,6 +46,19 @@ struct AttributeBatchTests {
         }
     }
 
+    /// A batch's names and a port's place below its device are paths that only go down (the
+    /// batch's opens below a directory rely on it, without RESOLVE_BENEATH): each component a
+    /// plain name as KernelPath.isPlainName says, none empty.
+    @Test(arguments: ["state", "gids/0", "ports/1/gids/0", "...", "a.b", ".a", "", ".", "..", "a/..", "../a", "a/./b",
+                      "/abs", "a/", "a//b", "a\u{0}b", "ü/ß"])
+    func plainPaths(_ path: String) {
+        let reference = !path.utf8.contains(0)
+            && path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { KernelPath.isPlainName(String($0)) }
+        #expect(AttributeNames.isPlainPath(path) == reference)
+        #expect(AttributeNames.isPlainPath(Substring(path)) == reference)
+        #expect(AttributeNames([path]).arePlainPaths == reference)
+    }
+
     /// Whatever /tmp is here (a tree looked at or not), the batch is the single reads.
     @Test func aTreesBatchIsItsSingleReads() throws {
         let tree = TempTree.copy(of: "rxe-sysfs", label: "batch")

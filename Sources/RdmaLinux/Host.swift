@@ -14,17 +14,67 @@ public enum Host {
     /// must not pass as success: `main` turns it into exit 71.
     public static let stdoutError = Atomic<Int32>(0)
 
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+    /// Pieces of one output written in order with writev, up to `piecesPerWrite` a call, each
+    /// piece's storage lent for the call (no copy into one buffer); a short write — a signal,
+    /// a full disk — goes on piece by piece from where it stopped.
+    public static func writeStdout(pieces: [[UInt8]]) { write(pieces, to: 1) }
+
+    static func write(_ pieces: [[UInt8]], to fd: Int32) {
+        var start = 0
+        while start < pieces.count {
+            let end = min(start + piecesPerWrite, pieces.count)
+            var vectors: [iovec] = []
+            vectors.reserveCapacity(end - start)
+            let written = withPieces(pieces, start, end, fd, &vectors)
+            let total = pieces[start..<end].reduce(0) { $0 + $1.count }
+            if written < 0 || written < total {
+                // Skip what was written, then write the rest as plain writes (which report).
+                var skip = max(0, written)
+                for piece in pieces[start..<end] {
+                    if skip >= piece.count { skip -= piece.count; continue }
+                    if !writeAll(fd, skip == 0 ? piece : Array(piece[skip...])) { return }
+                    skip = 0
+                }
+            }
+            start = end
+        }
+    }
+
+    /// At most this many pieces a writev (IOV_MAX is 1024); nested calls lend each piece's
+    /// storage, one stack frame a piece.
+    static let piecesPerWrite = 256
+
+    /// writev of pieces[i..<end], each piece's storage lent by a nested call; -1 on failure.
+    private static func withPieces(_ pieces: [[UInt8]], _ i: Int, _ end: Int, _ fd: Int32, _ vectors: inout [iovec]) -> Int {
+        guard i < end else {
+            var n: Int
+            repeat { n = vectors.withUnsafeBufferPointer { writev(fd, $0.baseAddress, Int32($0.count)) } } while n < 0 && errno == EINTR
+            if n < 0 {
+                // writeAll, which writes the rest, records the errno.
+                return -1
+            }
+            return n
+        }
+        return pieces[i].withUnsafeBytes { raw in
+            vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: raw.baseAddress), iov_len: raw.count))
+            return withPieces(pieces, i + 1, end, fd, &vectors)
+        }
+    }
+
+    /// False when a write failed (its errno kept in `stdoutError` for stdout).
+    @discardableResult
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 if fd == 1 { _ = stdoutError.compareExchange(expected: 0, desired: errno, ordering: .relaxed) }
-                return
+                return false
             }
             offset += n
         }
+        return true
     }
 
     /// The exit status after the output was written: a failed stdout write (other than EPIPE —

@@ -10,6 +10,9 @@ public struct CommandContext: Sendable {
     public var stdout: @Sendable ([UInt8]) -> Void
     public var stderr: @Sendable ([UInt8]) -> Void
     public var stdoutIsTerminal: Bool
+    /// Writes pieces of one output in order, as `stdout` of each would (the live process: with
+    /// writev, no copy of them into one buffer). nil: `stdout` of each.
+    public var stdoutPieces: (@Sendable ([[UInt8]]) -> Void)?
     /// The errno of the first failed write to stdout (0: none). A tar stream cut short by a
     /// closed pipe is a failure; a listing cut short by `| head` is not.
     public var stdoutError: @Sendable () -> Int32 = { 0 }
@@ -53,5 +56,8 @@ public struct CommandContext: Sendable {
     }
 
     func out(_ text: String) { stdout(Array(text.utf8)) }
+    func out(pieces: [[UInt8]]) {
+        if let stdoutPieces { stdoutPieces(pieces) } else { for piece in pieces { stdout(piece) } }
+    }
     func err(_ text: String) { stderr(Array(text.utf8)) }
 }

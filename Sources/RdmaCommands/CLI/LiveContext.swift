@@ -19,6 +19,7 @@ extension CommandContext {
             snapshotDirectory: { (path, force) throws(RdmaError) -> any SnapshotSink in
                 try DirectorySink(path, force: force)
             })
+        context.stdoutPieces = { Host.writeStdout(pieces: $0) }
         context.stdoutError = { Host.stdoutError.load(ordering: .relaxed) }
         context.hostname = { Host.hostname }
         context.watchInterrupts = { Host.watchInterrupts() }

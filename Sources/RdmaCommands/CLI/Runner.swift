@@ -106,7 +106,7 @@ private func emit(_ run: CommandRun, failure: RdmaError?, json: Bool, pretty: Bo
     if json {
         let envelope = Envelope(command: run.command, host: context.hostIdentity, source: run.sourceName, kernel: run.kernelName, data: run.data,
                                 warnings: run.warnings, error: failure)
-        context.stdout(envelope.json.document(pretty: pretty))
+        if pretty { context.stdout(envelope.json.document(pretty: true)) } else { context.out(pieces: envelope.json.compactDocumentPieces()) }
     } else {
         if let raw = run.rawStdout {
             context.stdout(raw)

@@ -67,6 +67,45 @@ public enum JSONValue: Sendable, Equatable {
         return out
     }
 
+    /// `document(pretty: false)` in pieces, for a writer that gathers them (writev): each value
+    /// written as bytes already (a `written` fragment, a record) is a piece of its own, passed on
+    /// without a copy, and the bytes between them are gathered into pieces of their own. The
+    /// pieces joined are the document byte for byte (issue 9: the 2.2 MB document of 1,024
+    /// records was copied into one buffer — 540 page faults — on one thread, after the work).
+    public func compactDocumentPieces() -> [[UInt8]] {
+        var pieces: [[UInt8]] = [], glue: [UInt8] = []
+        writePieces(into: &pieces, glue: &glue)
+        glue.append(UInt8(ascii: "\n"))
+        pieces.append(glue)
+        return pieces
+    }
+
+    private func writePieces(into pieces: inout [[UInt8]], glue: inout [UInt8]) {
+        switch self {
+        case .written(let fragment):
+            if !glue.isEmpty { pieces.append(glue); glue = [] }
+            pieces.append(fragment.compact)
+        case .array(let items) where !items.isEmpty:
+            glue.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                Self.separate(i, into: &glue, pretty: false, indent: 0)
+                item.writePieces(into: &pieces, glue: &glue)
+            }
+            glue.append(UInt8(ascii: "]"))
+        case .object(let members) where !members.isEmpty:
+            glue.append(UInt8(ascii: "{"))
+            for (i, (key, value)) in members.enumerated() {
+                Self.separate(i, into: &glue, pretty: false, indent: 0)
+                JSONValue.quote(key, into: &glue)
+                glue.append(contentsOf: ": ".utf8)
+                value.writePieces(into: &pieces, glue: &glue)
+            }
+            glue.append(UInt8(ascii: "}"))
+        default:
+            write(into: &glue, pretty: false, indent: 0)
+        }
+    }
+
     /// About how many bytes `write` makes: exact for written fragments in compact form, which
     /// are nearly all of a long document; pretty output re-indents them, counted as half again.
     private func sizeEstimate(pretty: Bool) -> Int {

@@ -48,6 +48,22 @@ struct JSONFragmentTests {
         }
     }
 
+    /// The compact document in pieces (written with writev, no copy into one buffer) is the
+    /// compact document byte for byte, each fragment a piece of its own: random trees with
+    /// fragments at several depths, empty arrays and objects, strings that need escapes.
+    @Test func documentPiecesJoinToTheDocument() {
+        var rng = SplitMix(seed: 11)
+        for _ in 0..<1_000 {
+            let value = Self.randomValue(&rng, depth: 0)
+            let document = JSONValue.object([("data", .array([.written(JSONFragment(value)), value, .written(JSONFragment(value))])),
+                                             ("empty", .array([])), ("none", .object([])), ("k\"ey", .string("\u{1}"))])
+            let pieces = document.compactDocumentPieces()
+            #expect(Array(pieces.joined()) == document.document(pretty: false))
+            #expect(pieces.contains { $0 == JSONFragment(value).compact })
+        }
+        #expect(JSONValue.int(7).compactDocumentPieces() == [Array("7\n".utf8)])
+    }
+
     @Test func lookupsSeeInsideAFragment() {
         let record = JSONValue.object([("ifname", .string("hfi1_0")), ("ports", .array([.object([("port", .int(1))])]))])
         let fragment = JSONValue.written(JSONFragment(record))

@@ -28,20 +28,7 @@ struct CharDeviceIndex {
     init(reader: inout AttributeReader, detail: DiscoveryDetail, knownDevices: Set<String>, wanted: Set<String>,
          aloneUnder: [(parent: String, device: String)] = [], listings: [String: Listing] = [:]) {
         let kernel = reader.kernel
-        if detail >= .negotiation {
-            uverbsClassABI = try? reader.integer(in: Self.uverbsClass, "abi_version")
-            madClassABI = try? reader.integer(in: Self.madClass, "abi_version")
-        }
-        func entries(_ dir: String) -> [String] {
-            switch listings[dir] ?? Self.list(kernel, dir) {
-            case .success(let names): return names
-            case .failure(let error):
-                if error.errno != .ENOENT {
-                    reader.warn(Diagnostic("UNREADABLE_DIRECTORY", path: dir, "\(dir): \(error)", errno: error.errno))
-                }
-                return []
-            }
-        }
+        readClassABIs(&reader, detail)
         // `list` attributes a class device to its ib device by where its class link leads (one
         // readlink) instead of reading `ibdev`: a node whose link ends in the directory of a
         // parent that holds exactly one ib device belongs to that device. The kernel gives
@@ -53,71 +40,167 @@ struct CharDeviceIndex {
         // Not reading them also means a broken `ibdev` or `port` of such a node is reported by
         // `list --json`, `show` and `facets`, not `list`.
         let parents = detail == .summary ? Self.uniqueParents(aloneUnder) : [:]
-        // Where every known device is wanted (a listing), a class device whose `ibdev` names one
-        // is read on whatever it names, so its attributes are read at once (readAhead); `show`
-        // reads further only the class devices of the one device it shows.
-        let readsAhead = knownDevices.isSubset(of: wanted)
+        let owners = Owners.settled(known: knownDevices, wanted: wanted)
         // Every class device is read on its own, all of them in one pass on the kernel's
         // threads (issue 9: a pass per class was two more waits for the slowest thread),
         // results and warnings put together in natural order, class by class.
-        var tasks: [ClassItem] = []
-        for entry in entries(Self.uverbsClass) where entry.hasBytePrefix("uverbs") { tasks.append(.read(.uverbs(entry))) }
-        for entry in entries(Self.madClass) where entry.hasBytePrefix("umad") || entry.hasBytePrefix("issm") { tasks.append(.read(.mad(entry))) }
-        // Driver cdevs carry no ibdev: they belong to the ib device of the same unit. Where
-        // nothing of them is read (`list`), they need no task of their own.
-        for entry in entries(Self.hfi1Class) {
-            guard entry.hasBytePrefix("hfi1_"), let unit = Int(entry.dropFirst(5)), wanted.contains("hfi1_\(unit)") else { continue }
-            if Self.readsNothing(.hfi1, detail) {
-                tasks.append(.found(.hfi1(unit, Self.charDevice(.hfi1, entry, Self.hfi1Class + "/" + entry, of: "hfi1_\(unit)",
-                                                                reader: &reader, detail: detail))))
-            } else {
-                tasks.append(.read(.hfi1(entry, unit: unit)))
-            }
+        let items = Self.plan(detail: detail, unitWanted: { wanted.contains($0) }, reader: &reader) { dir in
+            listings[dir] ?? Self.list(kernel, dir)
         }
         uverbsByDevice.reserveCapacity(wanted.count)
         madByDevice.reserveCapacity(wanted.count)
-        Self.readEach(tasks, reader: &reader, { (task, r) -> ClassDeviceFound in
-            switch task {
-            case .uverbs(let entry):
-                let dir = Self.uverbsClass + "/" + entry
-                if let owner = Self.ownerByLink(dir, entry, group: "infiniband_verbs", parents, kernel: r.kernel) {
-                    return .uverbs(owner, Self.charDevice(.uverbs, entry, dir, of: owner, reader: &r, detail: detail), abi: nil)
+        Self.readEach(items, reader: &reader, { (task, r) -> ClassDeviceFound in
+            Self.read(task, detail: detail, parents: parents, owners: owners, reader: &r)
+        }) { add($0) }
+        readIpath(&reader, detail: detail, wanted: wanted, listing: listings[Self.ipathClass])
+    }
+
+    /// The index from a pass that read the class devices beside the devices themselves, before
+    /// their class links were read (`ClassDevicePass`, a listing's full records): ownership is
+    /// settled here, as the other init settles it while reading — a class device naming a
+    /// listed device whose class link turned out broken is an orphan, and what was read of it
+    /// (its warnings too) is dropped; the warnings come in the order the other init gives them.
+    init(reader: inout AttributeReader, detail: DiscoveryDetail, knownDevices: Set<String>, wanted: Set<String>,
+         pass: ClassDevicePass) {
+        readClassABIs(&reader, detail)
+        uverbsByDevice.reserveCapacity(wanted.count)
+        madByDevice.reserveCapacity(wanted.count)
+        pass.fold(reader: &reader) { found, warnings, reader in
+            switch found {
+            case .uverbs(let ibdev, let cdev, _), .mad(let ibdev, let cdev):
+                guard knownDevices.contains(ibdev) else {
+                    let dir = (cdev.kind == .uverbs ? Self.uverbsClass : Self.madClass) + "/" + cdev.name
+                    reader.warn(Self.orphan(dir, ibdev))
+                    return
                 }
-                if readsAhead { r.readAhead(in: dir, detail >= .negotiation ? Self.uverbsFacts : Self.uverbsSummaryFacts) }
-                guard let ibdev = Self.owner(dir, knownDevices, reader: &r), wanted.contains(ibdev) else { return .none }
-                let cdev = Self.charDevice(.uverbs, entry, dir, of: ibdev, reader: &r, detail: detail)
-                let abi = detail >= .negotiation ? (try? r.integer(in: dir, "abi_version")) ?? nil : nil
-                return .uverbs(ibdev, cdev, abi: abi)
-            case .mad(let entry):
-                // `list` shows only whether a device has umad/issm nodes (FACETS): attributed by
-                // the class link as above, a node costs one readlink instead of reading `ibdev`
-                // and `port`.
-                let dir = Self.madClass + "/" + entry
-                if let owner = Self.ownerByLink(dir, entry, group: "infiniband_mad", parents, kernel: r.kernel) {
-                    var cdev = CharDevice(kind: entry.hasBytePrefix("umad") ? .umad : .issm, name: entry)
-                    cdev.portNotRead = true
-                    return .mad(owner, cdev)
-                }
-                if readsAhead { r.readAhead(in: dir, Self.readsNothing(.umad, detail) ? Self.madSummaryFacts : Self.madFacts) }
-                guard let ibdev = Self.owner(dir, knownDevices, reader: &r), wanted.contains(ibdev) else { return .none }
-                var cdev = Self.charDevice(entry.hasBytePrefix("umad") ? .umad : .issm, entry, dir, of: ibdev, reader: &r, detail: detail)
-                cdev.port = (try? r.integer(in: dir, "port", .required)) ?? nil
-                return .mad(ibdev, cdev)
-            case .hfi1(let entry, let unit):
-                return .hfi1(unit, Self.charDevice(.hfi1, entry, Self.hfi1Class + "/" + entry, of: "hfi1_\(unit)", reader: &r, detail: detail))
-            }
-        }) { result in
-            switch result {
-            case .uverbs(let ibdev, let cdev, let abi):
-                if let abi { uverbsDeviceABI[cdev.name] = abi }
-                uverbsByDevice[ibdev, default: []].append(cdev)
-            case .mad(let ibdev, let cdev): madByDevice[ibdev, default: []].append(cdev)
-            case .hfi1(let unit, let cdev): hfi1ByUnit[unit] = cdev
+                guard wanted.contains(ibdev) else { return }
+            case .hfi1(let unit, _):
+                guard wanted.contains("hfi1_\(unit)") else { return }
             case .none: break
             }
+            for warning in warnings { reader.warn(warning) }
+            add(found)
         }
+        readIpath(&reader, detail: detail, wanted: wanted, listing: pass.listing(Self.ipathClass))
+    }
+
+    /// class/infiniband_verbs/abi_version and class/infiniband_mad/abi_version, for a negotiation
+    /// and more.
+    private mutating func readClassABIs(_ reader: inout AttributeReader, _ detail: DiscoveryDetail) {
+        guard detail >= .negotiation else { return }
+        uverbsClassABI = try? reader.integer(in: Self.uverbsClass, "abi_version")
+        madClassABI = try? reader.integer(in: Self.madClass, "abi_version")
+    }
+
+    /// Who may own a class device: settled (`known`: every listed device, `wanted`: those
+    /// shown), or every device the class listing named, settled when the results are folded
+    /// (`init(reader:detail:knownDevices:wanted:pass:)`).
+    enum Owners: Sendable {
+        case settled(known: Set<String>, wanted: Set<String>)
+        case listed(Set<String>)
+    }
+
+    /// The class devices to read, class by class in natural order, from each class directory's
+    /// entries (`entries`; a directory that cannot be listed but exists is a warning), and the
+    /// driver cdevs of the units `unitWanted` names.
+    static func plan(detail: DiscoveryDetail, unitWanted: (String) -> Bool, reader: inout AttributeReader,
+                     entries listing: (String) -> Listing) -> [ClassItem] {
+        func entries(_ dir: String) -> [String] {
+            switch listing(dir) {
+            case .success(let names): return names
+            case .failure(let error):
+                if error.errno != .ENOENT {
+                    reader.warn(Diagnostic("UNREADABLE_DIRECTORY", path: dir, "\(dir): \(error)", errno: error.errno))
+                }
+                return []
+            }
+        }
+        var items: [ClassItem] = []
+        for entry in entries(Self.uverbsClass) where entry.hasBytePrefix("uverbs") { items.append(.read(.uverbs(entry))) }
+        for entry in entries(Self.madClass) where entry.hasBytePrefix("umad") || entry.hasBytePrefix("issm") { items.append(.read(.mad(entry))) }
+        // Driver cdevs carry no ibdev: they belong to the ib device of the same unit. Where
+        // nothing of them is read (`list`), they need no task of their own.
+        for entry in entries(Self.hfi1Class) {
+            guard entry.hasBytePrefix("hfi1_"), let unit = Int(entry.dropFirst(5)), unitWanted("hfi1_\(unit)") else { continue }
+            if Self.readsNothing(.hfi1, detail) {
+                items.append(.found(.hfi1(unit, Self.charDevice(.hfi1, entry, Self.hfi1Class + "/" + entry, of: "hfi1_\(unit)",
+                                                                reader: &reader, detail: detail))))
+            } else {
+                items.append(.read(.hfi1(entry, unit: unit)))
+            }
+        }
+        return items
+    }
+
+    /// Reads one class device: its owner by its class link (`parents`, `list`) or its `ibdev`,
+    /// then what `charDevice` reads, and its ABI or port.
+    static func read(_ task: ClassDeviceTask, detail: DiscoveryDetail, parents: [String: String], owners: Owners,
+                     reader r: inout AttributeReader) -> ClassDeviceFound {
+        // Where every known device is wanted (a listing), a class device whose `ibdev` names one
+        // is read on whatever it names, so its attributes are read at once (readAhead); `show`
+        // reads further only the class devices of the one device it shows.
+        let readsAhead: Bool
+        switch owners {
+        case .settled(let known, let wanted): readsAhead = known.isSubset(of: wanted)
+        case .listed: readsAhead = true
+        }
+        switch task {
+        case .uverbs(let entry):
+            let dir = Self.uverbsClass + "/" + entry
+            if let owner = Self.ownerByLink(dir, entry, group: "infiniband_verbs", parents, kernel: r.kernel) {
+                return .uverbs(owner, Self.charDevice(.uverbs, entry, dir, of: owner, reader: &r, detail: detail), abi: nil)
+            }
+            if readsAhead { r.readAhead(in: dir, detail >= .negotiation ? Self.uverbsFacts : Self.uverbsSummaryFacts) }
+            guard let ibdev = Self.owner(dir, owners, reader: &r) else { return .none }
+            let cdev = Self.charDevice(.uverbs, entry, dir, of: ibdev, reader: &r, detail: detail)
+            let abi = detail >= .negotiation ? (try? r.integer(in: dir, "abi_version")) ?? nil : nil
+            return .uverbs(ibdev, cdev, abi: abi)
+        case .mad(let entry):
+            // `list` shows only whether a device has umad/issm nodes (FACETS): attributed by
+            // the class link as above, a node costs one readlink instead of reading `ibdev`
+            // and `port`.
+            let dir = Self.madClass + "/" + entry
+            if let owner = Self.ownerByLink(dir, entry, group: "infiniband_mad", parents, kernel: r.kernel) {
+                var cdev = CharDevice(kind: entry.hasBytePrefix("umad") ? .umad : .issm, name: entry)
+                cdev.portNotRead = true
+                return .mad(owner, cdev)
+            }
+            if readsAhead { r.readAhead(in: dir, Self.readsNothing(.umad, detail) ? Self.madSummaryFacts : Self.madFacts) }
+            guard let ibdev = Self.owner(dir, owners, reader: &r) else { return .none }
+            var cdev = Self.charDevice(entry.hasBytePrefix("umad") ? .umad : .issm, entry, dir, of: ibdev, reader: &r, detail: detail)
+            cdev.port = (try? r.integer(in: dir, "port", .required)) ?? nil
+            return .mad(ibdev, cdev)
+        case .hfi1(let entry, let unit):
+            return .hfi1(unit, Self.charDevice(.hfi1, entry, Self.hfi1Class + "/" + entry, of: "hfi1_\(unit)", reader: &r, detail: detail))
+        }
+    }
+
+    /// One class device's result into the index.
+    private mutating func add(_ found: ClassDeviceFound) {
+        switch found {
+        case .uverbs(let ibdev, let cdev, let abi):
+            if let abi { uverbsDeviceABI[cdev.name] = abi }
+            uverbsByDevice[ibdev, default: []].append(cdev)
+        case .mad(let ibdev, let cdev): madByDevice[ibdev, default: []].append(cdev)
+        case .hfi1(let unit, let cdev): hfi1ByUnit[unit] = cdev
+        case .none: break
+        }
+    }
+
+    /// The qib driver's cdevs (`ipath`, `ipathN`), read where a qib device is wanted.
+    private mutating func readIpath(_ reader: inout AttributeReader, detail: DiscoveryDetail, wanted: Set<String>, listing: Listing?) {
+        // Listed (and an unreadable directory said) whether or not a qib device is wanted.
         let wantsQib = wanted.contains { $0.hasBytePrefix("qib") }
-        for entry in entries(Self.ipathClass) where wantsQib && entry.hasBytePrefix("ipath") {
+        let entries: [String]
+        switch listing ?? Self.list(reader.kernel, Self.ipathClass) {
+        case .success(let names): entries = names
+        case .failure(let error):
+            if error.errno != .ENOENT {
+                reader.warn(Diagnostic("UNREADABLE_DIRECTORY", path: Self.ipathClass, "\(Self.ipathClass): \(error)", errno: error.errno))
+            }
+            return
+        }
+        for entry in entries where wantsQib && entry.hasBytePrefix("ipath") {
             let rest = entry.dropFirst(5)
             if rest.isEmpty {
                 ipathWildcard = Self.charDevice(.ipath, entry, Self.ipathClass + "/" + entry, of: "qib", reader: &reader, detail: detail)
@@ -252,15 +335,23 @@ struct CharDeviceIndex {
     }
 
     /// The ib device a uverbs/umad/issm class device names in `ibdev`; nil (with a warning) when
-    /// the attribute is unreadable or names no listed device.
-    private static func owner(_ dir: String, _ knownDevices: Set<String>, reader: inout AttributeReader) -> String? {
+    /// the attribute is unreadable or names no listed device, and (settled owners) when it names
+    /// a device not shown.
+    private static func owner(_ dir: String, _ owners: Owners, reader: inout AttributeReader) -> String? {
         guard let ibdev = (try? reader.text(in: dir, "ibdev", .required)) ?? nil else { return nil }
-        guard knownDevices.contains(ibdev.value) else {
-            reader.warn(Diagnostic("ORPHAN_CHAR_DEVICE", path: dir + "/ibdev",
-                                   "\(dir)/ibdev names device \"\(terminalSafe(ibdev.value))\", which does not exist"))
-            return nil
+        switch owners {
+        case .settled(let known, let wanted):
+            guard known.contains(ibdev.value) else { reader.warn(orphan(dir, ibdev.value)); return nil }
+            return wanted.contains(ibdev.value) ? ibdev.value : nil
+        case .listed(let listed):
+            guard listed.contains(ibdev.value) else { reader.warn(orphan(dir, ibdev.value)); return nil }
+            return ibdev.value
         }
-        return ibdev.value
+    }
+
+    static func orphan(_ dir: String, _ ibdev: String) -> Diagnostic {
+        Diagnostic("ORPHAN_CHAR_DEVICE", path: dir + "/ibdev",
+                   "\(dir)/ibdev names device \"\(terminalSafe(ibdev))\", which does not exist")
     }
 
     /// Whether `charDevice` reads nothing of a class device of `kind` at `detail`: `list` shows

@@ -39,9 +39,20 @@ public struct Discovery: Sendable {
         let classes = wanted.isEmpty ? [] : CharDeviceIndex.classDirectories
         let listings = Slots<CharDeviceIndex.Listing>(count: classes.count)
         let devicesRead = Slots<DeviceTask>(count: wanted.count)
-        kernel.concurrentlyPerform(classes.count + wanted.count) { i in
+        // A listing's full records (`list --json`, a negotiation) read the class devices in the
+        // same pass, after the devices (ClassDevicePass): their owners are read from `ibdev`,
+        // not from what the devices' tasks find. `list` credits them by the devices' parents,
+        // and `show` reads only its device's: both read them in a pass of their own after.
+        let classPass = deferLinks && detail >= .negotiation && !wanted.isEmpty
+            ? ClassDevicePass(kernel: kernel, detail: detail, listed: Set(wanted.map(\.name)), classes: classes) : nil
+        let drains = classPass == nil ? 0 : ClassDevicePass.drains
+        kernel.concurrentlyPerform(classes.count + wanted.count + drains) { i in
             guard i >= classes.count else {
-                listings.set(i, CharDeviceIndex.list(discovery.kernel, classes[i]))
+                if let classPass { _ = classPass.list(i) } else { listings.set(i, CharDeviceIndex.list(discovery.kernel, classes[i])) }
+                return
+            }
+            if i >= classes.count + wanted.count {
+                classPass?.drain()
                 return
             }
             var entry = wanted[i - classes.count]
@@ -65,7 +76,7 @@ public struct Discovery: Sendable {
         // of a thousand of them (two filters, then the loop below) were a fifth of the time
         // between the passes and the fold's page faults (issue 9).
         var taken = (0..<wanted.count).map(devicesRead.take)
-        let classListings = Dictionary(uniqueKeysWithValues: zip(classes, (0..<classes.count).map(listings.take)))
+        let classListings = classPass != nil ? [:] : Dictionary(uniqueKeysWithValues: zip(classes, (0..<classes.count).map(listings.take)))
         // The devices whose class link led somewhere: every listed one for `show`, which
         // resolved them all during enumeration.
         let read = taken.compactMap { $0.result == nil ? nil : $0.entry.name }
@@ -73,10 +84,14 @@ public struct Discovery: Sendable {
         if !wanted.isEmpty {
             // `list` reads one attribute (uevent) of a class device it cannot credit by its link.
             reader.fewPerDirectory = detail == .summary
-            cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: Set(deferLinks ? read : entries.map(\.name)),
-                                    wanted: Set(read),
-                                    aloneUnder: taken.compactMap { task in task.aloneUnder.map { ($0, task.entry.name) } },
-                                    listings: classListings)
+            let known = Set(deferLinks ? read : entries.map(\.name))
+            if let classPass {
+                cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: known, wanted: Set(read), pass: classPass)
+            } else {
+                cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: known, wanted: Set(read),
+                                        aloneUnder: taken.compactMap { task in task.aloneUnder.map { ($0, task.entry.name) } },
+                                        listings: classListings)
+            }
             reader.fewPerDirectory = false
         }
         devices.reserveCapacity(read.count)

@@ -40,7 +40,11 @@ struct CharDeviceIndex {
         // Not reading them also means a broken `ibdev` or `port` of such a node is reported by
         // `list --json`, `show` and `facets`, not `list`.
         let parents = detail == .summary ? Self.uniqueParents(aloneUnder) : [:]
-        let owners = Owners.settled(known: knownDevices, wanted: wanted)
+        // Where every known device is wanted (a listing), a class device whose `ibdev` names one
+        // is read on whatever it names, so its attributes are read at once (readAhead); `show`
+        // reads further only the class devices of the one device it shows. Asked once here, not
+        // per class device (a subset test of two thousand-name sets each).
+        let owners = Owners.settled(known: knownDevices, wanted: wanted, readsAhead: knownDevices.isSubset(of: wanted))
         // Every class device is read on its own, all of them in one pass on the kernel's
         // threads (issue 9: a pass per class was two more waits for the slowest thread),
         // results and warnings put together in natural order, class by class.
@@ -96,8 +100,18 @@ struct CharDeviceIndex {
     /// shown), or every device the class listing named, settled when the results are folded
     /// (`init(reader:detail:knownDevices:wanted:pass:)`).
     enum Owners: Sendable {
-        case settled(known: Set<String>, wanted: Set<String>)
+        /// `readsAhead`: every known device is wanted.
+        case settled(known: Set<String>, wanted: Set<String>, readsAhead: Bool)
         case listed(Set<String>)
+
+        /// Whether a class device's attributes are read at once: where whatever device its
+        /// `ibdev` names is read on.
+        var readsAhead: Bool {
+            switch self {
+            case .settled(_, _, let readsAhead): readsAhead
+            case .listed: true
+            }
+        }
     }
 
     /// The class devices to read, class by class in natural order, from each class directory's
@@ -136,14 +150,7 @@ struct CharDeviceIndex {
     /// then what `charDevice` reads, and its ABI or port.
     static func read(_ task: ClassDeviceTask, detail: DiscoveryDetail, parents: [String: String], owners: Owners,
                      reader r: inout AttributeReader) -> ClassDeviceFound {
-        // Where every known device is wanted (a listing), a class device whose `ibdev` names one
-        // is read on whatever it names, so its attributes are read at once (readAhead); `show`
-        // reads further only the class devices of the one device it shows.
-        let readsAhead: Bool
-        switch owners {
-        case .settled(let known, let wanted): readsAhead = known.isSubset(of: wanted)
-        case .listed: readsAhead = true
-        }
+        let readsAhead = owners.readsAhead
         switch task {
         case .uverbs(let entry):
             let dir = Self.uverbsClass + "/" + entry
@@ -340,7 +347,7 @@ struct CharDeviceIndex {
     private static func owner(_ dir: String, _ owners: Owners, reader: inout AttributeReader) -> String? {
         guard let ibdev = (try? reader.text(in: dir, "ibdev", .required)) ?? nil else { return nil }
         switch owners {
-        case .settled(let known, let wanted):
+        case .settled(let known, let wanted, _):
             guard known.contains(ibdev.value) else { reader.warn(orphan(dir, ibdev.value)); return nil }
             return wanted.contains(ibdev.value) ? ibdev.value : nil
         case .listed(let listed):

@@ -14,4 +14,6 @@ final class Slots<T>: @unchecked Sendable {
     }
     func set(_ i: Int, _ value: T) { base[i] = value }
     func take(_ i: Int) -> T { base[i].take()! }
+    /// `body` of slot `i`'s value, borrowed where it lies (not copied, not taken).
+    func peek<R>(_ i: Int, _ body: (borrowing T) -> R) -> R { body(base[i]!) }
 }

@@ -69,6 +69,10 @@ struct CharDeviceIndex {
         readClassABIs(&reader, detail)
         uverbsByDevice.reserveCapacity(wanted.count)
         madByDevice.reserveCapacity(wanted.count)
+        hfi1ByUnit.reserveCapacity(wanted.count)
+        uverbsDeviceABI.reserveCapacity(wanted.count)
+        // A listing's: the same devices, asked once rather than for each class device.
+        let everyKnownWanted = knownDevices.isSubset(of: wanted)
         pass.fold(reader: &reader) { found, warnings, reader in
             switch found {
             case .uverbs(let ibdev, let cdev, _), .mad(let ibdev, let cdev):
@@ -77,7 +81,7 @@ struct CharDeviceIndex {
                     reader.warn(Self.orphan(dir, ibdev))
                     return
                 }
-                guard wanted.contains(ibdev) else { return }
+                guard everyKnownWanted || wanted.contains(ibdev) else { return }
             case .hfi1(let unit, _):
                 guard wanted.contains("hfi1_\(unit)") else { return }
             case .none: break

@@ -29,7 +29,6 @@ public struct Discovery: Sendable {
         let wanted = only.map { name in entries.filter { $0.name == name } } ?? entries
 
         var devices: [RdmaDevice] = []
-        var netlinkIndex: [String: UInt32]?
         // Devices are independent: read them on the kernel's threads (issue 9), each with its
         // own reader, then put results and warnings together in list order. `list` also learns
         // there whether each device is alone under its parent (CharDeviceIndex). The class
@@ -72,53 +71,64 @@ public struct Discovery: Sendable {
             let alone = detail == .summary && (try? result.get()) != nil ? discovery.parentAloneUnder(entry) : nil
             devicesRead.set(i - classes.count, DeviceTask(entry: entry, result: result, warnings: own.warnings, aloneUnder: alone))
         }
-        // Moved out of their slots, not copied: a task holds a whole device record, and copies
-        // of a thousand of them (two filters, then the loop below) were a fifth of the time
-        // between the passes and the fold's page faults (issue 9).
-        var taken = (0..<wanted.count).map(devicesRead.take)
+        // The tasks stay in their slots until the records are completed below, each then moved
+        // out, not copied: a task holds a whole device record, and copies of a thousand of them
+        // were a fifth of the time between the passes and the fold's page faults (issue 9).
+        let count = wanted.count
         let classListings = classPass != nil ? [:] : Dictionary(uniqueKeysWithValues: zip(classes, (0..<classes.count).map(listings.take)))
         // The devices whose class link led somewhere: every listed one for `show`, which
         // resolved them all during enumeration.
-        let read = taken.compactMap { $0.result == nil ? nil : $0.entry.name }
+        let read = (0..<count).compactMap { i in devicesRead.peek(i) { $0.result == nil ? nil : $0.entry.name } }
         var cdevs: CharDeviceIndex?
         if !wanted.isEmpty {
             // `list` reads one attribute (uevent) of a class device it cannot credit by its link.
             reader.fewPerDirectory = detail == .summary
-            let known = Set(deferLinks ? read : entries.map(\.name))
+            // A listing knows exactly the devices it reads: one set for both.
+            let wanted = Set(read)
+            let known = deferLinks ? wanted : Set(entries.map(\.name))
             if let classPass {
-                cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: known, wanted: Set(read), pass: classPass)
+                cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: known, wanted: wanted, pass: classPass)
             } else {
-                cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: known, wanted: Set(read),
-                                        aloneUnder: taken.compactMap { task in task.aloneUnder.map { ($0, task.entry.name) } },
+                cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: known, wanted: wanted,
+                                        aloneUnder: (0..<count).compactMap { i in devicesRead.peek(i) { task in task.aloneUnder.map { ($0, task.entry.name) } } },
                                         listings: classListings)
             }
             reader.fewPerDirectory = false
         }
-        devices.reserveCapacity(read.count)
-        for i in taken.indices {
-            for warning in taken[i].warnings { reader.warn(warning) }
-            // Taken out of the array, so the record below is its only owner and changing it
-            // copies none of its arrays.
-            guard let result = taken[i].result else { continue }
-            taken[i].result = nil
-            let entry = taken[i].entry
-            do {
-                var device = try result.get()
-                completeDriver(&device, netlinkIndex: &netlinkIndex)
-                if cdevs != nil { attach(&cdevs!, to: &device, detail: detail) }
-                devices.append(device)
-            } catch {
-                let classEntry = Self.classPath + "/" + entry.name
+        // Each record completed — its driver where the link named none, its class devices — on
+        // the kernel's threads: a thousand moved, attached and completed on one thread were a
+        // millisecond and a half after the pass (issue 9). Warnings in list order, as before.
+        let index = cdevs
+        let netlinkIndex = Locked<[String: UInt32]?>(nil)
+        let completed = Slots<(RdmaDevice?, [Diagnostic])>(count: count)
+        kernel.concurrentlyPerform(count) { i in
+            let task = devicesRead.take(i)
+            var warnings = task.warnings
+            switch task.result {
+            case nil: completed.set(i, (nil, warnings))
+            case .success(var device)?:
+                discovery.completeDriver(&device, netlinkIndex: netlinkIndex)
+                if let index { Self.attach(index, to: &device) }
+                completed.set(i, (device, warnings))
+            case .failure(let error)?:
+                let name = task.entry.name, classEntry = Self.classPath + "/" + name
                 if error.errno == .ELOOP {
-                    reader.warn(Diagnostic("BROKEN_ENTRY", path: classEntry,
-                                           "\(terminalSafe(entry.name)): \(error.path): too many levels of symbolic links; skipped",
-                                           errno: error.errno))
+                    warnings.append(Diagnostic("BROKEN_ENTRY", path: classEntry,
+                                               "\(terminalSafe(name)): \(error.path): too many levels of symbolic links; skipped",
+                                               errno: error.errno))
                 } else {
-                    reader.warn(Diagnostic("DEVICE_VANISHED", path: classEntry,
-                                           "\(terminalSafe(entry.name)): \(error.path) is gone (the device was removed while it was read, or its class link dangles); skipped",
-                                           errno: error.errno))
+                    warnings.append(Diagnostic("DEVICE_VANISHED", path: classEntry,
+                                               "\(terminalSafe(name)): \(error.path) is gone (the device was removed while it was read, or its class link dangles); skipped",
+                                               errno: error.errno))
                 }
+                completed.set(i, (nil, warnings))
             }
+        }
+        devices.reserveCapacity(read.count)
+        for i in 0..<count {
+            let (device, warnings) = completed.take(i)
+            for warning in warnings { reader.warn(warning) }
+            if let device { devices.append(device) }
         }
         return DiscoveryResult(source: source, devices: devices, warnings: reader.warnings,
                                uverbsClassABI: cdevs?.uverbsClassABI, madClassABI: cdevs?.madClassABI)
@@ -457,7 +467,9 @@ public struct Discovery: Sendable {
     /// comes from where the facts are: a snapshot's record of netlink under `--root`, the
     /// kernel's own netlink otherwise (one dump, taken only when a device needs it). What
     /// stays unknown is said in the record.
-    func completeDriver(_ d: inout RdmaDevice, netlinkIndex: inout [String: UInt32]?) {
+    /// `netlinkIndex`: netlink's device list by name, dumped once, by the first record that
+    /// needs it.
+    func completeDriver(_ d: inout RdmaDevice, netlinkIndex: Locked<[String: UInt32]?>) {
         let recorded = kernel.recordedNetlink[d.name.value]
         if d.index == nil, let recorded { d.index = recorded.index }
         guard d.driver == nil else { return }
@@ -471,11 +483,15 @@ public struct Discovery: Sendable {
         }
         // A tree on disk has no netlink: the dump fails at once, without a syscall.
         if d.index == nil {
-            if netlinkIndex == nil {
+            let kernel = kernel
+            let byName = netlinkIndex.withLock { index -> [String: UInt32] in
+                if let index { return index }
                 let devices = (try? kernel.netlinkDevices()) ?? []
-                netlinkIndex = Dictionary(devices.map { ($0.name, $0.index) }, uniquingKeysWith: { first, _ in first })
+                let made = Dictionary(devices.map { ($0.name, $0.index) }, uniquingKeysWith: { first, _ in first })
+                index = made
+                return made
             }
-            d.index = netlinkIndex?[d.name.value]
+            d.index = byName[d.name.value]
             driverFromNetlink(&d)
             if d.driver != nil { return }
         }
@@ -582,10 +598,10 @@ public struct Discovery: Sendable {
     /// Moves each device's class devices out of `index` (each device takes its own once): no
     /// copy of them, and one allocation for the device's list (issue 9: this loop runs on one
     /// thread after both passes).
-    func attach(_ index: inout CharDeviceIndex, to d: inout RdmaDevice, detail: DiscoveryDetail) {
+    static func attach(_ index: CharDeviceIndex, to d: inout RdmaDevice) {
         let name = d.name.value
-        let uverbs = index.uverbsByDevice.removeValue(forKey: name) ?? []
-        var mad = index.madByDevice.removeValue(forKey: name) ?? []
+        let uverbs = index.uverbsByDevice[name] ?? []
+        var mad = index.madByDevice[name] ?? []
         d.charDevices.reserveCapacity(d.charDevices.count + uverbs.count + mad.count + 2)
         d.charDevices += uverbs
         if let first = uverbs.first { d.uverbsDeviceABI = index.uverbsDeviceABI[first.name] }

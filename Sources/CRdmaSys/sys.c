@@ -4,6 +4,27 @@
 #include <limits.h>
 #include <string.h>
 
+#if defined(SYS_close_range)
+#define RDMASYS_SYS_CLOSE_RANGE SYS_close_range
+#else
+#define RDMASYS_SYS_CLOSE_RANGE 436 /* unified syscall number since Linux 5.9 */
+#endif
+
+/* The descriptors a batch opened and read, closed together: where they are every descriptor
+ * from the lowest to the highest — so no other descriptor lies between, whatever another thread
+ * opened meanwhile — one close_range(2) (Linux 5.9; fs/file.c __close_range closes each as
+ * close(2) does), else one close each. One syscall where there were a dozen (issue 9). */
+static void close_all(const int *fds, int count) {
+    if (count == 0) return;
+    int low = fds[0], high = fds[0];
+    for (int i = 1; i < count; i++) {
+        if (fds[i] < low) low = fds[i];
+        if (fds[i] > high) high = fds[i];
+    }
+    if (high - low + 1 == count && syscall(RDMASYS_SYS_CLOSE_RANGE, (unsigned int)low, (unsigned int)high, 0u) == 0) return;
+    for (int i = 0; i < count; i++) close(fds[i]);
+}
+
 void rdmasys_read_attributes(int dirfd, const char *prefix, size_t prefix_length, const char *names, int count,
                              int flags, unsigned long long resolve, int check,
                              struct rdmasys_attribute_read *reads, char *buffer, unsigned int slot) {
@@ -14,6 +35,7 @@ void rdmasys_read_attributes(int dirfd, const char *prefix, size_t prefix_length
         path[prefix_length++] = '/';
     }
     const char *name = names;
+    int opened[64], open_count = 0;
     for (int i = 0; i < count; i++) {
         struct rdmasys_attribute_read *r = &reads[i];
         size_t name_length = strlen(name);
@@ -34,9 +56,15 @@ void rdmasys_read_attributes(int dirfd, const char *prefix, size_t prefix_length
                     struct stat st;
                     if (fstat(fd, &st) == 0) r->mode = st.st_mode; else r->stat_errno = errno;
                 }
-                if (n == (ssize_t)slot) r->fd = fd; else close(fd);
+                if (n == (ssize_t)slot) {
+                    r->fd = fd;
+                } else {
+                    opened[open_count++] = fd;
+                    if (open_count == (int)(sizeof opened / sizeof opened[0])) { close_all(opened, open_count); open_count = 0; }
+                }
             }
         }
         name += name_length + 1;
     }
+    close_all(opened, open_count);
 }

@@ -59,6 +59,43 @@ struct AttributeBatchTests {
         #expect(AttributeNames([path]).arePlainPaths == reference)
     }
 
+    /// A batch closes every descriptor it opened — together where they are all the numbers
+    /// between the lowest and the highest (close_range), one by one where another descriptor lies
+    /// between — and never one it did not open: here a descriptor held across a hole the batch
+    /// fills stays open, and the table holds what it held before. Live sysfs (a batch there
+    /// always goes through C), attributes every Linux has; on a thread with a descriptor table
+    /// of its own, so that no other test's descriptors come and go in it.
+    @Test func aBatchClosesWhatItOpenedAndNothingElse() throws {
+        let failure = Locked<String?>(nil)
+        let thread = RdmaLinux.Thread {
+            guard rdmasys_unshare_files() == 0 else { failure.withLock { $0 = "unshare: \(errno)" }; return }
+            do { try Self.closesWhatItOpened() } catch { failure.withLock { $0 = "\(error)" } }
+        }
+        guard let tid = thread.startJoinable() else { throw POSIXError(.EAGAIN) }
+        pthread_join(tid, nil)
+        if let message = failure.withLock({ $0 }) { Issue.record(Comment(rawValue: message)) }
+    }
+
+    static func closesWhatItOpened() throws {
+        let kernel = try LinuxKernel.live()
+        let directory = "/sys/devices/system/cpu"
+        let names = AttributeNames(["online", "possible", "present", "kernel_max", "offline"])
+        func openDescriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/thread-self/fd").count) ?? -1 }
+        let before = openDescriptors()
+        let a = open("/dev/null", O_RDONLY | O_CLOEXEC), held = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        let c = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        try #require(a >= 0 && held > a && c > held)
+        close(a); close(c)
+        let answers = kernel.readAttributeTexts(in: directory, named: names, limit: 4096, fewInDirectory: false)
+        #expect(answers.allSatisfy { (try? $0.get()) != nil })
+        #expect(fcntl(held, F_GETFD) >= 0, "a descriptor the batch did not open was closed")
+        close(held)
+        #expect(openDescriptors() == before)
+        // Contiguous: one close_range, and again nothing left open.
+        _ = kernel.readAttributeTexts(in: directory, named: names, limit: 4096, fewInDirectory: false)
+        #expect(openDescriptors() == before)
+    }
+
     /// Whatever /tmp is here (a tree looked at or not), the batch is the single reads.
     @Test func aTreesBatchIsItsSingleReads() throws {
         let tree = TempTree.copy(of: "rxe-sysfs", label: "batch")

@@ -124,12 +124,7 @@ struct AttributeBatchTests {
     /// sysfs's batch (the tree bound over /sys) is live sysfs's single reads.
     @Test(.enabled(if: geteuid() == 0, "mounts need root"))
     func aNodevTreesBatchAnswersAsTheLookedWay() throws {
-        let lookedTree = TempTree.copy(of: "rxe-sysfs", label: "looked"), mountTree = TempTree("nodev")
-        let lookedPath = lookedTree.path, mountPoint = mountTree.path
-        Self.decorate(lookedPath)
-        try UnlookedAttributeTests.inPrivateMountNamespace {
-            try UnlookedAttributeTests.mountTmpfs(at: mountPoint, nodev: true)
-            try UnlookedAttributeTests.shell("cp -a '\(lookedPath)/.' '\(mountPoint)/'")
+        try UnlookedAttributeTests.withLookedAndNodevCopies(decorate: Self.decorate) { lookedPath, mountPoint in
             let device = mountPoint + "/" + Self.rxe
             let node = try OpenWatch(device + "/sys_image_guid")
             let guid = try OpenWatch(device + "/node_guid"), long = try OpenWatch(device + "/long_attribute")
@@ -161,15 +156,7 @@ struct AttributeBatchTests {
     /// the device node on it is looked at, not opened, and the kernel goes on looked.
     @Test(.enabled(if: geteuid() == 0, "mounts need root"))
     func aMountInsideTheTreeEndsTheBatchsUnlookedOpens() throws {
-        let mountTree = TempTree("nodev-batch")
-        let mountPoint = mountTree.path, fixture = fixturePath("rxe-sysfs")
-        try UnlookedAttributeTests.inPrivateMountNamespace {
-            try UnlookedAttributeTests.mountTmpfs(at: mountPoint, nodev: true)
-            try UnlookedAttributeTests.shell("cp -a '\(fixture)/.' '\(mountPoint)/'")
-            let port = mountPoint + "/" + Self.rxe + "/ports/1"
-            try UnlookedAttributeTests.mountTmpfs(at: port, nodev: false)
-            guard mknod(port + "/state", S_IFCHR | 0o644, UnlookedAttributeTests.devNull) == 0 else { throw POSIXError(.init(rawValue: errno)!) }
-            let watch = try OpenWatch(port + "/state")
+        try UnlookedAttributeTests.withMountInsideANodevTree { mountPoint, watch in
             let kernel = try LinuxKernel.rooted(at: mountPoint)
             #expect(kernel.opensUnlooked)
             let answers = kernel.readAttributeTexts(in: "/sys/" + Self.rxe, named: AttributeNames(["node_guid", "ports/1/state", "node_type"]),

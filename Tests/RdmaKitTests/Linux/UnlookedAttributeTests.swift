@@ -42,12 +42,7 @@ struct UnlookedAttributeTests {
     /// never opened, and unlooked opens go on throughout.
     @Test(.enabled(if: geteuid() == 0, "mounts need root"))
     func unlookedReadsAnswerAsLookedOnes() throws {
-        let lookedTree = TempTree.copy(of: "rxe-sysfs", label: "looked"), mountTree = TempTree("nodev")
-        let lookedPath = lookedTree.path, mountPoint = mountTree.path
-        Self.decorate(lookedPath)
-        try Self.inPrivateMountNamespace {
-            try Self.mountTmpfs(at: mountPoint, nodev: true)
-            try Self.shell("cp -a '\(lookedPath)/.' '\(mountPoint)/'")
+        try Self.withLookedAndNodevCopies(decorate: Self.decorate) { lookedPath, mountPoint in
             let node = mountPoint + "/" + Self.rxe + "/sys_image_guid"
             let watch = try OpenWatch(node)
             let names = ["node_guid", "fw_ver", "hw_rev", "ports", "board_id", "sys_image_guid", "no_such_attribute",
@@ -81,16 +76,7 @@ struct UnlookedAttributeTests {
     /// ends unlooked opens for that kernel, and the device node on it is looked at, not opened.
     @Test(.enabled(if: geteuid() == 0, "mounts need root"))
     func aMountInsideTheTreeEndsUnlookedOpens() throws {
-        let mountTree = TempTree("nodev-inner")
-        let mountPoint = mountTree.path, fixture = fixturePath("rxe-sysfs")
-        try Self.inPrivateMountNamespace {
-            try Self.mountTmpfs(at: mountPoint, nodev: true)
-            try Self.shell("cp -a '\(fixture)/.' '\(mountPoint)/'")
-            let port = mountPoint + "/" + Self.rxe + "/ports/1"
-            try Self.mountTmpfs(at: port, nodev: false)
-            let node = port + "/state"
-            guard mknod(node, S_IFCHR | 0o644, Self.devNull) == 0 else { throw POSIXError(.init(rawValue: errno)!) }
-            let watch = try OpenWatch(node)
+        try Self.withMountInsideANodevTree { mountPoint, watch in
             // Few: the attribute opened in one walk from the device's directory, which meets the
             // mount. Not few: the port's directory opened first (listed), which meets it.
             for few in [true, false] {
@@ -108,6 +94,36 @@ struct UnlookedAttributeTests {
     }
 
     // MARK: helpers
+
+    /// rxe-sysfs copied to /tmp and decorated, and that copy copied to a nodev tmpfs, in a private
+    /// mount namespace: `body(looked copy, nodev copy)`.
+    static func withLookedAndNodevCopies(decorate: (String) -> Void,
+                                         _ body: @escaping @Sendable (String, String) throws -> Void) throws {
+        let lookedTree = TempTree.copy(of: "rxe-sysfs", label: "looked"), mountTree = TempTree("nodev")
+        let lookedPath = lookedTree.path, mountPoint = mountTree.path
+        decorate(lookedPath)
+        try inPrivateMountNamespace {
+            try mountTmpfs(at: mountPoint, nodev: true)
+            try shell("cp -a '\(lookedPath)/.' '\(mountPoint)/'")
+            try body(lookedPath, mountPoint)
+        }
+    }
+
+    /// rxe-sysfs copied to a nodev tmpfs, in a private mount namespace, with a tmpfs that allows
+    /// devices mounted over rxe0's `ports/1` and a character device (/dev/null's number) where
+    /// its `state` was, watched for opens: `body(root, watch)`.
+    static func withMountInsideANodevTree(_ body: @escaping @Sendable (String, OpenWatch) throws -> Void) throws {
+        let mountTree = TempTree("nodev-inner")
+        let mountPoint = mountTree.path, fixture = fixturePath("rxe-sysfs")
+        try inPrivateMountNamespace {
+            try mountTmpfs(at: mountPoint, nodev: true)
+            try shell("cp -a '\(fixture)/.' '\(mountPoint)/'")
+            let port = mountPoint + "/" + rxe + "/ports/1"
+            try mountTmpfs(at: port, nodev: false)
+            guard mknod(port + "/state", S_IFCHR | 0o644, devNull) == 0 else { throw POSIXError(.init(rawValue: errno)!) }
+            try body(mountPoint, try OpenWatch(port + "/state"))
+        }
+    }
 
     /// /dev/null's number (1:3, Documentation/admin-guide/devices.txt): a device whose open
     /// does nothing, should the test fail.

@@ -4,8 +4,8 @@ import Glibc
 import RdmaKit
 
 /// `Kernel.readAttributeTexts` for the real kernel: a directory's attributes read in one call
-/// into C (CRdmaSys `rdmasys_read_attributes`) — open, read, close each, the same system calls
-/// as one `readAttributeText` after another, without the way down to each open in Swift: the
+/// into C (CRdmaSys `rdmasys_read_attributes`) — open and read each as one `readAttributeText`
+/// after another would, their descriptors closed together — without the way down to each open in Swift: the
 /// reader's policy, the root's checks of the directory, its cache look-up and the path joined
 /// for the open, once a directory instead of once an attribute (issue 9; Docs/performance.md).
 /// Where a batch cannot answer as the single read would, that attribute takes the single read.
@@ -21,7 +21,8 @@ extension LinuxKernel {
         }
         guard names.count > 0, names.arePlainPaths, limit >= Self.batchSlot else { return oneByOne() }
         if isLive {
-            // As `openLiveSysfsAttribute`: each path whole, three syscalls an attribute.
+            // As `openLiveSysfsAttribute`: each path whole; an open and a read an attribute, and
+            // a close_range for them all.
             guard KernelPath.isWithin(directory, "/sys") else { return oneByOne() }
             var path = directory
             return path.withUTF8 { path in

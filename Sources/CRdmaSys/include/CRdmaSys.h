@@ -185,13 +185,14 @@ struct rdmasys_attribute_read {
     unsigned int mode; /* with `check`, after a failed or empty read: the file's st_mode */
 };
 
-/* Reads `count` attributes, each open, read, close: the `prefix_length` bytes at `prefix` (a
- * directory; none: `dirfd` itself), a "/" after a prefix, then the next of `names` (one run of
- * NUL-terminated names), opened relative to `dirfd` with `flags` — through openat2 with `resolve`
- * when it is not 0, else openat — and read once into `buffer` + i * `slot`. `check`: after a
- * failed or empty read, an fstat says what was opened (a tree's attribute opened without a look
- * first may be a directory or a FIFO). The loop a discovery makes thirty times a device, in one
- * call from Swift (issue 9: the same syscalls as one attribute at a time). */
+/* Reads `count` attributes, each opened and read, then all closed together (sys.c close_all):
+ * the `prefix_length` bytes at `prefix` (a directory; none: `dirfd` itself), a "/" after a
+ * prefix, then the next of `names` (one run of NUL-terminated names), opened relative to `dirfd`
+ * with `flags` — through openat2 with `resolve` when it is not 0, else openat — and read once
+ * into `buffer` + i * `slot`. `check`: after a failed or empty read, an fstat says what was
+ * opened (a tree's attribute opened without a look first may be a directory or a FIFO). The loop
+ * a discovery makes thirty times a device, in one call from Swift (issue 9: the opens and reads
+ * of one attribute at a time, one close_range for their descriptors). */
 void rdmasys_read_attributes(int dirfd, const char *prefix, size_t prefix_length, const char *names, int count,
                              int flags, unsigned long long resolve, int check,
                              struct rdmasys_attribute_read *reads, char *buffer, unsigned int slot);

@@ -595,9 +595,9 @@ public struct Discovery: Sendable {
         return ports
     }
 
-    /// Moves each device's class devices out of `index` (each device takes its own once): no
-    /// copy of them, and one allocation for the device's list (issue 9: this loop runs on one
-    /// thread after both passes).
+    /// A device's class devices from `index`, in order: uverbs, then umad and issm by port, then
+    /// the driver's. Read, not taken: the records are completed on the kernel's threads, which
+    /// share the index (issue 9), and the device's list is allocated once.
     static func attach(_ index: CharDeviceIndex, to d: inout RdmaDevice) {
         let name = d.name.value
         let uverbs = index.uverbsByDevice[name] ?? []

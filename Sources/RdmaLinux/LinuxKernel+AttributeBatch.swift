@@ -10,16 +10,12 @@ import RdmaKit
 /// for the open, once a directory instead of once an attribute (issue 9; Docs/performance.md).
 /// Where a batch cannot answer as the single read would, that attribute takes the single read.
 extension LinuxKernel {
-    /// Bytes of an attribute the batch's one read takes (as `readText`'s first read); a longer
-    /// attribute is read on from the descriptor the batch leaves open.
-    static let batchSlot = 256
-
     public func readAttributeTexts(in directory: String, named names: AttributeNames, limit: Int,
                                    fewInDirectory: Bool) -> [Result<SysfsText, KernelError>] {
         func oneByOne() -> [Result<SysfsText, KernelError>] {
             names.names.map { single(directory, $0, limit: limit, fewInDirectory: fewInDirectory) }
         }
-        guard names.count > 0, names.arePlainPaths, limit >= Self.batchSlot else { return oneByOne() }
+        guard names.count > 0, names.arePlainPaths, limit >= Self.firstRead else { return oneByOne() }
         if isLive {
             // As `openLiveSysfsAttribute`: each path whole; an open and a read an attribute, and
             // a close_range for them all.
@@ -49,7 +45,7 @@ extension LinuxKernel {
             }
             return read ?? oneByOne()
         }
-        if !Self.isClassEntry(directory), let (device, rest) = Self.deviceDirectory(above: directory), AttributeNames.isPlainPath(rest),
+        if !Self.isClassEntry(directory), let (device, rest) = Self.deviceDirectory(above: directory), KernelPath.isPlainPath(rest),
            let read = withCachedDirectory(device, { fd, _ in
                var rest = rest
                return rest.withUTF8 { rest in
@@ -78,7 +74,9 @@ extension LinuxKernel {
     /// answer, as `openLiveSysfsAttribute`'s.
     private func batch(_ dirfd: Int32, prefix: UnsafeBufferPointer<UInt8>, _ names: AttributeNames, directory: String, limit: Int,
                        flags: Int32, resolve: UInt64, unlooked: Bool, fewInDirectory: Bool) -> [Result<SysfsText, KernelError>] {
-        let count = names.count, slot = Self.batchSlot
+        // Each attribute's first read, as `readText`'s; a longer one is read on from the
+        // descriptor the batch leaves open (`text(firstRead:of:limit:)`).
+        let count = names.count, slot = Self.firstRead
         var results: [Result<SysfsText, KernelError>] = []
         results.reserveCapacity(count)
         withUnsafeTemporaryAllocation(of: rdmasys_attribute_read.self, capacity: count) { reads in
@@ -119,21 +117,16 @@ extension LinuxKernel {
         }
         if r.read_errno != 0 { return .failure(notRegular() ?? KernelError(Errno(rawValue: r.read_errno))) }
         if r.length == 0, let error = notRegular() { return .failure(error) }
-        if r.fd >= 0 {
-            // Longer than the slot: read on, as `readText` does.
-            defer { Glibc.close(r.fd) }
-            var bytes = Array(slot)
-            do throws(KernelError) { bytes += try Self.readAll(r.fd, limit: limit - slot.count, regularFile: true) } catch {
-                if unlooked {
-                    do throws(KernelError) { try Self.requireRegular(r.fd) } catch { return .failure(error) }
-                }
-                return .failure(error.errno == .EFBIG ? KernelError(.EFBIG, .tooLarge(limit: limit)) : error)
+        // A slot filled: the batch left the descriptor open to read on (`text(firstRead:)`).
+        defer { if r.fd >= 0 { Glibc.close(r.fd) } }
+        do throws(KernelError) {
+            return .success(try Self.text(firstRead: UnsafeBufferPointer(rebasing: slot[0..<Int(r.length)]), of: r.fd, limit: limit))
+        } catch {
+            // As `checkingUnlooked`: what failed to read on may be no regular file.
+            if unlooked && r.fd >= 0 {
+                do throws(KernelError) { try Self.requireRegular(r.fd) } catch { return .failure(error) }
             }
-            if bytes.last == 0x0a { bytes.removeLast() }
-            return .success(SysfsText(bytes: bytes))
+            return .failure(error)
         }
-        let n = Int(r.length)
-        let end = n > 0 && slot[n - 1] == 0x0a ? n - 1 : n
-        return .success(SysfsText(utf8: UnsafeBufferPointer(rebasing: slot[0..<end])))
     }
 }

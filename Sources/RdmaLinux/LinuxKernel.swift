@@ -360,7 +360,7 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         while end > 0, b[end - 1] == slash { end -= 1 }                 // basename: trailing "/"s off
         var start = end
         while start > 0, b[start - 1] != slash { start -= 1 }
-        guard start > 0, isPlainComponent(b, start, end) else { return false }
+        guard start > 0, KernelPath.isPlainComponent(UnsafeBufferPointer(rebasing: b[start..<end])) else { return false }
         var cut = start - 1
         while cut > 0, b[cut - 1] == slash { cut -= 1 }                 // dirname: the "/"s before it off
         var groupStart = cut
@@ -398,11 +398,6 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
         return end - start == group.utf8CodeUnitCount && memcmp(b.baseAddress! + start, group.utf8Start, group.utf8CodeUnitCount) == 0
     }
 
-    /// A component that is a plain name: not empty, not "." or "..".
-    private static func isPlainComponent(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-        let n = end - start, dot = UInt8(ascii: ".")
-        return n > 0 && !(n == 1 && b[start] == dot) && !(n == 2 && b[start] == dot && b[start + 1] == dot)
-    }
 
     /// "/sys/class/C/NAME": an entry of a class directory, which sysfs makes a link to the
     /// device's directory (drivers/base/core.c device_add_class_symlinks), so the short way's
@@ -517,29 +512,38 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
     /// keeps those bytes and reads on with `readAll`.
     static func readText(_ fd: Int32, looked: Bool, limit: Int) throws(KernelError) -> SysfsText {
         try checkingUnlooked(fd, looked: looked) { () throws(KernelError) -> (SysfsText, empty: Bool) in
-            enum FirstRead { case whole(SysfsText, empty: Bool), longer([UInt8]), failed(KernelError) }
-            let first = 256
-            let read = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: first) { buffer -> FirstRead in
+            let read = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: firstRead) { buffer -> Result<(SysfsText, empty: Bool), KernelError> in
                 var n: Int
-                repeat { n = Glibc.read(fd, buffer.baseAddress, first) } while n < 0 && errno == EINTR
-                if n < 0 { return .failed(KernelError(Errno(rawValue: errno))) }
-                if n > limit { return .failed(KernelError(.EFBIG, .tooLarge(limit: limit))) }
-                if n == first { return .longer(Array(buffer)) }
-                let end = n > 0 && buffer[n - 1] == 0x0a ? n - 1 : n
-                return .whole(SysfsText(utf8: UnsafeBufferPointer(rebasing: buffer[0..<end])), empty: n == 0)
-            }
-            switch read {
-            case .whole(let text, let empty): return (text, empty)
-            case .failed(let error): throw error
-            case .longer(var bytes):
-                do throws(KernelError) { bytes += try readAll(fd, limit: limit - first, regularFile: true) } catch {
-                    // Too large for what was left of the bound is too large for the bound.
-                    throw error.errno == .EFBIG ? KernelError(.EFBIG, .tooLarge(limit: limit)) : error
+                repeat { n = Glibc.read(fd, buffer.baseAddress, firstRead) } while n < 0 && errno == EINTR
+                if n < 0 { return .failure(KernelError(Errno(rawValue: errno))) }
+                return Result { () throws(KernelError) in
+                    (try text(firstRead: UnsafeBufferPointer(rebasing: buffer[0..<n]), of: fd, limit: limit), n == 0)
                 }
-                if bytes.last == 0x0a { bytes.removeLast() }
-                return (SysfsText(bytes: bytes), false)
             }
+            return try read.get()
         }
+    }
+
+    /// Bytes an attribute's first read asks for: nearly every attribute is the whole of it.
+    static let firstRead = 256
+
+    /// An attribute's text, one trailing newline removed, from what its first read gave: the
+    /// whole of a regular file when it is fewer than `firstRead` bytes (a short read is EOF),
+    /// made into the String with no array between; else those bytes and the rest, read on from
+    /// `fd` to the bound (`readText`, and the batch's reads, which C made).
+    static func text(firstRead first: UnsafeBufferPointer<UInt8>, of fd: Int32, limit: Int) throws(KernelError) -> SysfsText {
+        if first.count > limit { throw KernelError(.EFBIG, .tooLarge(limit: limit)) }
+        guard first.count == firstRead else {
+            let end = first.last == 0x0a ? first.count - 1 : first.count
+            return SysfsText(utf8: UnsafeBufferPointer(rebasing: first[0..<end]))
+        }
+        var bytes = Array(first)
+        do throws(KernelError) { bytes += try readAll(fd, limit: limit - first.count, regularFile: true) } catch {
+            // Too large for what was left of the bound is too large for the bound.
+            throw error.errno == .EFBIG ? KernelError(.EFBIG, .tooLarge(limit: limit)) : error
+        }
+        if bytes.last == 0x0a { bytes.removeLast() }
+        return SysfsText(bytes: bytes)
     }
 
     /// Reads a tree's attribute (`checkingUnlooked`).

@@ -73,8 +73,6 @@ public struct AttributeReader {
         var path: String { name.map { directory + "/" + $0 } ?? directory }
     }
 
-    /// An attribute as text, one trailing newline removed (`Kernel.readAttributeText`: no array
-    /// between), or nil when it is absent or broken (`absent`).
     /// Reads `names` of `directory` at once (`Kernel.readAttributeTexts`: one call where the
     /// kernel can), for the reads of them that follow — `text(in: directory, name)` with the
     /// same directory and name, each answered once and judged by its own policy then, so
@@ -104,6 +102,9 @@ public struct AttributeReader {
         return nil
     }
 
+    /// An attribute as text, one trailing newline removed (`Kernel.readAttributeText`: no array
+    /// between; or the answer `readAhead` read for it), or nil when it is absent or broken
+    /// (`absent`).
     mutating func text(_ location: Location, _ policy: Policy) throws(DeviceVanished) -> SysfsText? {
         do {
             if let answer = takeAhead(location) { return try answer.get() }

@@ -60,36 +60,33 @@ struct CharDeviceIndex {
     }
 
     /// The index from a pass that read the class devices beside the devices themselves, before
-    /// their class links were read (`ClassDevicePass`, a listing's full records): ownership is
-    /// settled here, as the other init settles it while reading — a class device naming a
-    /// listed device whose class link turned out broken is an orphan, and what was read of it
-    /// (its warnings too) is dropped; the warnings come in the order the other init gives them.
-    init(reader: inout AttributeReader, detail: DiscoveryDetail, knownDevices: Set<String>, wanted: Set<String>,
-         pass: ClassDevicePass) {
+    /// their class links were read (`ClassDevicePass`, a listing's full records). A listing
+    /// knows and shows the same `devices` — those whose class link led somewhere — and ownership
+    /// is settled here by them, as the other init settles it while reading: a class device
+    /// naming a listed device whose class link turned out broken is an orphan, and what was read
+    /// of it (its warnings too) is dropped; the warnings come in the order the other init gives.
+    init(reader: inout AttributeReader, detail: DiscoveryDetail, devices: Set<String>, pass: ClassDevicePass) {
         readClassABIs(&reader, detail)
-        uverbsByDevice.reserveCapacity(wanted.count)
-        madByDevice.reserveCapacity(wanted.count)
-        hfi1ByUnit.reserveCapacity(wanted.count)
-        uverbsDeviceABI.reserveCapacity(wanted.count)
-        // A listing's: the same devices, asked once rather than for each class device.
-        let everyKnownWanted = knownDevices.isSubset(of: wanted)
+        uverbsByDevice.reserveCapacity(devices.count)
+        madByDevice.reserveCapacity(devices.count)
+        hfi1ByUnit.reserveCapacity(devices.count)
+        uverbsDeviceABI.reserveCapacity(devices.count)
         pass.fold(reader: &reader) { found, warnings, reader in
             switch found {
             case .uverbs(let ibdev, let cdev, _), .mad(let ibdev, let cdev):
-                guard knownDevices.contains(ibdev) else {
+                guard devices.contains(ibdev) else {
                     let dir = (cdev.kind == .uverbs ? Self.uverbsClass : Self.madClass) + "/" + cdev.name
                     reader.warn(Self.orphan(dir, ibdev))
                     return
                 }
-                guard everyKnownWanted || wanted.contains(ibdev) else { return }
             case .hfi1(let unit, _):
-                guard wanted.contains("hfi1_\(unit)") else { return }
+                guard devices.contains("hfi1_\(unit)") else { return }
             case .none: break
             }
             for warning in warnings { reader.warn(warning) }
             add(found)
         }
-        readIpath(&reader, detail: detail, wanted: wanted, listing: pass.listing(Self.ipathClass))
+        readIpath(&reader, detail: detail, wanted: devices, listing: pass.listing(Self.ipathClass))
     }
 
     /// class/infiniband_verbs/abi_version and class/infiniband_mad/abi_version, for a negotiation
@@ -102,7 +99,7 @@ struct CharDeviceIndex {
 
     /// Who may own a class device: settled (`known`: every listed device, `wanted`: those
     /// shown), or every device the class listing named, settled when the results are folded
-    /// (`init(reader:detail:knownDevices:wanted:pass:)`).
+    /// (`init(reader:detail:devices:pass:)`).
     enum Owners: Sendable {
         /// `readsAhead`: every known device is wanted.
         case settled(known: Set<String>, wanted: Set<String>, readsAhead: Bool)

@@ -6,7 +6,7 @@ import Synchronization
 /// time from a shared counter, so the threads that finish the devices go on to the class
 /// devices without a wait for the slowest device, a second pass and the work between the
 /// two on one thread. Who owns a class device is settled when the results are folded
-/// (CharDeviceIndex `init(reader:detail:knownDevices:wanted:pass:)`): only then are the
+/// (CharDeviceIndex `init(reader:detail:devices:pass:)`): only then are the
 /// devices whose class links resolved known.
 final class ClassDevicePass: @unchecked Sendable {
     // @unchecked: `listings` and `plan` are behind locks; a plan's `results` slots are each

@@ -87,7 +87,7 @@ public struct Discovery: Sendable {
             let wanted = Set(read)
             let known = deferLinks ? wanted : Set(entries.map(\.name))
             if let classPass {
-                cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: known, wanted: wanted, pass: classPass)
+                cdevs = CharDeviceIndex(reader: &reader, detail: detail, devices: wanted, pass: classPass)
             } else {
                 cdevs = CharDeviceIndex(reader: &reader, detail: detail, knownDevices: known, wanted: wanted,
                                         aloneUnder: (0..<count).compactMap { i in devicesRead.peek(i) { task in task.aloneUnder.map { ($0, task.entry.name) } } },

@@ -53,13 +53,24 @@ func devNumberText(_ major: UInt32, _ minor: UInt32) -> String {
 
 /// Writes `value`'s decimal digits at `start`; returns the index after them.
 private func writeDecimal(_ value: UInt32, into out: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
+    let digits = decimalDigits(UInt64(value))
+    writeDecimal(UInt64(value), digits: digits, at: out.baseAddress! + start)
+    return start + digits
+}
+
+/// How many decimal digits `value` has (1 for 0).
+func decimalDigits(_ value: UInt64) -> Int {
     var digits = 1
     var rest = value / 10
     while rest > 0 { digits += 1; rest /= 10 }
+    return digits
+}
+
+/// `value`'s `digits` decimal digits (`decimalDigits`) written at `out`, no String between.
+func writeDecimal(_ value: UInt64, digits: Int, at out: UnsafeMutablePointer<UInt8>) {
     var v = value
-    for i in stride(from: start + digits - 1, through: start, by: -1) {
+    for i in stride(from: digits - 1, through: 0, by: -1) {
         out[i] = UInt8(ascii: "0") + UInt8(v % 10)
         v /= 10
     }
-    return start + digits
 }

@@ -122,19 +122,11 @@ public struct JSONBytesWriter: JSONMembers {
 
     /// An integer's decimal digits, written without a String between.
     private mutating func appendDecimal(_ value: Int) {
-        var magnitude = value.magnitude
-        var digits = 1
-        var rest = magnitude / 10
-        while rest > 0 { digits += 1; rest /= 10 }
-        let negative = value < 0
-        let out = claim(digits + (negative ? 1 : 0))
-        if negative { out[0] = UInt8(ascii: "-") }
-        var i = digits + (negative ? 1 : 0)
-        repeat {
-            i -= 1
-            out[i] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-            magnitude /= 10
-        } while magnitude > 0
+        let magnitude = UInt64(value.magnitude), digits = decimalDigits(magnitude)
+        let sign = value < 0 ? 1 : 0
+        let out = claim(sign + digits)
+        if sign == 1 { out[0] = UInt8(ascii: "-") }
+        writeDecimal(magnitude, digits: digits, at: out + sign)
     }
 
     /// A string as a JSON literal: nearly every string needs no escape, so it is one scan and one

@@ -115,9 +115,29 @@ public enum KernelPath {
         // every attribute a rooted tree reads (issue 9).
         var name = name
         return name.withUTF8 { b in
-            guard !b.isEmpty, !(b.count == 1 && b[0] == dot), !(b.count == 2 && b[0] == dot && b[1] == dot) else { return false }
+            guard isPlainComponent(b) else { return false }
             for byte in b where byte == slash { return false }
             return true
         }
+    }
+
+    /// Plain names joined by single "/"s, no NUL: a relative path that only goes down from where
+    /// it starts (a batch's attribute names, a port's place below its device).
+    public static func isPlainPath(_ path: some StringProtocol) -> Bool {
+        var path = String(path)
+        return path.withUTF8 { b in
+            guard !b.contains(0) else { return false }
+            var start = 0
+            for i in 0...b.count where i == b.count || b[i] == slash {
+                guard isPlainComponent(UnsafeBufferPointer(rebasing: b[start..<i])) else { return false }
+                start = i + 1
+            }
+            return true
+        }
+    }
+
+    /// One component of a path, between its "/"s: not empty, not "." or "..".
+    public static func isPlainComponent(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        !b.isEmpty && !(b.count == 1 && b[0] == dot) && !(b.count == 2 && b[0] == dot && b[1] == dot)
     }
 }

@@ -19,7 +19,7 @@ struct AttributeBatchTests {
     static let names = ["node_guid", "fw_ver", "hw_rev", "ports", "board_id", "sys_image_guid", "no_such_attribute",
                         "ports/1/state", "node_type", "long_attribute", "empty_attribute", "gids/0"]
     static let directories = ["/sys/" + rxe, "/sys/class/infiniband/rxe0", "/sys/" + rxe + "/ports/1", "/sys/class/infiniband_verbs/uverbs0"]
-    /// Longer than `LinuxKernel.batchSlot`.
+    /// Longer than an attribute's first read (`LinuxKernel.firstRead`).
     static let long = String(repeating: "0123456789", count: 60)
 
     static func decorate(_ root: String) {
@@ -54,8 +54,8 @@ struct AttributeBatchTests {
     func plainPaths(_ path: String) {
         let reference = !path.utf8.contains(0)
             && path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { KernelPath.isPlainName(String($0)) }
-        #expect(AttributeNames.isPlainPath(path) == reference)
-        #expect(AttributeNames.isPlainPath(Substring(path)) == reference)
+        #expect(KernelPath.isPlainPath(path) == reference)
+        #expect(KernelPath.isPlainPath(Substring(path)) == reference)
         #expect(AttributeNames([path]).arePlainPaths == reference)
     }
 
@@ -96,7 +96,28 @@ struct AttributeBatchTests {
         #expect(openDescriptors() == before)
     }
 
-    /// Whatever /tmp is here (a tree looked at or not), the batch is the single reads.
+    /// Live sysfs's batch always goes through C: against its single reads for files, a
+    /// directory, a path two levels down and nothing, in a directory every Linux has.
+    @Test func liveSysfsBatchIsItsSingleReads() throws {
+        let live = try LinuxKernel.live()
+        let names = AttributeNames(["online", "possible", "cpu0", "no_such_attribute", "kernel_max", "power/control"])
+        let batch = live.readAttributeTexts(in: "/sys/devices/system/cpu", named: names, limit: 4096, fewInDirectory: false)
+        for (name, answer) in zip(names.names, batch) {
+            let single = Result { () throws(KernelError) in
+                try live.readAttributeText(in: "/sys/devices/system/cpu", named: name, limit: 4096, fewInDirectory: false)
+            }
+            switch (answer, single) {
+            case let (.success(x), .success(y)): #expect(x == y, "\(name)")
+            case let (.failure(x), .failure(y)): #expect(x.errno == y.errno && x.detail == y.detail, "\(name): \(x) / \(y)")
+            default: Issue.record("\(name): \(answer) / \(single)")
+            }
+        }
+        #expect((try? batch[0].get()) != nil)
+        #expect(throws: KernelError(.ENOENT)) { try batch[3].get() }
+    }
+
+    /// Whatever /tmp is here, the batch is the single reads: the tree's own way when /tmp
+    /// allows device nodes (one read after another), the C loop when it does not.
     @Test func aTreesBatchIsItsSingleReads() throws {
         let tree = TempTree.copy(of: "rxe-sysfs", label: "batch")
         Self.decorate(tree.path)

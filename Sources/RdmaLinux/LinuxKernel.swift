@@ -923,7 +923,9 @@ public final class LinuxKernel: Kernel, @unchecked Sendable {
             let filled = try withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { (buffer) throws(KernelError) -> Bool in
                 let n: Int
                 if isLive {
-                    n = readlink(path, buffer.baseAddress!, capacity)
+                    // withCString lends the string's own NUL-terminated storage; passing `path`
+                    // as a pointer made a C copy of it each call (callgrind, issue 9).
+                    n = path.withCString { readlink($0, buffer.baseAddress!, capacity) }
                     if n < 0 { failure = errno }
                 } else {
                     // errno is read right after the call: nothing may run between them.

@@ -165,20 +165,20 @@ public struct AttributeReader {
     }
 
     public mutating func integer(_ path: String, _ policy: Policy = .optional) throws(DeviceVanished) -> Int? {
-        try parsed(Location(path), policy, what: "a decimal integer") { Int($0.trimmingSpaces) }
+        try parsed(Location(path), policy, what: "a decimal integer") { plainDecimal($0) ?? Int($0.trimmingSpaces) }
     }
 
     public mutating func integer(in directory: String, _ name: String, _ policy: Policy = .optional) throws(DeviceVanished) -> Int? {
-        try parsed(Location(directory, name), policy, what: "a decimal integer") { Int($0.trimmingSpaces) }
+        try parsed(Location(directory, name), policy, what: "a decimal integer") { plainDecimal($0) ?? Int($0.trimmingSpaces) }
     }
 
     /// "0x1a"-style attributes (lid, sm_lid, PCI ids).
     public mutating func hex(_ path: String, _ policy: Policy = .optional) throws(DeviceVanished) -> UInt64? {
-        try parsed(Location(path), policy, what: "a 0x-prefixed hex number") { parseHex(String($0.trimmingSpaces)) }
+        try parsed(Location(path), policy, what: "a 0x-prefixed hex number") { plainHex($0) ?? parseHex(String($0.trimmingSpaces)) }
     }
 
     public mutating func hex(in directory: String, _ name: String, _ policy: Policy = .optional) throws(DeviceVanished) -> UInt64? {
-        try parsed(Location(directory, name), policy, what: "a 0x-prefixed hex number") { parseHex(String($0.trimmingSpaces)) }
+        try parsed(Location(directory, name), policy, what: "a 0x-prefixed hex number") { plainHex($0) ?? parseHex(String($0.trimmingSpaces)) }
     }
 }
 

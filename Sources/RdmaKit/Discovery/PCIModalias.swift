@@ -14,24 +14,32 @@ struct PCIModaliasIDs: Equatable {
     /// truncated or hand-edited file, a field wider than 16 bits: the caller then reads the
     /// four attributes themselves.
     init?(modalias: String) {
-        var utf8 = modalias.utf8[...]
-        func field(_ tag: StaticString) -> UInt16? {
-            let t = UnsafeBufferPointer(start: tag.utf8Start, count: tag.utf8CodeUnitCount)
-            guard utf8.starts(with: t) else { return nil }
-            utf8 = utf8.dropFirst(t.count)
-            guard utf8.count >= 8 else { return nil }
-            var value: UInt32 = 0
-            for b in utf8.prefix(8) {
-                guard let digit = hexValue(b) else { return nil }
-                value = value << 4 | UInt32(digit)
-            }
-            utf8 = utf8.dropFirst(8)
-            return UInt16(exactly: value)
+        // On the string's bytes: walking its UTF8View's slices cost 6,400 instructions a device
+        // (callgrind, issue 9).
+        var text = modalias
+        guard let ids = text.withUTF8(Self.ids) else { return nil }
+        (vendor, device, subsystemVendor, subsystemDevice) = ids
+    }
+
+    private static func ids(_ b: UnsafeBufferPointer<UInt8>) -> (UInt16, UInt16, UInt16, UInt16)? {
+        var i = 0
+        guard let vendor = field("pci:v", b, &i), let device = field("d", b, &i),
+              let subsystemVendor = field("sv", b, &i), let subsystemDevice = field("sd", b, &i),
+              b.count - i >= 2, b[i] == UInt8(ascii: "b"), b[i + 1] == UInt8(ascii: "c") else { return nil }
+        return (vendor, device, subsystemVendor, subsystemDevice)
+    }
+
+    /// `tag` and eight hex digits at `i` (moved past them); nil when not there or wider than 16 bits.
+    private static func field(_ tag: StaticString, _ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> UInt16? {
+        let n = tag.utf8CodeUnitCount
+        guard b.count - i >= n + 8 else { return nil }
+        for k in 0..<n where b[i + k] != tag.utf8Start[k] { return nil }
+        var value: UInt32 = 0
+        for k in (i + n)..<(i + n + 8) {
+            guard let digit = hexValue(b[k]) else { return nil }
+            value = value << 4 | UInt32(digit)
         }
-        guard let vendor = field("pci:v"), let device = field("d"),
-              let subsystemVendor = field("sv"), let subsystemDevice = field("sd"),
-              utf8.starts(with: "bc".utf8) else { return nil }
-        self.vendor = vendor; self.device = device
-        self.subsystemVendor = subsystemVendor; self.subsystemDevice = subsystemDevice
+        i += n + 8
+        return UInt16(exactly: value)
     }
 }

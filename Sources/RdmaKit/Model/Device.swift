@@ -119,14 +119,17 @@ public struct Port: Sendable, Equatable {
 
     /// ibstat's "Port GUID": libibumad `get_port` reads `gids/0` and takes its interface ID
     /// (`port->port_guid = gid.global.interface_id`). Nil when GID 0 is empty.
-    public var portGUID: GUID? {
-        guard let g = gid0.flatMap({ GIDAddress(sysfs: $0.value) }), g.interfaceID != 0 else { return nil }
-        return GUID(g.interfaceID)
-    }
+    public var portGUID: GUID? { gid0Address.flatMap(Self.portGUID) }
+
+    /// The port GUID GID 0 `gid` carries; nil when its interface ID is 0 (an empty GID).
+    static func portGUID(_ gid: GIDAddress) -> GUID? { gid.interfaceID != 0 ? GUID(gid.interfaceID) : nil }
 
     /// The subnet prefix: GID 0's upper half, as libibumad `get_port` takes `gid_prefix` from
     /// `gids/0` (iproute2 prints nldev's SUBNET_PREFIX, sent for IB ports only, the same way).
-    public var subnetPrefix: UInt64? { gid0.flatMap { GIDAddress(sysfs: $0.value) }?.subnetPrefix }
+    public var subnetPrefix: UInt64? { gid0Address?.subnetPrefix }
+
+    /// `gids/0` parsed; nil when absent or malformed.
+    var gid0Address: GIDAddress? { gid0.flatMap { GIDAddress(sysfs: $0.value) } }
 }
 
 /// A character device that belongs to a device: uverbs, umad/issm per port, the driver's own.

@@ -15,12 +15,21 @@ public struct GUID: Sendable, Equatable, Hashable {
     public var sysfs: String {
         // Written straight into the string's storage: no array between (a listing formats one
         // a device, issue 9).
-        String(unsafeUninitializedCapacity: 19) { out in
-            for i in 0..<19 { out[i] = UInt8(ascii: ":") }
-            for i in 0..<16 {
-                out[i + i / 4] = hexDigit(UInt8(truncatingIfNeeded: (value >> UInt64(60 - 4 * i)) & 0xf))
-            }
-            return 19
+        String(unsafeUninitializedCapacity: Self.sysfsLength) { out in
+            write(to: out.baseAddress!)
+            return Self.sysfsLength
+        }
+    }
+
+    /// "xxxx:xxxx:xxxx:xxxx": 19 bytes.
+    static let sysfsLength = 19
+
+    /// The sysfs form's 19 bytes at `out` (`sysfs`, and a JSON record's member written in place,
+    /// JSONBytesWriter `add(_:guid:)`).
+    func write(to out: UnsafeMutablePointer<UInt8>) {
+        for i in 0..<16 {
+            if i > 0 && i % 4 == 0 { out[i + i / 4 - 1] = UInt8(ascii: ":") }
+            out[i + i / 4] = hexDigit(UInt8(truncatingIfNeeded: (value >> UInt64(60 - 4 * i)) & 0xf))
         }
     }
 }
@@ -166,12 +175,15 @@ public struct PhysicalState: Sendable, Equatable {
 
 /// The integer before ": " in "%d: %s" attributes.
 func leadingInteger(_ text: String) -> Int? {
+    if let value = plainLeadingInteger(text) { return value }
     guard let colon = text.firstIndex(of: ":") else { return nil }
     return Int(text[..<colon])
 }
 
 /// Parses "0x1a" (lid, sm_lid) or "0x8086" (PCI ids).
 func parseHex(_ text: String) -> UInt64? {
+    var bytes = text
+    if let value = bytes.withUTF8(asciiHex0x) { return value }
     guard text.hasPrefix("0x") || text.hasPrefix("0X") else { return nil }
     return UInt64(text.dropFirst(2), radix: 16)
 }

@@ -21,8 +21,8 @@ extension RdmaDevice {
         o.add("identity", identity)
         o.add("virtual", isVirtual)
         o.add("node_type", nodeType?.iproute2Name)
-        o.add("node_guid", nodeGUID?.sysfs)
-        o.add("sys_image_guid", systemImageGUID?.sysfs)
+        o.add("node_guid", guid: nodeGUID)
+        o.add("sys_image_guid", guid: systemImageGUID)
         // iproute2 omits an empty firmware version (nldev sends no FW_VERSION for "").
         o.add("fw", firmware?.value.isEmpty == true ? nil : firmware)
         o.add("board_id", boardID)
@@ -79,8 +79,10 @@ extension Port {
         o.add("physical_state", physicalState?.name)
         // LIDs mean nothing on Ethernet (RoCE); nldev sends them only for IB (fill_port_info),
         // and the subnet prefix likewise (iproute2 `subnet_prefix`, "%04x:%04x:%04x:%04x").
+        // GID 0 parsed once for the two members taken from it (`subnetPrefix`, `portGUID`).
+        let gid = gid0Address
         if linkLayer?.value != "Ethernet" {
-            o.add("subnet_prefix", subnetPrefix.map { GUID($0).sysfs })
+            o.add("subnet_prefix", guid: gid.map { GUID($0.subnetPrefix) })
             o.add("lid", lid)
             o.add("sm_lid", smLID)
             o.add("lmc", lmc)
@@ -96,7 +98,7 @@ extension Port {
         // nldev, which sends CAP_FLAGS for IB ports only).
         o.add("cap_mask", capabilities?.text)
         if let capabilities { o.addStrings("caps", capabilities.names) }
-        o.add("port_guid", portGUID?.sysfs)
+        o.add("port_guid", guid: gid.flatMap(Self.portGUID))
         o.add("gid0", gid0)
         o.add("netdev", netdev)
         o.add("netdev_index", netdevIndex)
@@ -145,10 +147,10 @@ extension CharDevice {
         o.add("name", name)
         o.add("port", port)
         o.add("path", path)
-        if let major, let minor { o.add("dev", devNumberText(major, minor)) }
+        if let major, let minor { o.addASCII("dev", capacity: devNumberMaxLength) { writeDevNumber(major, minor, to: $0) } }
         o.add("present", nodePresent)
         if let node {
-            o.add("mode", octalMode(node.mode))
+            o.addASCII("mode", capacity: 4) { writeOctalMode(node.mode, to: $0) }
             o.add("uid", node.uid)
             o.add("gid", node.gid)
         }
@@ -161,11 +163,14 @@ extension CharDevice {
 
 /// "0666".
 public func octalMode(_ mode: UInt32) -> String {
+    String(unsafeUninitializedCapacity: 4) { writeOctalMode(mode, to: $0.baseAddress!) }
+}
+
+/// `octalMode`'s four bytes at `out`; returns 4.
+func writeOctalMode(_ mode: UInt32, to out: UnsafeMutablePointer<UInt8>) -> Int {
     // The permission bits are at most 0o7777: always four octal digits, written in place.
-    String(unsafeUninitializedCapacity: 4) { out in
-        for i in 0..<4 { out[i] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: mode >> UInt32(9 - 3 * i) & 7) }
-        return 4
-    }
+    for i in 0..<4 { out[i] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: mode >> UInt32(9 - 3 * i) & 7) }
+    return 4
 }
 
 extension Diagnostic {

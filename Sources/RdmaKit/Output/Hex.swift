@@ -44,18 +44,25 @@ func colonHexString<C: Collection<UInt16>>(_ words: C) -> String {
 
 /// "231:192": a device number as sysfs `dev` prints it (`%u:%u`, drivers/base/core.c dev_show).
 func devNumberText(_ major: UInt32, _ minor: UInt32) -> String {
-    String(unsafeUninitializedCapacity: 21) { out in
-        var i = writeDecimal(major, into: out, at: 0)
-        out[i] = UInt8(ascii: ":"); i += 1
-        return writeDecimal(minor, into: out, at: i)
-    }
+    String(unsafeUninitializedCapacity: devNumberMaxLength) { writeDevNumber(major, minor, to: $0.baseAddress!) }
 }
 
-/// Writes `value`'s decimal digits at `start`; returns the index after them.
-private func writeDecimal(_ value: UInt32, into out: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
+/// The longest `devNumberText`: two 10-digit numbers and the colon.
+let devNumberMaxLength = 21
+
+/// `devNumberText`'s bytes at `out`; returns how many (a JSON record's `dev` is written in place,
+/// JSONMembers `addASCII`).
+func writeDevNumber(_ major: UInt32, _ minor: UInt32, to out: UnsafeMutablePointer<UInt8>) -> Int {
+    var i = writeDecimal(major, at: out)
+    out[i] = UInt8(ascii: ":"); i += 1
+    return i + writeDecimal(minor, at: out + i)
+}
+
+/// Writes `value`'s decimal digits at `out`; returns how many.
+private func writeDecimal(_ value: UInt32, at out: UnsafeMutablePointer<UInt8>) -> Int {
     let digits = decimalDigits(UInt64(value))
-    writeDecimal(UInt64(value), digits: digits, at: out.baseAddress! + start)
-    return start + digits
+    writeDecimal(UInt64(value), digits: digits, at: out)
+    return digits
 }
 
 /// How many decimal digits `value` has (1 for 0).

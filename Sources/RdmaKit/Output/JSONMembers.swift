@@ -20,6 +20,22 @@ public protocol JSONMembers {
     mutating func addStrings(_ key: StaticString, _ items: [String])
     /// A member whose value is an array with one object per item, written by `members`.
     mutating func addObjects<C: Collection>(_ key: StaticString, _ items: C, _ members: (C.Element, inout Self) -> Void)
+    /// A string of at most `capacity` bytes that `write` puts at the pointer it is given and
+    /// counts: printable ASCII that needs no escape (a device number, a mode, a GUID). The byte
+    /// writer has it written in place, with no String made or scanned (callgrind, issue 9).
+    mutating func addASCII(_ key: StaticString, capacity: Int, _ write: (UnsafeMutablePointer<UInt8>) -> Int)
+}
+
+extension JSONMembers {
+    public mutating func addASCII(_ key: StaticString, capacity: Int, _ write: (UnsafeMutablePointer<UInt8>) -> Int) {
+        add(key, String(unsafeUninitializedCapacity: capacity) { write($0.baseAddress!) })
+    }
+
+    /// A GUID as sysfs prints it (`GUID.sysfs`).
+    public mutating func add(_ key: StaticString, guid: GUID?) {
+        guard let guid else { return }
+        addASCII(key, capacity: GUID.sysfsLength) { guid.write(to: $0); return GUID.sysfsLength }
+    }
 }
 
 extension JSONObjectBuilder: JSONMembers {
@@ -182,6 +198,19 @@ public struct JSONBytesWriter: JSONMembers {
         guard let value else { return }
         self.key(key)
         append(value ? "true" : "false")
+    }
+
+    /// Written in place between its quotes: no String made, none scanned for escapes (a record
+    /// carries four GUIDs and four device numbers; making each string cost 500–800
+    /// instructions, callgrind, issue 9). `write` must write printable ASCII only (no escape).
+    public mutating func addASCII(_ key: StaticString, capacity: Int, _ write: (UnsafeMutablePointer<UInt8>) -> Int) {
+        self.key(key)
+        let out = claim(capacity + 2)
+        out[0] = UInt8(ascii: "\"")
+        let n = write(out + 1)
+        assert(n <= capacity && !JSONValue.anyNeedsEscape(UnsafeBufferPointer(start: out + 1, count: n)))
+        out[n + 1] = UInt8(ascii: "\"")
+        count -= capacity - n
     }
 
     public mutating func add(_ key: StaticString, _ text: SysfsText?) {

@@ -27,6 +27,10 @@ struct PCIModaliasTests {
         "pci:v00018086d000024F0sv00008086sd00002628bc02sc08i00",    // a field wider than 16 bits
         "pci:v0000808Gd000024F0sv00008086sd00002628bc02sc08i00",    // not hex
         "pci:v*d*sv*sd*bc*sc*i*",                                   // a module alias pattern, not a device
+        "pci:v00008086d000024F0sv00008086sd00002628bX02sc08i00",    // no class after the ids
+        "pci:v00008086d000024F0sv00008086sd00002628b",              // truncated in the class tag
+        "pci:v00008086d000024F0sv00008086sd0000262８bc02sc08i00",   // a fullwidth digit (not ASCII hex)
+        "pci:V00008086d000024F0sv00008086sd00002628bc02sc08i00",    // the tag's case
     ])
     func anythingElseIsNotTaken(_ text: String) {
         #expect(PCIModaliasIDs(modalias: text) == nil)

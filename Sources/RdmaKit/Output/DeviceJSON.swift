@@ -54,10 +54,15 @@ extension PCIParent {
     func writeMembers<M: JSONMembers>(into o: inout M) {
         o.add("address", address)
         o.add("vendor_device", vendorDevice)
-        o.add("vendor", vendor.map { hex(UInt64($0), width: 4, prefix: "0x") })
-        o.add("device", device.map { hex(UInt64($0), width: 4, prefix: "0x") })
-        o.add("subsystem_vendor", subsystemVendor.map { hex(UInt64($0), width: 4, prefix: "0x") })
-        o.add("subsystem_device", subsystemDevice.map { hex(UInt64($0), width: 4, prefix: "0x") })
+        // "0x%04x", as pci-sysfs.c prints each id; written in place (addASCII).
+        func id(_ key: StaticString, _ value: UInt16?) {
+            guard let value else { return }
+            o.addASCII(key, capacity: 6) { writeHex(UInt64(value), width: 4, prefix: "0x", to: $0) }
+        }
+        id("vendor", vendor)
+        id("device", device)
+        id("subsystem_vendor", subsystemVendor)
+        id("subsystem_device", subsystemDevice)
         o.add("modalias", modalias)
     }
 }

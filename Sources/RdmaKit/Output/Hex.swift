@@ -5,20 +5,31 @@
 
 /// `%0<width>x` / `%0<width>X` after `prefix` ("0x" where sysfs prints one).
 public func hex(_ value: UInt64, width: Int, uppercase: Bool = false, prefix: StaticString = "") -> String {
+    String(unsafeUninitializedCapacity: hexLength(value, width: width, prefix: prefix)) {
+        writeHex(value, width: width, uppercase: uppercase, prefix: prefix, to: $0.baseAddress!)
+    }
+}
+
+/// How many bytes `hex` makes.
+func hexLength(_ value: UInt64, width: Int, prefix: StaticString = "") -> Int {
     var digits = 1
     var rest = value >> 4
     while rest != 0 { digits += 1; rest >>= 4 }
-    digits = max(digits, width)
-    let p = prefix.utf8CodeUnitCount
-    return String(unsafeUninitializedCapacity: p + digits) { out in
-        for i in 0..<p { out[i] = prefix.utf8Start[i] }
-        var v = value
-        for i in stride(from: p + digits - 1, through: p, by: -1) {
-            out[i] = hexDigit(UInt8(truncatingIfNeeded: v & 0xf), uppercase: uppercase)
-            v >>= 4
-        }
-        return p + digits
+    return prefix.utf8CodeUnitCount + max(digits, width)
+}
+
+/// `hex`'s bytes at `out`; returns how many (a JSON record's PCI ids are written in place,
+/// JSONMembers `addASCII`).
+func writeHex(_ value: UInt64, width: Int, uppercase: Bool = false, prefix: StaticString = "",
+              to out: UnsafeMutablePointer<UInt8>) -> Int {
+    let p = prefix.utf8CodeUnitCount, length = hexLength(value, width: width, prefix: prefix)
+    for i in 0..<p { out[i] = prefix.utf8Start[i] }
+    var v = value
+    for i in stride(from: length - 1, through: p, by: -1) {
+        out[i] = hexDigit(UInt8(truncatingIfNeeded: v & 0xf), uppercase: uppercase)
+        v >>= 4
     }
+    return length
 }
 
 @inline(__always)

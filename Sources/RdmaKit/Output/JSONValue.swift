@@ -216,15 +216,22 @@ public enum JSONValue: Sendable, Equatable {
         guard let base = bytes.baseAddress else { return false }
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        @inline(__always) func wordNeedsEscape(at p: UnsafePointer<UInt8>) -> Bool {
+            let w = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+            return (w &- ones &* 0x20) & ~w & highs != 0                       // a byte below 0x20
+                || hasZeroByte(w ^ (ones &* 0x22)) || hasZeroByte(w ^ (ones &* 0x5c))
+                || hasZeroByte(w ^ (ones &* 0x7f)) || hasZeroByte(w ^ (ones &* 0xc2))
+        }
         let n = bytes.count
         var i = 0
         while i + 8 <= n {
-            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            if (w &- ones &* 0x20) & ~w & highs != 0                       // a byte below 0x20
-                || hasZeroByte(w ^ (ones &* 0x22)) || hasZeroByte(w ^ (ones &* 0x5c))
-                || hasZeroByte(w ^ (ones &* 0x7f)) || hasZeroByte(w ^ (ones &* 0xc2)) { return true }
+            if wordNeedsEscape(at: base + i) { return true }
             i += 8
         }
+        guard i < n else { return false }
+        // A tail after whole words: the last eight bytes, some of them tested already (only
+        // whether any byte needs an escape is asked). A string shorter than a word byte by byte.
+        if n >= 8 { return wordNeedsEscape(at: base + n - 8) }
         while i < n {
             if needsEscape(base[i]) { return true }
             i += 1

@@ -24,8 +24,8 @@ public struct GUID: Sendable, Equatable, Hashable {
     /// "xxxx:xxxx:xxxx:xxxx": 19 bytes.
     static let sysfsLength = 19
 
-    /// The sysfs form's 19 bytes at `out` (`sysfs`, and a JSON record's member written in place,
-    /// JSONBytesWriter `add(_:guid:)`).
+    /// The sysfs form's 19 bytes at `out` (`sysfs`, and a JSON record's member written in place:
+    /// JSONMembers `add(_:guid:)`).
     func write(to out: UnsafeMutablePointer<UInt8>) {
         for i in 0..<16 {
             if i > 0 && i % 4 == 0 { out[i + i / 4 - 1] = UInt8(ascii: ":") }

@@ -138,7 +138,7 @@ struct CharDeviceIndex {
         for entry in entries(Self.hfi1Class) {
             guard entry.hasBytePrefix("hfi1_"), let unit = Int(entry.dropFirst(5)), unitWanted("hfi1_\(unit)") else { continue }
             if Self.readsNothing(.hfi1, detail) {
-                items.append(.found(.hfi1(unit, Self.charDevice(.hfi1, entry, KernelPath.child(Self.hfi1Class, entry), of: "hfi1_\(unit)",
+                items.append(.found(.hfi1(unit, Self.charDevice(.hfi1, entry, KernelPath.join(Self.hfi1Class, entry), of: "hfi1_\(unit)",
                                                                 reader: &reader, detail: detail))))
             } else {
                 items.append(.read(.hfi1(entry, unit: unit)))
@@ -154,7 +154,7 @@ struct CharDeviceIndex {
         let readsAhead = owners.readsAhead
         switch task {
         case .uverbs(let entry):
-            let dir = KernelPath.child(Self.uverbsClass, entry)
+            let dir = KernelPath.join(Self.uverbsClass, entry)
             if let owner = Self.ownerByLink(dir, entry, group: "infiniband_verbs", parents, kernel: r.kernel) {
                 return .uverbs(owner, Self.charDevice(.uverbs, entry, dir, of: owner, reader: &r, detail: detail), abi: nil)
             }
@@ -167,7 +167,7 @@ struct CharDeviceIndex {
             // `list` shows only whether a device has umad/issm nodes (FACETS): attributed by
             // the class link as above, a node costs one readlink instead of reading `ibdev`
             // and `port`.
-            let dir = KernelPath.child(Self.madClass, entry)
+            let dir = KernelPath.join(Self.madClass, entry)
             if let owner = Self.ownerByLink(dir, entry, group: "infiniband_mad", parents, kernel: r.kernel) {
                 var cdev = CharDevice(kind: entry.hasBytePrefix("umad") ? .umad : .issm, name: entry)
                 cdev.portNotRead = true
@@ -179,7 +179,7 @@ struct CharDeviceIndex {
             cdev.port = (try? r.integer(in: dir, "port", .required)) ?? nil
             return .mad(ibdev, cdev)
         case .hfi1(let entry, let unit):
-            return .hfi1(unit, Self.charDevice(.hfi1, entry, KernelPath.child(Self.hfi1Class, entry), of: "hfi1_\(unit)", reader: &r, detail: detail))
+            return .hfi1(unit, Self.charDevice(.hfi1, entry, KernelPath.join(Self.hfi1Class, entry), of: "hfi1_\(unit)", reader: &r, detail: detail))
         }
     }
 

@@ -111,7 +111,7 @@ public struct Discovery: Sendable {
                 if let index { Self.attach(index, to: &device) }
                 completed.set(i, (device, warnings))
             case .failure(let error)?:
-                let name = task.entry.name, classEntry = KernelPath.child(Self.classPath, name)
+                let name = task.entry.name, classEntry = KernelPath.join(Self.classPath, name)
                 if error.errno == .ELOOP {
                     warnings.append(Diagnostic("BROKEN_ENTRY", path: classEntry,
                                                "\(terminalSafe(name)): \(error.path): too many levels of symbolic links; skipped",
@@ -302,7 +302,7 @@ public struct Discovery: Sendable {
     /// `class/infiniband/NAME` resolved to the device directory; nil (with a warning) when the
     /// entry is gone or broken.
     func classEntry(_ name: String, reader: inout AttributeReader) -> Entry? {
-        let classEntry = KernelPath.child(Self.classPath, name)
+        let classEntry = KernelPath.join(Self.classPath, name)
         do {
             return Entry(name: name, path: try kernel.readLink(classEntry))
         } catch {
@@ -541,7 +541,7 @@ public struct Discovery: Sendable {
     /// `ports/` is listed after all.
     func readPorts(_ dir: String, detail: DiscoveryDetail, index: UInt32? = nil, numbers: [Int]? = nil,
                    counted: [Int]? = nil, reader: inout AttributeReader) throws(AttributeReader.DeviceVanished) -> [Port] {
-        let portsDir = KernelPath.child(dir, "ports")
+        let portsDir = KernelPath.join(dir, "ports")
         let names: [String]
         let warningsBefore = reader.warnings.count
         if let numbers = numbers ?? counted {
@@ -561,7 +561,7 @@ public struct Discovery: Sendable {
                                        "\(portsDir)/\(terminalSafe(name)): not a port number; ignored"))
                 continue
             }
-            let p = KernelPath.child(portsDir, name)
+            let p = KernelPath.join(portsDir, name)
             var port = Port(number: number)
             switch detail {
             case .summary: break

@@ -1,25 +1,22 @@
 /// Lexical path arithmetic for kernel paths ("/sys/class/infiniband/hfi1_0"). No I/O: the seam
 /// implementations use it to resolve a link target against its directory inside a root.
 public enum KernelPath {
+    /// `component` below `base` ("/sys/class/infiniband" and "hfi1_0"), or `component` itself
+    /// when it is absolute. Made in one allocation: a `base + "/" + component` chain grows its
+    /// string twice, 450–650 instructions a path, and discovery joins one for every port and
+    /// class device (callgrind, issue 9).
     public static func join(_ base: String, _ component: String) -> String {
         // The bytes: "/" and a combining mark is one Character that is not "/" (see below).
         if component.utf8.first == slash { return component }
-        return base.utf8.last == slash ? base + component : base + "/" + component
-    }
-
-    /// `directory`/`name`, made in one allocation: a `directory + "/" + name` chain grows its
-    /// string twice, 450–650 instructions a path, and discovery makes one for every port and
-    /// class device (callgrind, issue 9). No check of either part: `join` for a name that may
-    /// be absolute.
-    public static func child(_ directory: String, _ name: String) -> String {
-        var directory = directory, name = name
-        return directory.withUTF8 { d in
-            name.withUTF8 { n in
-                String(unsafeUninitializedCapacity: d.count + 1 + n.count) { out in
+        var base = base, component = component
+        return base.withUTF8 { b in
+            component.withUTF8 { c in
+                let separator = b.last == slash ? 0 : 1
+                return String(unsafeUninitializedCapacity: b.count + separator + c.count) { out in
                     var i = 0
-                    for byte in d { out[i] = byte; i += 1 }
-                    out[i] = slash; i += 1
-                    for byte in n { out[i] = byte; i += 1 }
+                    for byte in b { out[i] = byte; i += 1 }
+                    if separator == 1 { out[i] = slash; i += 1 }
+                    for byte in c { out[i] = byte; i += 1 }
                     return i
                 }
             }

@@ -19,7 +19,8 @@ struct PlainNumbersTests {
         #expect(plainHex("0x1\n") == 0x1)
         #expect(plainHex("0x00410020") == 0x0041_0020)
         #expect(plainHex("0XFFFF") == 0xffff)
-        "192".utf8.withContiguousStorageIfAvailable { #expect(asciiDecimal($0) == 192) }
+        var digits = "192"
+        #expect(digits.withUTF8(asciiDecimal) == 192)
     }
 
     /// Kernel formats, neighbours of them and hostile text: the fast answer, where there is one,
